@@ -1,0 +1,17 @@
+//! The typed model. Its serde JSON form is the public contract, versioned by the `schema` field
+//! and described by `schema/estate.schema.json`.
+
+mod estate;
+mod licence;
+pub(crate) mod load;
+mod resource;
+mod scope;
+mod validate;
+
+pub use estate::{ESTATE_SCHEMA, Estate};
+pub use licence::{Edition, LicenceLine, LinuxUnit, Metric, Product, Programme, Term};
+pub use resource::{
+    AksHost, HostLicenseType, Os, PaasLicenseType, Prices, Resource, ResourceSpec, SqlCompute,
+    SqlTier, SqlVmEdition, SqlVmLicenseType, SsisEdition, VmLicenseType,
+};
+pub use scope::{Scope, ScopeKind};

@@ -1,0 +1,398 @@
+//! Checks that an estate makes sense before any rule reads it: ids are unique, references
+//! resolve, counts are positive and plausible, terms run forwards, and each licence line's
+//! edition and metric fit its product.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_decimal::Decimal;
+
+use super::{Edition, Estate, LicenceLine, Metric, Product, Resource, ResourceSpec, SqlTier};
+use crate::error::{Error, ErrorCode, RecordRef, Result};
+
+/// Largest vCPU or core count ahb accepts on one resource; larger is a unit mistake.
+const MAX_CORES: u32 = 4096;
+/// Largest scale-set instance count ahb accepts.
+const MAX_INSTANCES: u32 = 100_000;
+/// Largest licence quantity ahb accepts on one line.
+const MAX_QUANTITY: u32 = 100_000_000;
+/// Most hours a month can have.
+const MAX_HOURS_PER_MONTH: Decimal = Decimal::from_parts(744, 0, 0, false, 0);
+
+struct Ctx {
+    at: RecordRef,
+}
+
+impl Ctx {
+    fn err(&self, code: ErrorCode, field: &str, message: impl Into<String>) -> Error {
+        Error::at_record(code, self.at.clone(), field, message)
+    }
+
+    fn count(&self, field: &str, value: u32, max: u32) -> Result<()> {
+        if value == 0 {
+            return Err(self.err(ErrorCode::InvalidValue, field, "must be at least 1"));
+        }
+        if value > max {
+            return Err(self.err(
+                ErrorCode::InvalidValue,
+                field,
+                format!("{value} is implausibly large (at most {max})"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Estate {
+    /// Checks the whole estate; the first problem found is returned.
+    pub fn validate(&self) -> Result<()> {
+        let scopes = unique_ids("scopes", self.scopes.iter().map(|s| s.id.as_str()))?;
+        unique_ids("licences", self.licences.iter().map(|l| l.id.as_str()))?;
+        unique_ids("resources", self.resources.iter().map(|r| r.id.as_str()))?;
+        self.validate_scope_tree()?;
+        for (i, line) in self.licences.iter().enumerate() {
+            let ctx = Ctx {
+                at: at("licences", i, &line.id),
+            };
+            validate_licence(&ctx, line, &scopes)?;
+        }
+        let hosts: HashSet<&str> = self
+            .resources
+            .iter()
+            .filter(|r| matches!(r.spec, ResourceSpec::DedicatedHost { .. }))
+            .map(|r| r.id.as_str())
+            .collect();
+        for (i, r) in self.resources.iter().enumerate() {
+            let ctx = Ctx {
+                at: at("resources", i, &r.id),
+            };
+            validate_resource(&ctx, r, &scopes, &hosts)?;
+        }
+        Ok(())
+    }
+
+    fn validate_scope_tree(&self) -> Result<()> {
+        let index: HashMap<&str, usize> = self
+            .scopes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        for (i, s) in self.scopes.iter().enumerate() {
+            let ctx = Ctx {
+                at: at("scopes", i, &s.id),
+            };
+            let mut seen = HashSet::from([i]);
+            let mut parent = s.parent.as_deref();
+            while let Some(p) = parent {
+                let Some(&j) = index.get(p) else {
+                    return Err(ctx.err(
+                        ErrorCode::UnknownReference,
+                        "parent",
+                        format!("no scope has id {p:?}"),
+                    ));
+                };
+                if !seen.insert(j) {
+                    return Err(ctx.err(ErrorCode::InvalidValue, "parent", "scopes form a cycle"));
+                }
+                parent = self.scopes[j].parent.as_deref();
+            }
+        }
+        Ok(())
+    }
+}
+
+fn at(collection: &'static str, index: usize, id: &str) -> RecordRef {
+    RecordRef {
+        collection,
+        index,
+        id: Some(id.to_string()),
+    }
+}
+
+fn unique_ids<'a>(
+    collection: &'static str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<HashSet<&'a str>> {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.enumerate() {
+        let ctx = Ctx {
+            at: at(collection, i, id),
+        };
+        if id.trim().is_empty() {
+            return Err(ctx.err(ErrorCode::InvalidValue, "id", "must not be empty"));
+        }
+        if !seen.insert(id) {
+            return Err(ctx.err(
+                ErrorCode::DuplicateId,
+                "id",
+                format!("another record of `{collection}` already has id {id:?}"),
+            ));
+        }
+    }
+    Ok(seen)
+}
+
+fn known_scope(ctx: &Ctx, scope: Option<&str>, scopes: &HashSet<&str>) -> Result<()> {
+    match scope {
+        Some(s) if !scopes.contains(s) => Err(ctx.err(
+            ErrorCode::UnknownReference,
+            "scope",
+            format!("no scope has id {s:?}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn validate_licence(ctx: &Ctx, l: &LicenceLine, scopes: &HashSet<&str>) -> Result<()> {
+    ctx.count("quantity", l.quantity, MAX_QUANTITY)?;
+    let is_linux = matches!(l.product, Product::Rhel | Product::Sles);
+    let editions: &[Edition] = match l.product {
+        Product::WindowsServer => &[Edition::Standard, Edition::Datacenter],
+        Product::SqlServer => &[Edition::Standard, Edition::Enterprise],
+        Product::Rhel | Product::Sles => &[],
+    };
+    match (l.edition, is_linux) {
+        (None, false) => {
+            return Err(ctx.err(
+                ErrorCode::MissingField,
+                "edition",
+                format!(
+                    "a {:?} licence needs an edition: one of {editions:?}",
+                    l.product
+                ),
+            ));
+        }
+        (Some(e), _) if !editions.contains(&e) => {
+            return Err(ctx.err(
+                ErrorCode::InvalidValue,
+                "edition",
+                format!("{e:?} is not an edition of {:?}", l.product),
+            ));
+        }
+        _ => {}
+    }
+    let metric_ok = match l.product {
+        Product::WindowsServer => {
+            matches!(
+                l.metric,
+                Metric::Core | Metric::TwoProcessor | Metric::ServerCal
+            )
+        }
+        Product::SqlServer => matches!(l.metric, Metric::Core | Metric::ServerCal),
+        Product::Rhel | Product::Sles => l.metric == Metric::Subscription,
+    };
+    if !metric_ok {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "metric",
+            format!("{:?} is not a metric of {:?} licences", l.metric, l.product),
+        ));
+    }
+    if let Some(t) = l.sa
+        && t.end < t.start
+    {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "sa.end",
+            format!("the term ends ({}) before it starts ({})", t.end, t.start),
+        ));
+    }
+    if l.on_premises_in_use > l.quantity {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "on_premises_in_use",
+            format!(
+                "{} in use on premises exceeds the quantity {}",
+                l.on_premises_in_use, l.quantity
+            ),
+        ));
+    }
+    if l.unit.is_some() && !is_linux {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "unit",
+            "only RHEL and SLES subscriptions have a unit",
+        ));
+    }
+    if l.virtual_datacenters && l.product != Product::Rhel {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "virtual_datacenters",
+            "only RHEL subscriptions can be RHEL for Virtual Datacenters",
+        ));
+    }
+    known_scope(ctx, l.scope.as_deref(), scopes)
+}
+
+fn validate_resource(
+    ctx: &Ctx,
+    r: &Resource,
+    scopes: &HashSet<&str>,
+    hosts: &HashSet<&str>,
+) -> Result<()> {
+    known_scope(ctx, r.scope.as_deref(), scopes)?;
+    if let Some(h) = r.hours_per_month
+        && (h.is_sign_negative() && !h.is_zero() || h > MAX_HOURS_PER_MONTH)
+    {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "hours_per_month",
+            format!("{h} is not between 0 and {MAX_HOURS_PER_MONTH}"),
+        ));
+    }
+    if let Some(p) = &r.prices {
+        check_prices(ctx, "prices", p)?;
+    }
+    let host_ref = |host: &Option<String>| -> Result<()> {
+        match host {
+            Some(h) if !hosts.contains(h.as_str()) => Err(ctx.err(
+                ErrorCode::UnknownReference,
+                "host",
+                format!("no dedicated_host resource has id {h:?}"),
+            )),
+            _ => Ok(()),
+        }
+    };
+    let active = |vcpus: u32, active: Option<u32>| -> Result<()> {
+        ctx.count("vcpus", vcpus, MAX_CORES)?;
+        if let Some(a) = active {
+            ctx.count("active_vcpus", a, MAX_CORES)?;
+            if a > vcpus {
+                return Err(ctx.err(
+                    ErrorCode::InvalidValue,
+                    "active_vcpus",
+                    format!("{a} active vCPUs exceed the size's {vcpus} vCPUs"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    match &r.spec {
+        ResourceSpec::Vm {
+            vcpus,
+            active_vcpus,
+            host,
+            ..
+        } => {
+            active(*vcpus, *active_vcpus)?;
+            host_ref(host)
+        }
+        ResourceSpec::ScaleSet {
+            vcpus,
+            active_vcpus,
+            instances,
+            ..
+        } => {
+            active(*vcpus, *active_vcpus)?;
+            ctx.count("instances", *instances, MAX_INSTANCES)
+        }
+        ResourceSpec::DedicatedHost {
+            physical_cores,
+            vcpus,
+            sql_prices,
+            ..
+        } => {
+            ctx.count("physical_cores", *physical_cores, MAX_CORES)?;
+            if let Some(v) = vcpus {
+                ctx.count("vcpus", *v, MAX_CORES)?;
+            }
+            if let Some(p) = sql_prices {
+                check_prices(ctx, "sql_prices", p)?;
+            }
+            Ok(())
+        }
+        ResourceSpec::SqlVm {
+            vcpus,
+            active_vcpus,
+            host,
+            ..
+        } => {
+            active(*vcpus, *active_vcpus)?;
+            host_ref(host)
+        }
+        ResourceSpec::SqlDatabase {
+            tier, vcores, dtu, ..
+        }
+        | ResourceSpec::SqlElasticPool {
+            tier, vcores, dtu, ..
+        } => check_sql_size(ctx, *tier, *vcores, *dtu),
+        ResourceSpec::SqlManagedInstance { tier, vcores, .. }
+        | ResourceSpec::SqlInstancePool { tier, vcores, .. } => {
+            if !matches!(tier, SqlTier::GeneralPurpose | SqlTier::BusinessCritical) {
+                return Err(ctx.err(
+                    ErrorCode::InvalidValue,
+                    "tier",
+                    format!("{tier:?} is not a Managed Instance tier (general_purpose or business_critical)"),
+                ));
+            }
+            ctx.count("vcores", *vcores, MAX_CORES)
+        }
+        ResourceSpec::SsisRuntime { vcores, .. } => ctx.count("vcores", *vcores, MAX_CORES),
+        ResourceSpec::AksHybrid { worker_vcpus, .. } => {
+            ctx.count("worker_vcpus", *worker_vcpus, MAX_CORES * 64)
+        }
+        ResourceSpec::AzureLocalCluster { node_cores, .. } => {
+            if node_cores.is_empty() || node_cores.len() > 16 {
+                return Err(ctx.err(
+                    ErrorCode::InvalidValue,
+                    "node_cores",
+                    format!(
+                        "an Azure Local cluster has 1 to 16 nodes, not {}",
+                        node_cores.len()
+                    ),
+                ));
+            }
+            for (n, c) in node_cores.iter().enumerate() {
+                ctx.count(&format!("node_cores[{n}]"), *c, MAX_CORES)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn check_prices(ctx: &Ctx, field: &str, p: &super::Prices) -> Result<()> {
+    for (name, v) in [
+        ("payg_per_hour", p.payg_per_hour),
+        ("ahb_per_hour", p.ahb_per_hour),
+    ] {
+        if v.is_sign_negative() && !v.is_zero() {
+            return Err(ctx.err(
+                ErrorCode::InvalidValue,
+                &format!("{field}.{name}"),
+                format!("price {v} is negative"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_sql_size(ctx: &Ctx, tier: SqlTier, vcores: Option<u32>, dtu: Option<u32>) -> Result<()> {
+    if tier.is_dtu() {
+        if vcores.is_some() {
+            return Err(ctx.err(
+                ErrorCode::InvalidValue,
+                "vcores",
+                format!("the DTU tier {tier:?} has DTUs, not vCores"),
+            ));
+        }
+        if let Some(d) = dtu {
+            ctx.count("dtu", d, 100_000)?;
+        }
+        return Ok(());
+    }
+    if dtu.is_some() {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            "dtu",
+            format!("the vCore tier {tier:?} has vCores, not DTUs"),
+        ));
+    }
+    match vcores {
+        None => Err(ctx.err(
+            ErrorCode::MissingField,
+            "vcores",
+            format!("the vCore tier {tier:?} needs `vcores`"),
+        )),
+        Some(v) => ctx.count("vcores", v, MAX_CORES),
+    }
+}

@@ -1,0 +1,43 @@
+//! Exact money. Amounts are `rust_decimal::Decimal`, written in JSON as strings and never read
+//! from JSON numbers, which may already have been rounded by a float parser.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, de};
+
+/// Hours in a month as Azure prices them (8,760 / 12).
+pub const HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
+
+fn parse<E: de::Error>(s: &str) -> Result<Decimal, E> {
+    let t = s.trim();
+    t.parse::<Decimal>()
+        .or_else(|_| Decimal::from_scientific(t))
+        .map_err(|_| E::custom(format!("invalid decimal amount {s:?}")))
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Raw {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+/// Reads a required amount from a JSON string.
+pub fn de<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    match Raw::deserialize(d)? {
+        Raw::Text(s) => parse(&s),
+        Raw::Number(n) => Err(de::Error::custom(format!(
+            "amount {n} must be a JSON string such as \"{n}\": numbers may have lost precision"
+        ))),
+    }
+}
+
+/// Reads an optional amount from a JSON string or null.
+pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    match Option::<Raw>::deserialize(d)? {
+        None => Ok(None),
+        Some(Raw::Text(s)) => parse(&s).map(Some),
+        Some(Raw::Number(n)) => Err(de::Error::custom(format!(
+            "amount {n} must be a JSON string such as \"{n}\": numbers may have lost precision"
+        ))),
+    }
+}

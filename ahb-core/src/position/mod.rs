@@ -1,0 +1,361 @@
+//! The audit: per-resource requirements, per-pool supply on a date, compliance of today's AHB
+//! settings, and the eligible resources that do not claim the benefit yet.
+
+mod flow;
+mod pool;
+mod scopes;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use pool::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences};
+
+use crate::error::{Error, ErrorCode, RecordRef, Result};
+use crate::model::{Estate, HostLicenseType, Os, Product, ResourceSpec};
+use crate::rules::{Assessment, Context, Draw, LineSupply, Pool, Reason, RuleSet, line_supply};
+use pool::Claim;
+use scopes::ScopeTree;
+
+/// The `schema` value of a serialised [`Position`].
+pub const POSITION_SCHEMA: &str = "ahb.position/1";
+
+/// A claim the licences do not cover, or a claim on an ineligible resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverClaim {
+    /// The resource.
+    pub resource: String,
+    /// The pool.
+    pub pool: Pool,
+    /// Units the claim needs.
+    pub units: u64,
+    /// Units of it left uncovered.
+    pub uncovered: u64,
+    /// Savings per month at risk if the benefit must be removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_savings: Option<Decimal>,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// An eligible resource that does not claim the benefit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnderClaim {
+    /// The resource.
+    pub resource: String,
+    /// The pool.
+    pub pool: Pool,
+    /// Units the benefit would need.
+    pub units: u64,
+    /// Savings per month the benefit would bring, where prices are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_savings: Option<Decimal>,
+    /// Savings per year (12 months).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly_savings: Option<Decimal>,
+}
+
+/// Money totals of the position, exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Savings per month of today's covered claims.
+    pub claimed_monthly_savings: Decimal,
+    /// Savings per month of claims that the licences do not cover (at risk).
+    pub at_risk_monthly_savings: Decimal,
+    /// Savings per month that eligible, unclaimed resources would bring.
+    pub unclaimed_monthly_savings: Decimal,
+    /// The same per year.
+    pub unclaimed_yearly_savings: Decimal,
+}
+
+/// The position of an estate on a date under a rule set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Position {
+    /// Always [`POSITION_SCHEMA`].
+    pub schema: &'static str,
+    /// The ahb version that computed it.
+    pub engine: &'static str,
+    /// The audit date.
+    pub as_of: NaiveDate,
+    /// The rule set and knob values used.
+    pub rule_set: RuleSet,
+    /// Whether every pool covers today's claims and no ineligible resource claims.
+    pub compliant: bool,
+    /// Per pool, in pool order.
+    pub pools: Vec<PoolPosition>,
+    /// Claims the licences do not cover, and claims on ineligible resources.
+    pub over_claimed: Vec<OverClaim>,
+    /// Eligible resources without the benefit, most savings first.
+    pub under_claimed: Vec<UnderClaim>,
+    /// Money totals.
+    pub totals: Totals,
+    /// Per resource, in input order.
+    pub resources: Vec<Assessment>,
+}
+
+impl Position {
+    /// The position as pretty JSON; byte-identical for identical input.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a position always serialises")
+    }
+}
+
+/// Audits `estate` on `as_of` under `rules`.
+pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
+    estate.validate()?;
+    let k = &rules.knobs;
+    let tree = ScopeTree::new(&estate.scopes);
+    let assessments = assess_all(estate, rules, &tree);
+
+    // Supply per line, grouped by pool.
+    let mut supply: HashMap<Pool, Vec<LineSupply>> = HashMap::new();
+    for (i, line) in estate.licences.iter().enumerate() {
+        check_linux_unit(i, line, rules)?;
+        let s = line_supply(line, as_of, k);
+        supply.entry(s.pool).or_default().push(s);
+    }
+
+    let mut pools = Vec::new();
+    let mut over_claimed = Vec::new();
+    let mut totals = Totals::default();
+    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
+        let lines = supply.remove(&pool).unwrap_or_default();
+        let mut claims = Vec::new();
+        let mut eligible_demand = 0;
+        let mut additive_demand = 0;
+        for (a, r) in assessments.iter().zip(&estate.resources) {
+            for q in a
+                .requirements
+                .iter()
+                .filter(|q| q.pool == pool && q.eligible)
+            {
+                if q.draw == Draw::Additive {
+                    additive_demand += if q.claimed { q.units } else { 0 };
+                    continue;
+                }
+                eligible_demand += q.units;
+                if q.claimed {
+                    claims.push(Claim {
+                        resource: &a.resource,
+                        scope: r.scope.as_deref(),
+                        units: q.units,
+                        draw: q.draw,
+                        monthly_savings: q.monthly_savings,
+                    });
+                }
+            }
+        }
+        if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
+            continue;
+        }
+        let additive = (pool == Pool::WindowsServer && additive_demand > 0).then(|| {
+            let held: u64 = lines.iter().map(|l| l.additive).sum();
+            AdditiveCheck {
+                demand: additive_demand,
+                supply: held,
+                shortfall: additive_demand.saturating_sub(held),
+            }
+        });
+        let claimed_units: u64 = claims.iter().map(|c| c.units).sum();
+        let minimum = u64::from(k.estate_minimum_core_licences);
+        let topup = if pool == Pool::WindowsServer && claimed_units > 0 {
+            minimum.saturating_sub(claimed_units)
+        } else {
+            0
+        };
+        let (position, uncovered) = pool::check(
+            pool,
+            lines,
+            &claims,
+            topup,
+            eligible_demand,
+            additive,
+            &tree,
+        );
+        let mut short_ids = HashMap::new();
+        for u in uncovered {
+            short_ids.insert(u.resource, u.short);
+            let savings = claims
+                .iter()
+                .find(|c| c.resource == u.resource)
+                .and_then(|c| c.monthly_savings);
+            over_claimed.push(OverClaim {
+                resource: u.resource.to_string(),
+                pool,
+                units: u.units,
+                uncovered: u.short,
+                monthly_savings: savings,
+                reason: Reason::new(
+                    "WS-14",
+                    format!(
+                        "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                        position.shortfall,
+                        pool.unit()
+                    ),
+                ),
+            });
+        }
+        for c in &claims {
+            let s = c.monthly_savings.unwrap_or_default();
+            if short_ids.contains_key(c.resource) {
+                totals.at_risk_monthly_savings += s;
+            } else {
+                totals.claimed_monthly_savings += s;
+            }
+        }
+        pools.push(position);
+    }
+
+    // Claims on ineligible resources.
+    for a in &assessments {
+        for q in a.requirements.iter().filter(|q| q.claimed && !q.eligible) {
+            let why = q.reasons.last().cloned().unwrap_or_else(|| {
+                Reason::new("GEN-7", "the benefit is claimed on an ineligible resource")
+            });
+            over_claimed.push(OverClaim {
+                resource: a.resource.clone(),
+                pool: q.pool,
+                units: 0,
+                uncovered: 0,
+                monthly_savings: None,
+                reason: why,
+            });
+        }
+    }
+    over_claimed.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool)));
+
+    let mut under_claimed: Vec<UnderClaim> = assessments
+        .iter()
+        .flat_map(|a| {
+            a.requirements
+                .iter()
+                .filter(|q| q.eligible && !q.claimed && q.units > 0)
+                .map(|q| UnderClaim {
+                    resource: a.resource.clone(),
+                    pool: q.pool,
+                    units: q.units,
+                    monthly_savings: q.monthly_savings,
+                    yearly_savings: q.monthly_savings.map(|m| m * Decimal::from(12)),
+                })
+        })
+        .collect();
+    under_claimed.sort_by(|a, b| {
+        b.monthly_savings
+            .cmp(&a.monthly_savings)
+            .then_with(|| a.resource.cmp(&b.resource))
+            .then(a.pool.cmp(&b.pool))
+    });
+    totals.unclaimed_monthly_savings = under_claimed.iter().filter_map(|u| u.monthly_savings).sum();
+    totals.unclaimed_yearly_savings = totals.unclaimed_monthly_savings * Decimal::from(12);
+
+    let compliant = pools.iter().all(|p| p.compliant) && over_claimed.is_empty();
+    Ok(Position {
+        schema: POSITION_SCHEMA,
+        engine: env!("CARGO_PKG_VERSION"),
+        as_of,
+        rule_set: rules.clone(),
+        compliant,
+        pools,
+        over_claimed,
+        under_claimed,
+        totals,
+        resources: assessments,
+    })
+}
+
+/// Assesses every resource with the facts of the estate around it.
+fn assess_all<'a>(estate: &'a Estate, rules: &RuleSet, tree: &ScopeTree<'a>) -> Vec<Assessment> {
+    let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
+    for r in &estate.resources {
+        if let ResourceSpec::DedicatedHost {
+            license_type,
+            sql_host_level,
+            ..
+        } = &r.spec
+        {
+            let windows = *license_type == HostLicenseType::WindowsServerHybrid;
+            hosts.insert(&r.id, (windows, *sql_host_level, 0, 0));
+        }
+    }
+    for r in &estate.resources {
+        match &r.spec {
+            ResourceSpec::Vm {
+                os: Os::Windows,
+                host: Some(h),
+                ..
+            } => {
+                if let Some(e) = hosts.get_mut(h.as_str()) {
+                    e.2 += 1;
+                }
+            }
+            ResourceSpec::SqlVm { host: Some(h), .. } => {
+                if let Some(e) = hosts.get_mut(h.as_str()) {
+                    e.3 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    estate
+        .resources
+        .iter()
+        .map(|r| {
+            let host = match &r.spec {
+                ResourceSpec::Vm { host, .. } | ResourceSpec::SqlVm { host, .. } => host
+                    .as_deref()
+                    .and_then(|h| hosts.get(h))
+                    .copied()
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            };
+            let own = hosts.get(r.id.as_str()).copied().unwrap_or_default();
+            let ctx = Context {
+                dev_test: tree.is_dev_test(r.scope.as_deref()),
+                host_windows_licensed: host.0,
+                host_sql_licensed: host.1,
+                windows_vms_on_host: own.2,
+                sql_vms_on_host: own.3,
+            };
+            rules.assess(r, &ctx)
+        })
+        .collect()
+}
+
+/// A Linux line must count in its distribution's unit (OQ-17): mixing units in one pool would
+/// make the pool's arithmetic meaningless, so it is an error, not a guess.
+fn check_linux_unit(index: usize, line: &crate::model::LicenceLine, rules: &RuleSet) -> Result<()> {
+    let (Some(unit), expected) = (
+        line.unit,
+        match line.product {
+            Product::Rhel => rules.knobs.rhel_unit,
+            Product::Sles => rules.knobs.sles_unit,
+            _ => return Ok(()),
+        },
+    ) else {
+        return Ok(());
+    };
+    if unit == expected {
+        return Ok(());
+    }
+    Err(Error::at_record(
+        ErrorCode::InvalidOption,
+        RecordRef {
+            collection: "licences",
+            index,
+            id: Some(line.id.clone()),
+        },
+        "unit",
+        format!(
+            "the line counts {unit:?} but the rule set counts {:?} subscriptions in {expected:?}; \
+             set knobs.{}_unit (OQ-17)",
+            line.product,
+            if line.product == Product::Rhel {
+                "rhel"
+            } else {
+                "sles"
+            }
+        ),
+    ))
+}

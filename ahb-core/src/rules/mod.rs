@@ -1,0 +1,325 @@
+//! Versioned rule sets: what each resource needs and what each licence line supplies, citing
+//! the rule IDs of RULES.md. One file per product family.
+
+mod hybrid;
+mod knobs;
+mod linux;
+mod reason;
+mod sql;
+mod supply;
+mod windows;
+
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use knobs::{
+    AksVcpuBasis, CentralStrategy, ComplianceBasis, CoreBasis, DatacenterDualUse, HyperscaleAhb,
+    Knobs, SqlVmMinBasis, WsRule,
+};
+pub use linux::units_per_instance;
+pub use reason::Reason;
+pub use sql::{nc_per_vcore, normalised_cores};
+pub use supply::{LineSupply, MIGRATION_WINDOW_DAYS, line_supply, pool_of};
+pub use windows::core_licences_per_vm;
+
+use crate::error::{Error, Result};
+use crate::model::{Prices, Resource, ResourceSpec};
+use crate::money::HOURS_PER_MONTH;
+
+/// The released rule-set versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum RuleSetVersion {
+    /// April 2023 Product Terms onwards: `max(8, vcores)` per VM, no estate minimum (WS-1, WS-4).
+    #[serde(rename = "2023-04")]
+    Current2023,
+    /// November 2021 documentation: groups of 8 and a 16-licence estate minimum (WS-3).
+    #[serde(rename = "2021-11")]
+    Legacy2021,
+}
+
+/// A rule-set version and the knob values that settle its open questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    /// The version.
+    pub version: RuleSetVersion,
+    /// The open-question settings.
+    pub knobs: Knobs,
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet::current()
+    }
+}
+
+impl RuleSet {
+    /// The current rules (`2023-04`) with the §11 defaults.
+    pub fn current() -> RuleSet {
+        RuleSet {
+            version: RuleSetVersion::Current2023,
+            knobs: Knobs::default(),
+        }
+    }
+
+    /// The pre-April-2023 rules (`2021-11`): groups of 8 per VM and the 16-licence estate
+    /// minimum (WS-3, OQ-1); the 2019 Product Terms' 180-day Dedicated Host window (WS-10).
+    pub fn legacy_2021() -> RuleSet {
+        RuleSet {
+            version: RuleSetVersion::Legacy2021,
+            knobs: Knobs {
+                ws_rule: WsRule::LegacyGroupsOf8,
+                estate_minimum_core_licences: 16,
+                ..Knobs::default()
+            },
+        }
+    }
+
+    /// The rule set named `version` (`"2023-04"` or `"2021-11"`).
+    pub fn by_version(version: &str) -> Result<RuleSet> {
+        match version {
+            "2023-04" | "current" => Ok(RuleSet::current()),
+            "2021-11" | "legacy" => Ok(RuleSet::legacy_2021()),
+            other => Err(Error::option(
+                "version",
+                format!("unknown rule set {other:?}; known: \"2023-04\", \"2021-11\""),
+            )),
+        }
+    }
+
+    /// Reads a rule set from JSON; absent knobs take the defaults.
+    pub fn from_json(text: &str) -> Result<RuleSet> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let inner = e.inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Error::parse(inner.line(), inner.column(), inner.to_string())
+            } else {
+                Error::option(e.path().to_string(), inner.to_string())
+            }
+        })
+    }
+}
+
+/// The licence pools. Windows and SQL pools each hold two editions; Linux pools one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pool {
+    /// Windows Server core licences (Standard and Datacenter).
+    WindowsServer,
+    /// SQL Server normalised cores (Enterprise core = 4 NC, Standard core = 1 NC; SQL-1).
+    SqlServer,
+    /// RHEL subscriptions, in the rule set's RHEL unit.
+    Rhel,
+    /// SLES subscriptions, in the rule set's SLES unit.
+    Sles,
+}
+
+impl Pool {
+    /// The unit the pool counts.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Pool::WindowsServer => "core licences",
+            Pool::SqlServer => "normalised cores",
+            Pool::Rhel | Pool::Sles => "subscription units",
+        }
+    }
+}
+
+/// Which licence lines of a pool may cover a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Draw {
+    /// Any edition, as assigned to Azure VMs (Windows WS-1; SQL NC after SQL-4; Linux).
+    Any,
+    /// Windows Datacenter allocated to a whole Dedicated Host (WS-9; dual use per OQ-4).
+    DatacenterHost,
+    /// Windows Datacenter for an Azure Local cluster (HCI-1, HCI-4; programme per OQ-9).
+    DatacenterAzureLocal,
+    /// SQL Enterprise only (host-level SQL-10, or strict edition match SQL-4).
+    EnterpriseOnly,
+    /// SQL Standard only (strict edition match SQL-4).
+    StandardOnly,
+    /// Windows licences used additively by AKS hybrid: counted, not deducted (AKS-4, OQ-12).
+    Additive,
+}
+
+/// What one resource needs from one pool.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Requirement {
+    /// The pool.
+    pub pool: Pool,
+    /// Units needed when the benefit is claimed (0 when ineligible or free).
+    pub units: u64,
+    /// Which lines may cover it.
+    pub draw: Draw,
+    /// Whether today's setting claims the benefit.
+    pub claimed: bool,
+    /// Whether the resource may carry the benefit at all.
+    pub eligible: bool,
+    /// Savings per month when the benefit is carried, where prices are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_savings: Option<Decimal>,
+    /// Why: rule IDs and facts.
+    pub reasons: Vec<Reason>,
+}
+
+/// What the rules say about one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// The resource id.
+    pub resource: String,
+    /// Its kind.
+    pub kind: &'static str,
+    /// Its scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// One entry per pool the resource can draw on; empty when no benefit applies.
+    pub requirements: Vec<Requirement>,
+    /// Facts that do not belong to one requirement (no benefit applies, warnings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Reason>,
+}
+
+/// Facts about the rest of the estate that one resource's rules need.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The resource's scope or an ancestor is a Dev/Test subscription.
+    pub dev_test: bool,
+    /// The VM's dedicated host has Windows host-level licensing (`Windows_Server_Hybrid`).
+    pub host_windows_licensed: bool,
+    /// The VM's dedicated host has SQL host-level licensing.
+    pub host_sql_licensed: bool,
+    /// For a dedicated host: Windows VMs run on it.
+    pub windows_vms_on_host: usize,
+    /// For a dedicated host: SQL Server VMs run on it.
+    pub sql_vms_on_host: usize,
+}
+
+impl RuleSet {
+    /// What the rules say about `resource`.
+    pub fn assess(&self, resource: &Resource, ctx: &Context) -> Assessment {
+        let k = &self.knobs;
+        let mut notes = Vec::new();
+        let mut requirements = match &resource.spec {
+            ResourceSpec::Vm { .. } | ResourceSpec::ScaleSet { .. } => {
+                let Some(vm) = windows::VmFacts::of(&resource.spec) else {
+                    return Assessment::empty(resource);
+                };
+                let mut reqs = Vec::new();
+                if let Some(r) = windows::vm(&vm, ctx, k, &mut notes) {
+                    reqs.push(r);
+                }
+                if let Some(r) = linux::vm(&vm, k, &mut notes) {
+                    reqs.push(r);
+                }
+                if reqs.is_empty() && notes.is_empty() {
+                    notes.push(Reason::new(
+                        "API-1",
+                        format!("no core-based benefit applies to a {:?} VM", vm.os),
+                    ));
+                }
+                reqs
+            }
+            ResourceSpec::DedicatedHost { .. } => windows::dedicated_host(&resource.spec, ctx, k)
+                .into_iter()
+                .chain(sql::dedicated_host(&resource.spec, ctx))
+                .collect(),
+            ResourceSpec::AzureLocalCluster { node_cores, ahb } => {
+                vec![hybrid::azure_local(node_cores, *ahb)]
+            }
+            ResourceSpec::AksHybrid { .. } => vec![hybrid::aks(&resource.spec, k)],
+            _ => sql::paas_or_vm(&resource.spec, ctx, k)
+                .into_iter()
+                .collect(),
+        };
+        if !resource.running && !k.deallocated_vms_count && is_vm_like(&resource.spec) {
+            for r in &mut requirements {
+                r.units = 0;
+                r.reasons.push(Reason::new(
+                    "OQ-11",
+                    "deallocated: needs no licence while stopped (deallocated_vms_count = false)",
+                ));
+            }
+        }
+        let multiplier = instance_multiplier(&resource.spec);
+        for r in &mut requirements {
+            if r.eligible && r.monthly_savings.is_none() {
+                r.monthly_savings = monthly_savings(resource.prices.as_ref(), resource, multiplier);
+            }
+        }
+        if let ResourceSpec::DedicatedHost { sql_prices, .. } = &resource.spec {
+            for r in requirements
+                .iter_mut()
+                .filter(|r| r.pool == Pool::SqlServer)
+            {
+                r.monthly_savings = monthly_savings(sql_prices.as_ref(), resource, 1);
+            }
+        }
+        Assessment {
+            resource: resource.id.clone(),
+            kind: resource.spec.kind(),
+            scope: resource.scope.clone(),
+            requirements,
+            notes,
+        }
+    }
+}
+
+impl Assessment {
+    fn empty(resource: &Resource) -> Assessment {
+        Assessment {
+            resource: resource.id.clone(),
+            kind: resource.spec.kind(),
+            scope: resource.scope.clone(),
+            requirements: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+fn is_vm_like(spec: &ResourceSpec) -> bool {
+    matches!(
+        spec,
+        ResourceSpec::Vm { .. } | ResourceSpec::ScaleSet { .. } | ResourceSpec::SqlVm { .. }
+    )
+}
+
+fn instance_multiplier(spec: &ResourceSpec) -> u32 {
+    match spec {
+        ResourceSpec::ScaleSet { instances, .. } => *instances,
+        _ => 1,
+    }
+}
+
+/// (pay-as-you-go − AHB) × hours per month × instances.
+fn monthly_savings(prices: Option<&Prices>, r: &Resource, instances: u32) -> Option<Decimal> {
+    let p = prices?;
+    let hours = if r.running {
+        r.hours_per_month.unwrap_or(HOURS_PER_MONTH)
+    } else {
+        Decimal::ZERO
+    };
+    Some((p.payg_per_hour - p.ahb_per_hour) * hours * Decimal::from(instances))
+}
+
+/// A requirement with no prices yet; the common constructor of the family modules.
+pub(crate) fn requirement(
+    pool: Pool,
+    units: u64,
+    draw: Draw,
+    claimed: bool,
+    eligible: bool,
+    reasons: Vec<Reason>,
+) -> Requirement {
+    Requirement {
+        pool,
+        units: if eligible { units } else { 0 },
+        draw,
+        claimed,
+        eligible,
+        monthly_savings: None,
+        reasons,
+    }
+}

@@ -1,0 +1,388 @@
+//! SQL Server: normalised cores per resource (SQL-1, SQL-2, SQL-8), eligibility of tiers
+//! (SQL-5, GEN-5), free replicas (SQL-9, SQL-14), host-level licensing (SQL-10) and Dev/Test
+//! (SQL-15).
+
+use super::{Context, Draw, Knobs, Pool, Reason, Requirement, requirement};
+use crate::model::{
+    PaasLicenseType, ResourceSpec, SqlCompute, SqlTier, SqlVmEdition, SqlVmLicenseType, SsisEdition,
+};
+use crate::rules::{CoreBasis, HyperscaleAhb, SqlVmMinBasis};
+
+/// NC per vCore of a tier (SQL-2): Business Critical 4, General Purpose and Hyperscale 1.
+pub fn nc_per_vcore(tier: SqlTier) -> u64 {
+    match tier {
+        SqlTier::BusinessCritical => 4,
+        _ => 1,
+    }
+}
+
+/// Normalised cores of `enterprise` Enterprise and `standard` Standard core licences (SQL-1).
+pub fn normalised_cores(enterprise: u64, standard: u64) -> u64 {
+    4 * enterprise + standard
+}
+
+/// SQL host-level licensing of a Dedicated Host: Enterprise for every physical core (SQL-10),
+/// expressed in NC (4 per Enterprise core).
+pub(super) fn dedicated_host(spec: &ResourceSpec, ctx: &Context) -> Option<Requirement> {
+    let ResourceSpec::DedicatedHost {
+        physical_cores,
+        vcpus,
+        sql_host_level,
+        ..
+    } = spec
+    else {
+        return None;
+    };
+    if !*sql_host_level && ctx.sql_vms_on_host == 0 {
+        return None;
+    }
+    let cores = u64::from(*physical_cores);
+    let reach = vcpus.map_or(String::new(), |v| format!(" up to the host's {v} vCPUs"));
+    Some(requirement(
+        Pool::SqlServer,
+        4 * cores,
+        Draw::EnterpriseOnly,
+        *sql_host_level,
+        true,
+        vec![Reason::new(
+            "SQL-10",
+            format!(
+                "host-level SQL Enterprise: {cores} Enterprise core licences ({} NC) for all \
+                 physical cores, unlimited SQL VMs{reach}",
+                4 * cores
+            ),
+        )],
+    ))
+}
+
+/// SQL Server VMs, SQL PaaS and SSIS.
+pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Option<Requirement> {
+    let mut reasons = Vec::new();
+    let (claimed, eligible, units, draw) = match spec {
+        ResourceSpec::SqlVm {
+            edition,
+            vcpus,
+            active_vcpus,
+            license_type,
+            ..
+        } => {
+            let vc = match k.sql_core_basis {
+                CoreBasis::ActiveVcpus => active_vcpus.unwrap_or(*vcpus),
+                CoreBasis::OriginalSizeVcpus => *vcpus,
+            };
+            sql_vm(*edition, vc, *license_type, ctx, k, &mut reasons)
+        }
+        ResourceSpec::SqlDatabase {
+            tier,
+            vcores,
+            compute,
+            created,
+            license_type,
+            standby,
+            ..
+        } => {
+            let claimed = *license_type == PaasLicenseType::BasePrice;
+            let ok = vcore_tier_eligible(*tier, *compute, *created, ctx, k, &mut reasons);
+            let units = vcores_units(*tier, vcores.unwrap_or(0), &mut reasons);
+            if ok && *standby {
+                if matches!(tier, SqlTier::GeneralPurpose | SqlTier::BusinessCritical) {
+                    reasons.push(Reason::new(
+                        "SQL-14",
+                        "licence-free standby replica: its vCores return to the pool",
+                    ));
+                    (claimed, true, 0, Draw::Any)
+                } else {
+                    reasons.push(Reason::new(
+                        "SQL-14",
+                        format!(
+                            "standby replicas are not supported for {tier:?}: licensed as usual"
+                        ),
+                    ));
+                    (
+                        claimed,
+                        ok,
+                        units,
+                        strict_draw(*tier == SqlTier::BusinessCritical, None, k),
+                    )
+                }
+            } else {
+                (
+                    claimed,
+                    ok,
+                    units,
+                    strict_draw(*tier == SqlTier::BusinessCritical, None, k),
+                )
+            }
+        }
+        ResourceSpec::SqlElasticPool {
+            tier,
+            vcores,
+            license_type,
+            ..
+        } => {
+            let claimed = *license_type == PaasLicenseType::BasePrice;
+            let ok =
+                vcore_tier_eligible(*tier, SqlCompute::Provisioned, None, ctx, k, &mut reasons);
+            let units = vcores_units(*tier, vcores.unwrap_or(0), &mut reasons);
+            (
+                claimed,
+                ok,
+                units,
+                strict_draw(*tier == SqlTier::BusinessCritical, None, k),
+            )
+        }
+        ResourceSpec::SqlManagedInstance {
+            tier,
+            vcores,
+            license_type,
+            passive_dr,
+        } => {
+            let claimed = *license_type == PaasLicenseType::BasePrice;
+            let ok = not_dev_test(ctx, &mut reasons);
+            let mut units = vcores_units(*tier, *vcores, &mut reasons);
+            if *passive_dr {
+                reasons.push(Reason::new(
+                    "SQL-9",
+                    "hybridSecondaryUsage = Passive: a free passive DR secondary",
+                ));
+                units = 0;
+            }
+            (
+                claimed,
+                ok,
+                units,
+                strict_draw(*tier == SqlTier::BusinessCritical, None, k),
+            )
+        }
+        ResourceSpec::SqlInstancePool {
+            tier,
+            vcores,
+            license_type,
+        } => {
+            let claimed = *license_type == PaasLicenseType::BasePrice;
+            let ok = not_dev_test(ctx, &mut reasons);
+            let units = vcores_units(*tier, *vcores, &mut reasons);
+            (
+                claimed,
+                ok,
+                units,
+                strict_draw(*tier == SqlTier::BusinessCritical, None, k),
+            )
+        }
+        ResourceSpec::SsisRuntime {
+            edition,
+            vcores,
+            license_type,
+        } => {
+            let claimed = *license_type == PaasLicenseType::BasePrice;
+            let ok = not_dev_test(ctx, &mut reasons);
+            let ratio = if *edition == SsisEdition::Enterprise {
+                4
+            } else {
+                1
+            };
+            let units = ratio * u64::from(*vcores);
+            reasons.push(Reason::new(
+                "SQL-2",
+                format!("SSIS {edition:?}: {ratio} NC per vCore × {vcores} = {units} NC"),
+            ));
+            reasons.push(Reason::new(
+                "SQL-16",
+                "SSIS is licensed at resource level only, never by central assignment",
+            ));
+            let enterprise = *edition == SsisEdition::Enterprise;
+            (
+                claimed,
+                ok,
+                units,
+                strict_draw(enterprise, Some(!enterprise), k),
+            )
+        }
+        _ => return None,
+    };
+    if claimed && !eligible {
+        reasons.push(Reason::new(
+            "GEN-7",
+            "the benefit is claimed on a resource that is not eligible",
+        ));
+    }
+    Some(requirement(
+        Pool::SqlServer,
+        units,
+        draw,
+        claimed,
+        eligible,
+        reasons,
+    ))
+}
+
+/// Under strict edition matching (SQL-4 before August 2020) Enterprise-edition and Business
+/// Critical demand needs Enterprise licences, Standard-edition demand Standard licences.
+fn strict_draw(enterprise: bool, standard: Option<bool>, k: &Knobs) -> Draw {
+    if !k.sql_strict_edition_match {
+        Draw::Any
+    } else if enterprise {
+        Draw::EnterpriseOnly
+    } else if standard == Some(true) {
+        Draw::StandardOnly
+    } else {
+        Draw::Any
+    }
+}
+
+fn not_dev_test(ctx: &Context, reasons: &mut Vec<Reason>) -> bool {
+    if ctx.dev_test {
+        reasons.push(Reason::new(
+            "SQL-15",
+            "Dev/Test subscription: SQL software usage is free, no licence needed",
+        ));
+        false
+    } else {
+        true
+    }
+}
+
+fn vcores_units(tier: SqlTier, vcores: u32, reasons: &mut Vec<Reason>) -> u64 {
+    let ratio = nc_per_vcore(tier);
+    let units = ratio * u64::from(vcores);
+    if !tier.is_dtu() {
+        reasons.push(Reason::new(
+            "SQL-2",
+            format!("{tier:?}: {ratio} NC per vCore × {vcores} vCores = {units} NC"),
+        ));
+    }
+    units
+}
+
+/// Whether a database or pool tier can carry AHB (SQL-5, OQ-7, SQL-15).
+fn vcore_tier_eligible(
+    tier: SqlTier,
+    compute: SqlCompute,
+    created: Option<chrono::NaiveDate>,
+    ctx: &Context,
+    k: &Knobs,
+    reasons: &mut Vec<Reason>,
+) -> bool {
+    if tier.is_dtu() {
+        reasons.push(Reason::new(
+            "SQL-5",
+            format!("the DTU tier {tier:?} is not eligible; only the vCore model is"),
+        ));
+        return false;
+    }
+    if compute == SqlCompute::Serverless {
+        reasons.push(Reason::new(
+            "SQL-5",
+            "the serverless compute tier is not eligible",
+        ));
+        return false;
+    }
+    if tier == SqlTier::Hyperscale {
+        if ctx.dev_test {
+            reasons.push(Reason::new(
+                "SQL-5",
+                "Hyperscale AHB is not available in Dev/Test subscriptions",
+            ));
+            return false;
+        }
+        let cutoff = k.hyperscale_cutoff;
+        match (k.sql_hyperscale_ahb, created) {
+            (HyperscaleAhb::None, _) => {
+                reasons.push(Reason::new(
+                    "OQ-7",
+                    "Hyperscale is not eligible (sql_hyperscale_ahb = none)",
+                ));
+                return false;
+            }
+            (HyperscaleAhb::LegacyGrandfathered, Some(d)) if d < cutoff => {
+                reasons.push(Reason::new(
+                    "OQ-7",
+                    format!("Hyperscale created {d}, before {cutoff}: keeps AHB (grandfathered)"),
+                ));
+            }
+            (HyperscaleAhb::LegacyGrandfathered, Some(d)) => {
+                reasons.push(Reason::new(
+                    "SQL-5",
+                    format!("Hyperscale created {d}, on or after {cutoff}: AHB not available for new Hyperscale databases"),
+                ));
+                return false;
+            }
+            (HyperscaleAhb::LegacyGrandfathered, None) => {
+                reasons.push(Reason::new(
+                    "OQ-7",
+                    "Hyperscale with no creation date: treated as new, AHB not available",
+                ));
+                return false;
+            }
+        }
+    }
+    not_dev_test(ctx, reasons)
+}
+
+/// SQL Server on a VM (SQL-2, SQL-6, SQL-7, SQL-8, SQL-9, SQL-10, GEN-5).
+fn sql_vm(
+    edition: SqlVmEdition,
+    vcores: u32,
+    license_type: SqlVmLicenseType,
+    ctx: &Context,
+    k: &Knobs,
+    reasons: &mut Vec<Reason>,
+) -> (bool, bool, u64, Draw) {
+    let claimed = license_type == SqlVmLicenseType::Ahub;
+    let ratio: u64 = match edition {
+        SqlVmEdition::Enterprise => 4,
+        SqlVmEdition::Standard => 1,
+        other => {
+            reasons.push(Reason::new(
+                "GEN-5",
+                format!(
+                    "{other:?} edition: licence model changes are only for Standard and Enterprise"
+                ),
+            ));
+            return (claimed, false, 0, Draw::Any);
+        }
+    };
+    if license_type == SqlVmLicenseType::Dr {
+        reasons.push(Reason::new(
+            "SQL-9",
+            "licence type DR: a free passive HA/DR replica, 0 NC",
+        ));
+        return (false, true, 0, Draw::Any);
+    }
+    if ctx.host_sql_licensed {
+        reasons.push(Reason::new(
+            "SQL-10",
+            "runs on a Dedicated Host with SQL host-level licensing: covered by the host",
+        ));
+        return (claimed, true, 0, Draw::Any);
+    }
+    if !not_dev_test(ctx, reasons) {
+        return (claimed, false, 0, Draw::Any);
+    }
+    let c = u64::from(vcores);
+    let units = match k.sql_vm_min_basis {
+        SqlVmMinBasis::Vcores => {
+            let n = ratio * c.max(4);
+            reasons.push(Reason::new(
+                "SQL-8",
+                format!("{edition:?} VM: {ratio} NC per vCPU × max(4, {c} vCPUs) = {n} NC"),
+            ));
+            n
+        }
+        SqlVmMinBasis::CoreLicences => {
+            let n = (ratio * c).max(4);
+            reasons.push(Reason::new(
+                "OQ-5",
+                format!("{edition:?} VM: max(4 core licences, {ratio} NC per vCPU × {c}) = {n} NC"),
+            ));
+            n
+        }
+    };
+    let enterprise = edition == SqlVmEdition::Enterprise;
+    (
+        claimed,
+        true,
+        units,
+        strict_draw(enterprise, Some(!enterprise), k),
+    )
+}
