@@ -136,9 +136,6 @@ fn located(e: &serde_path_to_error::Error<serde_json::Error>, at: RecordRef) -> 
         ErrorCode::MissingField
     } else if message.starts_with("unknown variant") {
         ErrorCode::UnknownVariant
-    } else if let Some(name) = backticked(&message, "unknown field `") {
-        field = join(&field, name);
-        ErrorCode::InvalidValue
     } else {
         ErrorCode::InvalidValue
     };

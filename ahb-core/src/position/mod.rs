@@ -3,6 +3,7 @@
 
 mod flow;
 mod pool;
+mod report;
 mod scopes;
 
 use std::collections::HashMap;

@@ -100,7 +100,7 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
                     ));
                     (
                         claimed,
-                        ok,
+                        true,
                         units,
                         strict_draw(*tier == SqlTier::BusinessCritical, None, k),
                     )
@@ -138,7 +138,6 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             passive_dr,
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
-            let ok = not_dev_test(ctx, &mut reasons);
             let mut units = vcores_units(*tier, *vcores, &mut reasons);
             if *passive_dr {
                 reasons.push(Reason::new(
@@ -149,7 +148,7 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             }
             (
                 claimed,
-                ok,
+                true,
                 units,
                 strict_draw(*tier == SqlTier::BusinessCritical, None, k),
             )
@@ -160,11 +159,10 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             license_type,
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
-            let ok = not_dev_test(ctx, &mut reasons);
             let units = vcores_units(*tier, *vcores, &mut reasons);
             (
                 claimed,
-                ok,
+                true,
                 units,
                 strict_draw(*tier == SqlTier::BusinessCritical, None, k),
             )
@@ -175,7 +173,6 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             license_type,
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
-            let ok = not_dev_test(ctx, &mut reasons);
             let ratio = if *edition == SsisEdition::Enterprise {
                 4
             } else {
@@ -193,13 +190,21 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             let enterprise = *edition == SsisEdition::Enterprise;
             (
                 claimed,
-                ok,
+                true,
                 units,
                 strict_draw(enterprise, Some(!enterprise), k),
             )
         }
         _ => return None,
     };
+    let mut units = units;
+    if ctx.dev_test && eligible && units > 0 {
+        reasons.push(Reason::new(
+            "SQL-15",
+            "Dev/Test subscription: SQL software usage is free, no licence needed",
+        ));
+        units = 0;
+    }
     if claimed && !eligible {
         reasons.push(Reason::new(
             "GEN-7",
@@ -227,18 +232,6 @@ fn strict_draw(enterprise: bool, standard: Option<bool>, k: &Knobs) -> Draw {
         Draw::StandardOnly
     } else {
         Draw::Any
-    }
-}
-
-fn not_dev_test(ctx: &Context, reasons: &mut Vec<Reason>) -> bool {
-    if ctx.dev_test {
-        reasons.push(Reason::new(
-            "SQL-15",
-            "Dev/Test subscription: SQL software usage is free, no licence needed",
-        ));
-        false
-    } else {
-        true
     }
 }
 
@@ -316,7 +309,7 @@ fn vcore_tier_eligible(
             }
         }
     }
-    not_dev_test(ctx, reasons)
+    true
 }
 
 /// SQL Server on a VM (SQL-2, SQL-6, SQL-7, SQL-8, SQL-9, SQL-10, GEN-5).
@@ -355,9 +348,6 @@ fn sql_vm(
             "runs on a Dedicated Host with SQL host-level licensing: covered by the host",
         ));
         return (claimed, true, 0, Draw::Any);
-    }
-    if !not_dev_test(ctx, reasons) {
-        return (claimed, false, 0, Draw::Any);
     }
     let c = u64::from(vcores);
     let units = match k.sql_vm_min_basis {

@@ -1,0 +1,179 @@
+//! A readable plain-text report of a [`Position`], shared by the Rust example, the Python
+//! command line and the C examples so that every face prints the same thing.
+
+use std::fmt::Write;
+
+use rust_decimal::Decimal;
+
+use super::Position;
+use crate::rules::{Knobs, Pool};
+
+/// How many under-claimed resources the report lists before summarising the rest.
+const UNDER_CLAIMED_SHOWN: usize = 15;
+
+fn money(d: Decimal) -> String {
+    let r = d.round_dp(2);
+    let s = format!("{r:.2}");
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
+fn pool_name(p: Pool) -> &'static str {
+    match p {
+        Pool::WindowsServer => "Windows Server",
+        Pool::SqlServer => "SQL Server",
+        Pool::Rhel => "RHEL",
+        Pool::Sles => "SLES",
+    }
+}
+
+impl Position {
+    /// The position as a plain-text report.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        let knobs = if self.rule_set.knobs == Knobs::default() {
+            "§11 defaults".to_string()
+        } else {
+            "custom knobs (see JSON)".to_string()
+        };
+        let version = serde_json::to_value(self.rule_set.version)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "ahb {} audit on {} under rule set {version} ({knobs})",
+            self.engine, self.as_of
+        );
+        let _ = writeln!(
+            o,
+            "{} resources assessed; compliance: {}\n",
+            self.resources.len(),
+            if self.compliant {
+                "COMPLIANT"
+            } else {
+                "NOT COMPLIANT"
+            }
+        );
+        let _ = writeln!(
+            o,
+            "{:<15} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}  unit",
+            "pool", "for VMs", "for hosts", "claimed", "covered", "short", "idle", "eligible"
+        );
+        for p in &self.pools {
+            let _ = writeln!(
+                o,
+                "{:<15} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
+                pool_name(p.pool),
+                p.supply_for_vms,
+                p.supply_for_hosts,
+                p.claimed,
+                p.covered,
+                p.shortfall,
+                p.idle,
+                p.eligible_demand,
+                p.unit
+            );
+            if let Some(s) = &p.shortfall_licences {
+                let _ = writeln!(
+                    o,
+                    "{:<15} shortfall = {} Enterprise or {} Standard core licences (SQL-1)",
+                    "", s.enterprise, s.standard
+                );
+            }
+            if let Some(a) = &p.additive {
+                let _ = writeln!(
+                    o,
+                    "{:<15} AKS hybrid (additive, AKS-4): {} needed, {} held, short {}",
+                    "", a.demand, a.supply, a.shortfall
+                );
+            }
+            for r in &p.reasons {
+                let _ = writeln!(o, "{:<15} {r}", "");
+            }
+        }
+        let _ = writeln!(o, "\nLicence lines on {}:", self.as_of);
+        for p in &self.pools {
+            for l in &p.lines {
+                let s = &l.supply;
+                let why: Vec<String> = s.reasons.iter().map(ToString::to_string).collect();
+                let _ = writeln!(
+                    o,
+                    "  {:<18} {:<15} {:>6} lic  {:>6} for VMs {:>6} for hosts {:>6} used  {}",
+                    s.line,
+                    pool_name(s.pool),
+                    s.licences,
+                    s.for_vms,
+                    s.for_hosts,
+                    l.used,
+                    why.join("; ")
+                );
+            }
+        }
+        let _ = writeln!(o, "\nOver-claimed ({}):", self.over_claimed.len());
+        for c in &self.over_claimed {
+            let _ = writeln!(
+                o,
+                "  {:<24} {:<15} {:>5} units {:>5} uncovered  {}",
+                c.resource,
+                pool_name(c.pool),
+                c.units,
+                c.uncovered,
+                c.reason
+            );
+        }
+        let _ = writeln!(
+            o,
+            "\nUnder-claimed ({} eligible resources without the benefit):",
+            self.under_claimed.len()
+        );
+        for u in self.under_claimed.iter().take(UNDER_CLAIMED_SHOWN) {
+            let _ = writeln!(
+                o,
+                "  {:<24} {:<15} {:>5} units  {:>12} / month",
+                u.resource,
+                pool_name(u.pool),
+                u.units,
+                u.monthly_savings.map_or("no prices".to_string(), money)
+            );
+        }
+        if self.under_claimed.len() > UNDER_CLAIMED_SHOWN {
+            let _ = writeln!(
+                o,
+                "  … and {} more (see the JSON)",
+                self.under_claimed.len() - UNDER_CLAIMED_SHOWN
+            );
+        }
+        let t = &self.totals;
+        let _ = writeln!(
+            o,
+            "\nSavings per month: claimed and covered {}; at risk {}; unclaimed {} ({} per year)",
+            money(t.claimed_monthly_savings),
+            money(t.at_risk_monthly_savings),
+            money(t.unclaimed_monthly_savings),
+            money(t.unclaimed_yearly_savings)
+        );
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn money_groups_thousands_and_rounds_to_cents() {
+        assert_eq!(money(Decimal::new(123456789, 3)), "123,456.79");
+        assert_eq!(money(Decimal::new(-5, 1)), "-0.50");
+        assert_eq!(money(Decimal::ZERO), "0.00");
+    }
+}

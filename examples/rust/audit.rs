@@ -1,0 +1,59 @@
+//! Audits an estate and prints a readable report (or the JSON position).
+//!
+//! ```text
+//! cargo run -p ahb-core --example audit                         # the bundled sample estate
+//! cargo run -p ahb-core --example audit -- FILE [--as-of 2026-11-25] [--rules 2021-11] [--json]
+//! ```
+
+use std::process::ExitCode;
+
+use ahb_core::{Estate, RuleSet, audit};
+use chrono::NaiveDate;
+
+/// The date the bundled sample estate tells its story on.
+const SAMPLE_DATE: &str = "2026-11-25";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/sample-estate.json"
+    )
+    .to_string();
+    let mut as_of = SAMPLE_DATE.to_string();
+    let mut rules = RuleSet::current();
+    let mut json = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--as-of" => as_of = args.next().ok_or("--as-of needs a date (YYYY-MM-DD)")?,
+            "--rules" => {
+                let v = args.next().ok_or("--rules needs 2023-04 or 2021-11")?;
+                rules = RuleSet::by_version(&v).map_err(|e| e.to_string())?;
+            }
+            "--json" => json = true,
+            other if other.starts_with("--") => return Err(format!("unknown option {other}")),
+            file => path = file.to_string(),
+        }
+    }
+    let date: NaiveDate = as_of
+        .parse()
+        .map_err(|_| format!("--as-of {as_of:?} is not a YYYY-MM-DD date"))?;
+    let estate = Estate::from_path(&path).map_err(|e| e.to_string())?;
+    let position = audit(&estate, &rules, date).map_err(|e| e.to_string())?;
+    if json {
+        println!("{}", position.to_json());
+    } else {
+        print!("{}", position.to_text());
+    }
+    Ok(())
+}
