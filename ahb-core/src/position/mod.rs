@@ -189,7 +189,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
                 uncovered: u.short,
                 monthly_savings: savings,
                 reason: Reason::new(
-                    "WS-14",
+                    pool.shortfall_rule(),
                     format!(
                         "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
                         position.shortfall,

@@ -181,17 +181,9 @@ pub(crate) fn check<'a>(
         group_edges.push((ev, eh));
     }
     let mut demand_edges = Vec::new();
-    let topup_key = (None, Draw::Any);
-    let mut keys: Vec<_> = demand.keys().copied().collect();
-    if topup > 0 && !demand.contains_key(&topup_key) {
-        keys.insert(0, topup_key);
-    }
-    for key in &keys {
+    for key in demand.keys() {
         let (scope, draw) = *key;
-        let units: u64 = demand
-            .get(key)
-            .map_or(0, |v| v.iter().map(|&i| claims[i].units).sum())
-            + if *key == topup_key { topup } else { 0 };
+        let units: u64 = demand[key].iter().map(|&i| claims[i].units).sum();
         let node = net.add_node();
         demand_edges.push((*key, net.add_edge(node, t, units), units));
         for (gi, g) in groups.values().enumerate() {
@@ -209,6 +201,17 @@ pub(crate) fn check<'a>(
             }
         }
     }
+    // WS-3 (OQ-1): the estate minimum is a number of licences held, wherever they are
+    // assigned, so any line that may cover per-VM demand may meet it, whatever its scope.
+    let topup_edge = (topup > 0).then(|| {
+        let node = net.add_node();
+        for (gi, g) in groups.values().enumerate() {
+            if admits(&lines[g.lines[0]], Draw::Any).is_some() {
+                net.add_edge(group_nodes[gi].0, node, u64::MAX / 4);
+            }
+        }
+        net.add_edge(node, t, topup)
+    });
     let covered = net.max_flow(s, t);
     let claimed: u64 = claims.iter().map(|c| c.units).sum::<u64>() + topup;
 
@@ -238,26 +241,20 @@ pub(crate) fn check<'a>(
             continue;
         }
         *shortfall_by_draw.entry(key.1).or_insert(0) += short;
-        let mut members: Vec<&Claim> = demand
-            .get(key)
-            .map(|v| v.iter().map(|&i| &claims[i]).collect())
-            .unwrap_or_default();
-        members.sort_by(|a, b| {
-            per_unit(a)
-                .cmp(&per_unit(b))
-                .then_with(|| a.resource.cmp(b.resource))
-        });
-        let mut left = short;
-        for c in members {
-            if left == 0 {
-                break;
-            }
-            uncovered.push(Uncovered {
-                resource: c.resource,
-                units: c.units,
-                short: left.min(c.units),
-            });
-            left = left.saturating_sub(c.units);
+        let members = demand[key].iter().map(|&i| &claims[i]).collect();
+        attribute(members, short, &mut uncovered);
+    }
+    if let Some(e) = topup_edge {
+        let short = topup - net.flow(e);
+        if short > 0 {
+            // The unmet estate minimum, attributed to per-VM claims not already uncovered.
+            *shortfall_by_draw.entry(Draw::Any).or_insert(0) += short;
+            let members = claims
+                .iter()
+                .filter(|c| c.draw == Draw::Any && c.units > 0)
+                .filter(|c| !uncovered.iter().any(|u| u.resource == c.resource))
+                .collect();
+            attribute(members, short, &mut uncovered);
         }
     }
     let shortfall = claimed - covered;
@@ -300,6 +297,27 @@ pub(crate) fn check<'a>(
         reasons,
     };
     (position, uncovered)
+}
+
+/// Attributes `short` uncovered units to `members`, least savings per unit first, then by id.
+fn attribute<'a>(mut members: Vec<&Claim<'a>>, short: u64, uncovered: &mut Vec<Uncovered<'a>>) {
+    members.sort_by(|a, b| {
+        per_unit(a)
+            .cmp(&per_unit(b))
+            .then_with(|| a.resource.cmp(b.resource))
+    });
+    let mut left = short;
+    for c in members {
+        if left == 0 {
+            break;
+        }
+        uncovered.push(Uncovered {
+            resource: c.resource,
+            units: c.units,
+            short: left.min(c.units),
+        });
+        left = left.saturating_sub(c.units);
+    }
 }
 
 /// Savings per unit, for ordering which claims lose cover first (unknown prices count as 0).

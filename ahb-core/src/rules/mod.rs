@@ -125,6 +125,18 @@ impl Pool {
             Pool::Rhel | Pool::Sles => "subscription units",
         }
     }
+
+    /// The rule a claim the pool cannot cover falls foul of: WS-14 (Windows shortfall and its
+    /// remedies), GEN-2 (SQL needs qualifying core licences with SA or subscription), LNX-2
+    /// (RHEL and SLES need subscriptions enabled for Azure). WS-14 is Windows-only, so SQL and
+    /// Linux shortfalls must not cite it.
+    pub(crate) fn shortfall_rule(self) -> &'static str {
+        match self {
+            Pool::WindowsServer => "WS-14",
+            Pool::SqlServer => "GEN-2",
+            Pool::Rhel | Pool::Sles => "LNX-2",
+        }
+    }
 }
 
 /// Which licence lines of a pool may cover a requirement.

@@ -64,13 +64,27 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             vcpus,
             active_vcpus,
             license_type,
+            vm,
             ..
         } => {
             let vc = match k.sql_core_basis {
                 CoreBasis::ActiveVcpus => active_vcpus.unwrap_or(*vcpus),
                 CoreBasis::OriginalSizeVcpus => *vcpus,
             };
-            sql_vm(*edition, vc, *license_type, ctx, k, &mut reasons)
+            let out = sql_vm(*edition, vc, *license_type, ctx, k, &mut reasons);
+            if let Some(vm) = vm
+                && out.2 > 0
+            {
+                // GEN-12: SQL and Windows AHB stack on one VM, each from its own pool.
+                reasons.push(Reason::new(
+                    "GEN-12",
+                    format!(
+                        "runs on VM {vm:?}: SQL Server AHB combines with any Windows Server AHB \
+                         on that VM; its normalised cores come from the separate SQL pool"
+                    ),
+                ));
+            }
+            out
         }
         ResourceSpec::SqlDatabase {
             tier,
@@ -83,7 +97,12 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
             let ok = vcore_tier_eligible(*tier, *compute, *created, ctx, k, &mut reasons);
-            let units = vcores_units(*tier, vcores.unwrap_or(0), &mut reasons);
+            // SQL-5: an ineligible database consumes 0 NC, so its explanation states no NC.
+            let units = if ok {
+                vcores_units(*tier, vcores.unwrap_or(0), &mut reasons)
+            } else {
+                0
+            };
             if ok && *standby {
                 if matches!(tier, SqlTier::GeneralPurpose | SqlTier::BusinessCritical) {
                     reasons.push(Reason::new(
@@ -123,7 +142,12 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             let claimed = *license_type == PaasLicenseType::BasePrice;
             let ok =
                 vcore_tier_eligible(*tier, SqlCompute::Provisioned, None, ctx, k, &mut reasons);
-            let units = vcores_units(*tier, vcores.unwrap_or(0), &mut reasons);
+            // SQL-5: an ineligible pool consumes 0 NC, so its explanation states no NC.
+            let units = if ok {
+                vcores_units(*tier, vcores.unwrap_or(0), &mut reasons)
+            } else {
+                0
+            };
             (
                 claimed,
                 ok,

@@ -82,6 +82,16 @@ pub fn line_supply(line: &LicenceLine, date: NaiveDate, k: &Knobs) -> LineSupply
     }
     let eligible = eligibility(line, date, k, &mut reasons);
     let owned = licences * per;
+    if line.product == Product::SqlServer && line.metric == Metric::Core {
+        // SQL-1: the SQL pool counts normalised cores, so every SQL line explains its NC.
+        reasons.push(Reason::new(
+            "SQL-1",
+            format!(
+                "{licences} {:?} core licences × {per} NC = {owned} NC",
+                line.edition.unwrap_or(Edition::Standard)
+            ),
+        ));
+    }
     let on_prem = line.on_premises_units() * per;
     let free = owned - on_prem.min(owned);
     let (mut for_vms, mut for_hosts) = (0, 0);
