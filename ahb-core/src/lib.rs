@@ -28,6 +28,7 @@ pub mod model;
 pub mod money;
 pub mod position;
 pub mod rules;
+pub mod solve;
 
 pub use error::{Error, ErrorCode, Location, RecordRef, Result};
 pub use model::{Estate, LicenceLine, Resource, ResourceSpec, Scope};

@@ -38,11 +38,37 @@ impl Network {
         self.edges[e ^ 1].1
     }
 
+    /// Raises the capacity of edge `e` by `delta`.
+    pub fn add_capacity(&mut self, e: usize, delta: u64) {
+        self.edges[e].1 += delta;
+    }
+
+    /// Undoes part of a demand: edge `e` (from `node` to the sink) loses `capacity` of
+    /// capacity and `flow` of flow, and that flow is sent back from `node` to `source` along
+    /// the paths it came by. The edge must have been saturated before `capacity` was added.
+    pub fn retract(&mut self, e: usize, capacity: u64, flow: u64, node: usize, source: usize) {
+        self.edges[e].1 = self.edges[e].1 + flow - capacity;
+        self.edges[e ^ 1].1 -= flow;
+        let back = self.max_flow_limited(node, source, flow);
+        debug_assert_eq!(
+            back, flow,
+            "the retracted flow reached the node from the source"
+        );
+    }
+
     /// Pushes the maximum flow from `s` to `t` and returns its value.
     pub fn max_flow(&mut self, s: usize, t: usize) -> u64 {
+        self.max_flow_limited(s, t, u64::MAX)
+    }
+
+    /// Pushes up to `limit` units of flow from `s` to `t` and returns how much it pushed.
+    pub fn max_flow_limited(&mut self, s: usize, t: usize, limit: u64) -> u64 {
         let n = self.adjacency.len();
         let mut total = 0u64;
         loop {
+            if total == limit {
+                return total;
+            }
             let mut level = vec![usize::MAX; n];
             level[s] = 0;
             let mut queue = std::collections::VecDeque::from([s]);
@@ -60,11 +86,14 @@ impl Network {
             }
             let mut next = vec![0usize; n];
             loop {
-                let pushed = self.augment(s, t, u64::MAX, &level, &mut next);
+                let pushed = self.augment(s, t, limit - total, &level, &mut next);
                 if pushed == 0 {
                     break;
                 }
                 total += pushed;
+                if total == limit {
+                    return total;
+                }
             }
         }
     }

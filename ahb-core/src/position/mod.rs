@@ -2,9 +2,10 @@
 //! settings, and the eligible resources that do not claim the benefit yet.
 
 mod flow;
+mod network;
 mod pool;
 mod report;
-mod scopes;
+pub(crate) mod scopes;
 
 use std::collections::HashMap;
 

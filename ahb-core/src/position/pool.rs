@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::flow::Network;
+use super::network::{Reach, SupplyNetwork};
 use super::scopes::ScopeTree;
-use crate::model::Edition;
 use crate::rules::{Draw, LineSupply, Pool, Reason};
 
 /// One claimed requirement, as the pool check needs it.
@@ -97,146 +96,46 @@ pub(crate) struct Uncovered<'a> {
     pub short: u64,
 }
 
-/// Whether a line may cover a draw, and through which of its capacities.
-fn admits(line: &LineSupply, draw: Draw) -> Option<bool> {
-    // Some(true): through the host capacity; Some(false): through the VM capacity.
-    match (line.pool, draw, line.edition) {
-        (_, Draw::Additive, _) => None,
-        (Pool::WindowsServer, Draw::DatacenterHost, Some(Edition::Datacenter)) => Some(true),
-        (Pool::WindowsServer, Draw::DatacenterAzureLocal, Some(Edition::Datacenter)) => {
-            line.azure_local_programme.then_some(true)
-        }
-        (Pool::SqlServer, Draw::EnterpriseOnly, Some(Edition::Enterprise)) => Some(true),
-        (Pool::SqlServer, Draw::StandardOnly, Some(Edition::Standard)) => Some(false),
-        (_, Draw::Any, _) => Some(false),
-        _ => None,
-    }
-}
-
-/// A set of lines that admit the same draws from the same scope: one flow node.
-struct Group {
-    scope: Option<String>,
-    lines: Vec<usize>,
-    for_vms: u64,
-    for_hosts: u64,
-    total: u64,
-}
-
 /// Checks one pool. `claims` are the claimed exclusive requirements; `topup` is the estate
 /// minimum's extra demand at the root.
 pub(crate) fn check<'a>(
     pool: Pool,
-    mut lines: Vec<LineSupply>,
+    lines: Vec<LineSupply>,
     claims: &[Claim<'a>],
     topup: u64,
     eligible_demand: u64,
     additive: Option<AdditiveCheck>,
     scopes: &ScopeTree<'a>,
 ) -> (PoolPosition, Vec<Uncovered<'a>>) {
-    // Later-expiring lines first, then by id: the attribution is deterministic and keeps the
-    // lines that last longest in use.
-    lines.sort_by(|a, b| b.sa_end.cmp(&a.sa_end).then_with(|| a.line.cmp(&b.line)));
-    let draws = [
-        Draw::Any,
-        Draw::DatacenterHost,
-        Draw::DatacenterAzureLocal,
-        Draw::EnterpriseOnly,
-        Draw::StandardOnly,
-    ];
-    // Group lines by (scope, the draws they admit).
-    let mut groups: BTreeMap<(Option<String>, Vec<Option<bool>>), Group> = BTreeMap::new();
-    for (i, l) in lines.iter().enumerate().filter(|(_, l)| l.eligible) {
-        let signature: Vec<Option<bool>> = draws.iter().map(|&d| admits(l, d)).collect();
-        let g = groups
-            .entry((l.scope.clone(), signature))
-            .or_insert_with(|| Group {
-                scope: l.scope.clone(),
-                lines: Vec::new(),
-                for_vms: 0,
-                for_hosts: 0,
-                total: 0,
-            });
-        g.lines.push(i);
-        g.for_vms += l.for_vms;
-        g.for_hosts += l.for_hosts;
-        g.total += l.for_vms.max(l.for_hosts);
-    }
+    let mut network = SupplyNetwork::new(lines, true);
     // Demand by (scope, draw), claims in a deterministic order.
     let mut demand: BTreeMap<(Option<&'a str>, Draw), Vec<usize>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate().filter(|(_, c)| c.units > 0) {
         demand.entry((c.scope, c.draw)).or_default().push(i);
     }
-    let mut net = Network::new(2);
-    let (s, t) = (0, 1);
-    let mut group_edges = Vec::new();
-    let mut group_nodes = Vec::new();
-    for g in groups.values() {
-        let node = net.add_node();
-        let vm = net.add_node();
-        let host = net.add_node();
-        net.add_edge(s, node, g.total);
-        let ev = net.add_edge(node, vm, g.for_vms);
-        let eh = net.add_edge(node, host, g.for_hosts);
-        group_nodes.push((vm, host));
-        group_edges.push((ev, eh));
-    }
-    let mut demand_edges = Vec::new();
-    for key in demand.keys() {
-        let (scope, draw) = *key;
-        let units: u64 = demand[key].iter().map(|&i| claims[i].units).sum();
-        let node = net.add_node();
-        demand_edges.push((*key, net.add_edge(node, t, units), units));
-        for (gi, g) in groups.values().enumerate() {
-            let first = &lines[g.lines[0]];
-            if !scopes.covers(g.scope.as_deref(), scope) {
-                continue;
-            }
-            if let Some(via_host) = admits(first, draw) {
-                let from = if via_host {
-                    group_nodes[gi].1
-                } else {
-                    group_nodes[gi].0
-                };
-                net.add_edge(from, node, u64::MAX / 4);
-            }
-        }
+    let mut nodes = Vec::new();
+    for (key, members) in &demand {
+        let node = network.add_demand(key.1, Reach::Scope(key.0), scopes);
+        let units: u64 = members.iter().map(|&i| claims[i].units).sum();
+        network.raise(node, units);
+        nodes.push((*key, node, units));
     }
     // WS-3 (OQ-1): the estate minimum is a number of licences held, wherever they are
     // assigned, so any line that may cover per-VM demand may meet it, whatever its scope.
-    let topup_edge = (topup > 0).then(|| {
-        let node = net.add_node();
-        for (gi, g) in groups.values().enumerate() {
-            if admits(&lines[g.lines[0]], Draw::Any).is_some() {
-                net.add_edge(group_nodes[gi].0, node, u64::MAX / 4);
-            }
-        }
-        net.add_edge(node, t, topup)
+    let topup_node = (topup > 0).then(|| {
+        let node = network.add_demand(Draw::Any, Reach::Anywhere, scopes);
+        network.raise(node, topup);
+        node
     });
-    let covered = net.max_flow(s, t);
+    let covered = network.cover();
     let claimed: u64 = claims.iter().map(|c| c.units).sum::<u64>() + topup;
-
-    // Attribute each group's use to its lines in order: host use first, then VM use.
-    let mut used = vec![0u64; lines.len()];
-    for (g, &(ev, eh)) in groups.values().zip(&group_edges) {
-        let (mut host, mut vm) = (net.flow(eh), net.flow(ev));
-        for &i in &g.lines {
-            let take = host.min(lines[i].for_hosts);
-            used[i] += take;
-            host -= take;
-        }
-        for &i in &g.lines {
-            let room = lines[i].for_vms.max(lines[i].for_hosts) - used[i];
-            let take = vm.min(room).min(lines[i].for_vms);
-            used[i] += take;
-            vm -= take;
-        }
-    }
+    let (used, _) = network.attribute();
 
     // Uncovered demand, attributed to the claims that save least per unit, then by id.
     let mut shortfall_by_draw = BTreeMap::new();
     let mut uncovered = Vec::new();
-    for ((key, e, units), _) in demand_edges.iter().zip(0..) {
-        let short = units - net.flow(*e);
+    for (key, node, units) in &nodes {
+        let short = units - network.covered(*node);
         if short == 0 {
             continue;
         }
@@ -244,8 +143,8 @@ pub(crate) fn check<'a>(
         let members = demand[key].iter().map(|&i| &claims[i]).collect();
         attribute(members, short, &mut uncovered);
     }
-    if let Some(e) = topup_edge {
-        let short = topup - net.flow(e);
+    if let Some(node) = topup_node {
+        let short = topup - network.covered(node);
         if short > 0 {
             // The unmet estate minimum, attributed to per-VM claims not already uncovered.
             *shortfall_by_draw.entry(Draw::Any).or_insert(0) += short;
@@ -258,6 +157,7 @@ pub(crate) fn check<'a>(
         }
     }
     let shortfall = claimed - covered;
+    let lines = network.lines;
     let supply_for_vms = lines.iter().map(|l| l.for_vms).sum();
     let supply_for_hosts = lines.iter().map(|l| l.for_hosts).sum();
     let capacity: u64 = lines.iter().map(|l| l.for_vms.max(l.for_hosts)).sum();

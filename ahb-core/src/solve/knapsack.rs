@@ -1,0 +1,350 @@
+//! Exact 0-1 knapsack for one pool of interchangeable licences.
+//!
+//! Real estates have thousands of resources but few distinct unit sizes (a Windows VM needs
+//! `max(8, vCPUs)` core licences; vCPU counts are 2, 4, 8, 16, …). The solver exploits that:
+//!
+//! 1. The LP relaxation is solved by the greedy ratio order: a prefix of items fits whole, the
+//!    next ("break") item fits in part. Its value, rounded up, is an upper bound.
+//! 2. Proximity (Eisenbrand and Weismantel, "Proximity results and faster algorithms for integer
+//!    programming using the Steinitz lemma", SODA 2018): for one constraint whose coefficients
+//!    are at most Δ, some optimal integer solution differs from that LP vertex in at most
+//!    2Δ + 1 coordinates. Within one unit size the best items to add are the most valuable
+//!    untaken ones and the best to drop the least valuable taken ones, so an optimum is the
+//!    greedy prefix changed by a count δ per distinct size, with |δ| ≤ 2Δ + 2.
+//! 3. A dynamic programme over the distinct sizes and the capacity offset those changes
+//!    produce finds the best δ exactly.
+//!
+//! Sizes are divided by their greatest common divisor first. When the programme would exceed
+//! the work budget (very large sizes), the solver returns the greedy solution with the LP
+//! bound, so the caller can report the gap honestly.
+
+/// An item: units it needs (> 0) and its value (> 0), in integer micro-units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item {
+    /// Units of capacity needed.
+    pub units: u64,
+    /// Value when chosen.
+    pub value: i128,
+}
+
+/// The result of a solve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Solution {
+    /// Which items are chosen, by index into the input.
+    pub chosen: Vec<bool>,
+    /// Total value of the chosen items.
+    pub value: i128,
+    /// An upper bound on the optimum (equal to `value` when proven optimal).
+    pub bound: i128,
+}
+
+/// The work budget of the exact programme: distinct sizes × offsets × changes per size.
+pub const DEFAULT_BUDGET: u64 = 400_000_000;
+
+/// A knapsack instance with its greedy order precomputed, to be solved for many capacities.
+pub struct Knapsack<'a> {
+    items: &'a [Item],
+    /// Item indices by value per unit, best first; ties by fewer units, then index.
+    order: Vec<usize>,
+    /// `prefix_units[k]` = units of the first `k` items of `order`.
+    prefix_units: Vec<u64>,
+    prefix_value: Vec<i128>,
+    gcd: u64,
+}
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+impl<'a> Knapsack<'a> {
+    /// Prepares `items` (all with positive units and value).
+    pub fn new(items: &'a [Item]) -> Knapsack<'a> {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&items[a], &items[b]);
+            // x.value / x.units > y.value / y.units, exactly.
+            (y.value * i128::from(x.units))
+                .cmp(&(x.value * i128::from(y.units)))
+                .then(x.units.cmp(&y.units))
+                .then(a.cmp(&b))
+        });
+        let mut prefix_units = Vec::with_capacity(items.len() + 1);
+        let mut prefix_value = Vec::with_capacity(items.len() + 1);
+        let (mut u, mut v) = (0u64, 0i128);
+        prefix_units.push(0);
+        prefix_value.push(0);
+        for &i in &order {
+            u += items[i].units;
+            v += items[i].value;
+            prefix_units.push(u);
+            prefix_value.push(v);
+        }
+        let g = items.iter().fold(0, |g, it| gcd(g, it.units)).max(1);
+        Knapsack {
+            items,
+            order,
+            prefix_units,
+            prefix_value,
+            gcd: g,
+        }
+    }
+
+    /// Number of whole items of the greedy prefix that fit in `capacity`.
+    fn prefix_len(&self, capacity: u64) -> usize {
+        self.prefix_units.partition_point(|&u| u <= capacity) - 1
+    }
+
+    /// The LP relaxation's optimum for `capacity`, rounded up: an upper bound on any solution.
+    pub fn lp_bound(&self, capacity: u64) -> i128 {
+        let k = self.prefix_len(capacity);
+        let mut bound = self.prefix_value[k];
+        if let Some(&b) = self.order.get(k) {
+            let rest = i128::from(capacity - self.prefix_units[k]);
+            let it = &self.items[b];
+            let units = i128::from(it.units);
+            bound += (it.value * rest + units - 1) / units;
+        }
+        bound
+    }
+
+    /// The best total value for `capacity`, exact unless the work budget is exceeded.
+    pub fn solve(&self, capacity: u64, budget: u64) -> Solution {
+        let n = self.items.len();
+        let k = self.prefix_len(capacity);
+        let mut chosen = vec![false; n];
+        for &i in &self.order[..k] {
+            chosen[i] = true;
+        }
+        if k == n {
+            return Solution {
+                chosen,
+                value: self.prefix_value[n],
+                bound: self.prefix_value[n],
+            };
+        }
+        let bound = self.lp_bound(capacity);
+        let g = self.gcd;
+        let delta = self.items.iter().map(|it| it.units / g).max().unwrap_or(1);
+        let reach = 2 * delta + 2;
+        let residual = (capacity - self.prefix_units[k]) / g;
+        // Items by scaled size: taken ones least valuable first, untaken most valuable first.
+        let mut sizes: Vec<(u64, Vec<usize>, Vec<usize>)> = Vec::new();
+        let mut by_size = std::collections::BTreeMap::<u64, (Vec<usize>, Vec<usize>)>::new();
+        for (pos, &i) in self.order.iter().enumerate() {
+            let e = by_size.entry(self.items[i].units / g).or_default();
+            if pos < k { e.0.push(i) } else { e.1.push(i) }
+        }
+        for (s, (mut taken, untaken)) in by_size {
+            taken.reverse();
+            let t = taken.len().min(reach as usize);
+            let u = untaken.len().min(reach as usize);
+            sizes.push((s, taken[..t].to_vec(), untaken[..u].to_vec()));
+        }
+        // Offsets run from −reach·Δ (capacity freed by drops) to +reach·Δ + residual: sizes are
+        // visited in turn, so an addition may be counted before the drop that makes room.
+        let low = reach * delta;
+        let width = 2 * low + residual + 1;
+        let work: u64 = sizes
+            .iter()
+            .map(|(_, t, u)| width.saturating_mul((t.len() + u.len() + 1) as u64))
+            .fold(0u64, u64::saturating_add);
+        if work > budget {
+            return self.greedy_fill(capacity, chosen, k, bound);
+        }
+        let width = width as usize;
+        let low = low as i64;
+        const NONE: i128 = i128::MIN;
+        let mut dp = vec![NONE; width];
+        dp[low as usize] = 0;
+        let mut choices: Vec<Vec<i32>> = Vec::with_capacity(sizes.len());
+        for (s, taken, untaken) in &sizes {
+            let s = *s as i64;
+            // gain[δ + t] for δ in −t..=u.
+            let t = taken.len() as i64;
+            let mut gain = vec![0i128; taken.len() + untaken.len() + 1];
+            for d in 1..=taken.len() {
+                gain[taken.len() - d] = gain[taken.len() - d + 1] - self.items[taken[d - 1]].value;
+            }
+            for d in 1..=untaken.len() {
+                gain[taken.len() + d] =
+                    gain[taken.len() + d - 1] + self.items[untaken[d - 1]].value;
+            }
+            let mut next = vec![NONE; width];
+            let mut pick = vec![0i32; width];
+            for (o, &v) in dp.iter().enumerate() {
+                if v == NONE {
+                    continue;
+                }
+                for (j, &gj) in gain.iter().enumerate() {
+                    let d = j as i64 - t;
+                    let o2 = o as i64 + d * s;
+                    if o2 < 0 || o2 >= width as i64 {
+                        continue;
+                    }
+                    let cand = v + gj;
+                    let o2 = o2 as usize;
+                    if cand > next[o2] {
+                        next[o2] = cand;
+                        pick[o2] = d as i32;
+                    }
+                }
+            }
+            dp = next;
+            choices.push(pick);
+        }
+        // Best offset within the residual capacity; ties prefer fewer units used.
+        let mut best = (NONE, 0usize);
+        let limit = low as usize + residual as usize;
+        for (o, &v) in dp.iter().enumerate().take(limit + 1) {
+            if v > best.0 {
+                best = (v, o);
+            }
+        }
+        let (gain, mut o) = best;
+        for ((s, taken, untaken), pick) in sizes.iter().zip(&choices).rev() {
+            let d = pick[o];
+            if d < 0 {
+                for &i in &taken[..(-d) as usize] {
+                    chosen[i] = false;
+                }
+            } else {
+                for &i in &untaken[..d as usize] {
+                    chosen[i] = true;
+                }
+            }
+            o = (o as i64 - i64::from(d) * *s as i64) as usize;
+        }
+        let value = self.prefix_value[k] + gain;
+        Solution {
+            chosen,
+            value,
+            bound: value,
+        }
+    }
+
+    /// The greedy prefix, then every later item that still fits: a feasible fallback.
+    fn greedy_fill(&self, capacity: u64, mut chosen: Vec<bool>, k: usize, bound: i128) -> Solution {
+        let mut used = self.prefix_units[k];
+        let mut value = self.prefix_value[k];
+        for &i in &self.order[k..] {
+            let it = &self.items[i];
+            if used + it.units <= capacity {
+                used += it.units;
+                value += it.value;
+                chosen[i] = true;
+            }
+        }
+        Solution {
+            chosen,
+            value,
+            bound,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brute(items: &[Item], cap: u64) -> i128 {
+        let n = items.len();
+        (0u32..1 << n)
+            .filter_map(|m| {
+                let (mut u, mut v) = (0, 0);
+                for (i, it) in items.iter().enumerate() {
+                    if m >> i & 1 == 1 {
+                        u += it.units;
+                        v += it.value;
+                    }
+                }
+                (u <= cap).then_some(v)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn check(items: &[Item], cap: u64) {
+        let k = Knapsack::new(items);
+        let s = k.solve(cap, DEFAULT_BUDGET);
+        let used: u64 = items
+            .iter()
+            .zip(&s.chosen)
+            .filter(|p| *p.1)
+            .map(|p| p.0.units)
+            .sum();
+        let value: i128 = items
+            .iter()
+            .zip(&s.chosen)
+            .filter(|p| *p.1)
+            .map(|p| p.0.value)
+            .sum();
+        assert!(used <= cap);
+        assert_eq!(value, s.value);
+        assert_eq!(s.value, brute(items, cap), "{items:?} cap {cap}");
+        assert_eq!(s.bound, s.value);
+        assert!(k.lp_bound(cap) >= s.value);
+    }
+
+    #[test]
+    fn a_16_vcpu_vm_can_crowd_out_two_12s_that_save_more() {
+        // Greedy by savings per licence takes the 16 first; two 12s save more in 24 licences.
+        let items = [
+            Item {
+                units: 16,
+                value: 170,
+            },
+            Item {
+                units: 12,
+                value: 120,
+            },
+            Item {
+                units: 12,
+                value: 120,
+            },
+        ];
+        check(&items, 24);
+        let s = Knapsack::new(&items).solve(24, DEFAULT_BUDGET);
+        assert_eq!(s.chosen, vec![false, true, true]);
+    }
+
+    #[test]
+    fn matches_brute_force_on_a_pseudorandom_family() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..300 {
+            let n = (next() % 12) as usize + 1;
+            let items: Vec<Item> = (0..n)
+                .map(|_| Item {
+                    units: [8, 12, 16, 20, 24, 32, 4, 2][(next() % 8) as usize],
+                    value: (next() % 500) as i128 + 1,
+                })
+                .collect();
+            let cap = next() % 120;
+            check(&items, cap);
+        }
+    }
+
+    #[test]
+    fn over_budget_falls_back_to_a_feasible_solution_with_a_true_bound() {
+        let items = [
+            Item {
+                units: 997,
+                value: 1000,
+            },
+            Item {
+                units: 1000,
+                value: 1002,
+            },
+            Item { units: 3, value: 2 },
+        ];
+        let k = Knapsack::new(&items);
+        let s = k.solve(1000, 10);
+        assert!(s.bound >= brute(&items, 1000));
+        assert!(s.value <= brute(&items, 1000));
+    }
+}
