@@ -34,3 +34,4 @@ pub use error::{Error, ErrorCode, Location, RecordRef, Result};
 pub use model::{Estate, LicenceLine, Resource, ResourceSpec, Scope};
 pub use position::{Position, audit};
 pub use rules::{Knobs, Reason, RuleSet, RuleSetVersion};
+pub use solve::{OptimizeOptions, Plan, optimize};

@@ -4,6 +4,7 @@
 //! at once, exactly.
 
 /// A flow network with `u64` capacities.
+#[derive(Clone)]
 pub(crate) struct Network {
     /// Edges as (to, capacity left); edge `e ^ 1` is the reverse of edge `e`.
     edges: Vec<(usize, u64)>,
@@ -36,6 +37,11 @@ impl Network {
     /// The flow through edge `e` (the capacity of its reverse edge).
     pub fn flow(&self, e: usize) -> u64 {
         self.edges[e ^ 1].1
+    }
+
+    /// Capacity of edge `e` not yet used.
+    pub fn residual(&self, e: usize) -> u64 {
+        self.edges[e].1
     }
 
     /// Raises the capacity of edge `e` by `delta`.

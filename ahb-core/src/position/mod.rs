@@ -2,9 +2,9 @@
 //! settings, and the eligible resources that do not claim the benefit yet.
 
 mod flow;
-mod network;
+pub(crate) mod network;
 mod pool;
-mod report;
+pub(crate) mod report;
 pub(crate) mod scopes;
 
 use std::collections::HashMap;
@@ -111,13 +111,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     let tree = ScopeTree::new(&estate.scopes);
     let assessments = assess_all(estate, rules, &tree);
 
-    // Supply per line, grouped by pool.
-    let mut supply: HashMap<Pool, Vec<LineSupply>> = HashMap::new();
-    for (i, line) in estate.licences.iter().enumerate() {
-        check_linux_unit(i, line, rules)?;
-        let s = line_supply(line, as_of, k);
-        supply.entry(s.pool).or_default().push(s);
-    }
+    let mut supply = supply_by_pool(estate, rules, as_of)?;
 
     let mut pools = Vec::new();
     let mut over_claimed = Vec::new();
@@ -267,8 +261,27 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     })
 }
 
+/// What every licence line supplies on `as_of`, by pool.
+pub(crate) fn supply_by_pool(
+    estate: &Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+) -> Result<HashMap<Pool, Vec<LineSupply>>> {
+    let mut supply: HashMap<Pool, Vec<LineSupply>> = HashMap::new();
+    for (i, line) in estate.licences.iter().enumerate() {
+        check_linux_unit(i, line, rules)?;
+        let s = line_supply(line, as_of, &rules.knobs);
+        supply.entry(s.pool).or_default().push(s);
+    }
+    Ok(supply)
+}
+
 /// Assesses every resource with the facts of the estate around it.
-fn assess_all<'a>(estate: &'a Estate, rules: &RuleSet, tree: &ScopeTree<'a>) -> Vec<Assessment> {
+pub(crate) fn assess_all<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    tree: &ScopeTree<'a>,
+) -> Vec<Assessment> {
     let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
     for r in &estate.resources {
         if let ResourceSpec::DedicatedHost {

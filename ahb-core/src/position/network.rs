@@ -7,6 +7,7 @@
 //! then decides exactly how much of the demand the lines can cover at once.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::flow::Network;
 use super::scopes::ScopeTree;
@@ -47,6 +48,7 @@ pub(crate) enum Reach<'a> {
     Anywhere,
 }
 
+#[derive(Clone)]
 struct Group {
     scope: Option<String>,
     lines: Vec<usize>,
@@ -57,6 +59,7 @@ struct Group {
 }
 
 /// A demand node: its edge to the sink and the edges that feed it, by group.
+#[derive(Clone)]
 struct Demand {
     node: usize,
     sink_edge: usize,
@@ -64,9 +67,11 @@ struct Demand {
 }
 
 /// One pool's lines as a flow network with demand nodes added on request.
+#[derive(Clone)]
 pub(crate) struct SupplyNetwork {
     /// The lines, later-expiring first (or by id), the order their use is attributed in.
-    pub lines: Vec<LineSupply>,
+    /// Shared, so that cloning the network to try alternatives copies only the graph.
+    pub lines: Arc<Vec<LineSupply>>,
     groups: Vec<Group>,
     demands: Vec<Demand>,
     net: Network,
@@ -86,7 +91,9 @@ impl SupplyNetwork {
         } else {
             lines.sort_by(|a, b| a.line.cmp(&b.line));
         }
-        let mut keyed: BTreeMap<(Option<String>, Vec<Option<bool>>), Vec<usize>> = BTreeMap::new();
+        // Lines with the same assigned scope and the same admitted draws form one group.
+        type Signature = (Option<String>, Vec<Option<bool>>);
+        let mut keyed: BTreeMap<Signature, Vec<usize>> = BTreeMap::new();
         for (i, l) in lines.iter().enumerate().filter(|(_, l)| l.eligible) {
             let signature = DRAWS.iter().map(|&d| admits(l, d)).collect();
             keyed
@@ -119,7 +126,7 @@ impl SupplyNetwork {
             })
             .collect();
         SupplyNetwork {
-            lines,
+            lines: Arc::new(lines),
             groups,
             demands: Vec::new(),
             net,
@@ -168,6 +175,14 @@ impl SupplyNetwork {
         self.demands
             .iter()
             .map(|d| self.net.flow(d.sink_edge))
+            .sum()
+    }
+
+    /// Demand raised but not covered, over all nodes, after the last [`SupplyNetwork::cover`].
+    pub fn shortfall(&self) -> u64 {
+        self.demands
+            .iter()
+            .map(|d| self.net.residual(d.sink_edge))
             .sum()
     }
 

@@ -157,7 +157,8 @@ pub(crate) fn check<'a>(
         }
     }
     let shortfall = claimed - covered;
-    let lines = network.lines;
+    let lines =
+        std::sync::Arc::try_unwrap(network.lines).unwrap_or_else(|shared| (*shared).clone());
     let supply_for_vms = lines.iter().map(|l| l.for_vms).sum();
     let supply_for_hosts = lines.iter().map(|l| l.for_hosts).sum();
     let capacity: u64 = lines.iter().map(|l| l.for_vms.max(l.for_hosts)).sum();

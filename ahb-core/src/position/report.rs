@@ -11,7 +11,7 @@ use crate::rules::{Knobs, Pool};
 /// How many under-claimed resources the report lists before summarising the rest.
 const UNDER_CLAIMED_SHOWN: usize = 15;
 
-fn money(d: Decimal) -> String {
+pub(crate) fn money(d: Decimal) -> String {
     let r = d.round_dp(2);
     let s = format!("{r:.2}");
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
@@ -26,7 +26,7 @@ fn money(d: Decimal) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
-fn pool_name(p: Pool) -> &'static str {
+pub(crate) fn pool_name(p: Pool) -> &'static str {
     match p {
         Pool::WindowsServer => "Windows Server",
         Pool::SqlServer => "SQL Server",

@@ -173,6 +173,9 @@ pub struct Requirement {
     /// Savings per month when the benefit is carried, where prices are known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_savings: Option<Decimal>,
+    /// Savings per running hour when the benefit is carried, where prices are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hourly_savings: Option<Decimal>,
     /// Why: rule IDs and facts.
     pub reasons: Vec<Reason>,
 }
@@ -256,18 +259,20 @@ impl RuleSet {
             }
         }
         let multiplier = instance_multiplier(&resource.spec);
-        for r in &mut requirements {
-            if r.eligible && r.monthly_savings.is_none() {
-                r.monthly_savings = monthly_savings(resource.prices.as_ref(), resource, multiplier);
-            }
-        }
-        if let ResourceSpec::DedicatedHost { sql_prices, .. } = &resource.spec {
-            for r in requirements
-                .iter_mut()
-                .filter(|r| r.pool == Pool::SqlServer)
-            {
-                r.monthly_savings = monthly_savings(sql_prices.as_ref(), resource, 1);
-            }
+        let sql_prices = match &resource.spec {
+            ResourceSpec::DedicatedHost { sql_prices, .. } => sql_prices.as_ref(),
+            _ => None,
+        };
+        for r in requirements.iter_mut().filter(|r| r.eligible) {
+            // A dedicated host's SQL benefit has its own prices (SQL-10).
+            let (prices, n) = if r.pool == Pool::SqlServer && is_host(&resource.spec) {
+                (sql_prices, 1)
+            } else {
+                (resource.prices.as_ref(), multiplier)
+            };
+            r.hourly_savings =
+                prices.map(|p| (p.payg_per_hour - p.ahb_per_hour) * Decimal::from(n));
+            r.monthly_savings = monthly_savings(prices, resource, n);
         }
         Assessment {
             resource: resource.id.clone(),
@@ -289,6 +294,10 @@ impl Assessment {
             notes: Vec::new(),
         }
     }
+}
+
+fn is_host(spec: &ResourceSpec) -> bool {
+    matches!(spec, ResourceSpec::DedicatedHost { .. })
 }
 
 fn is_vm_like(spec: &ResourceSpec) -> bool {
@@ -332,6 +341,7 @@ pub(crate) fn requirement(
         claimed,
         eligible,
         monthly_savings: None,
+        hourly_savings: None,
         reasons,
     }
 }

@@ -1,3 +1,305 @@
-//! Optimal allocation: which resources should carry AHB, from which licences, to save the most.
+//! Optimal allocation: which resources should carry AHB, drawn from which licence lines, to
+//! save the most while staying compliant — with a certificate (an upper bound and the gap).
+//!
+//! Each pool is solved on its own (the pools share no licences): candidates are the eligible
+//! requirements, valued by the objective in integer micro-units of money per month, and
+//! [`pool::solve`] picks the best set the licence lines can cover at once. Ties are broken
+//! deterministically: fewer changes to today's settings first, then fewer licences, then
+//! resource id; licence lines are drawn on latest SA end first (then id).
 
 pub mod knapsack;
+mod options;
+mod plan;
+mod pool;
+mod recommend;
+mod report;
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+pub use options::{LicencePrices, Objective, OptimizeOptions, Reserve};
+pub use plan::{
+    Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
+};
+pub use pool::{MAX_SPECIAL, Method};
+pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewal};
+
+use crate::error::{Error, Result};
+use crate::model::Estate;
+use crate::position::scopes::ScopeTree;
+use crate::position::{assess_all, supply_by_pool};
+use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
+use pool::Candidate;
+
+/// Micro-units per unit of money: the solver's integer currency.
+const MICRO: i128 = 1_000_000;
+
+/// Money as integer micro-units, rounded half away from zero.
+fn micro(d: Decimal) -> i128 {
+    (d * Decimal::from(MICRO)).round().mantissa()
+}
+
+fn from_micro(m: i128) -> Decimal {
+    Decimal::from_i128_with_scale(m, 6).normalize()
+}
+
+/// The optimal plan for `estate` under `rules` and `options`.
+pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
+    estate.validate()?;
+    options.validate(estate)?;
+    let tree = ScopeTree::new(&estate.scopes);
+    let assessments = assess_all(estate, rules, &tree);
+    let supply = supply_by_pool(estate, rules, options.as_of)?;
+    let solved = solve_all(estate, &assessments, supply, options, &tree)?;
+    let recommendations =
+        recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
+    let today = crate::position::audit(estate, rules, options.as_of)?
+        .totals
+        .claimed_monthly_savings;
+    Ok(plan::assemble(
+        estate,
+        rules,
+        options,
+        &assessments,
+        solved,
+        recommendations,
+        today,
+    ))
+}
+
+/// One pool's candidates (with where they come from) and its solution.
+pub(crate) struct Solved<'a> {
+    pub pool: Pool,
+    /// The candidates, for re-solving with other lines.
+    pub cands: Vec<Candidate<'a>>,
+    /// (resource index, requirement index) of each candidate.
+    pub origin: Vec<(usize, usize)>,
+    pub units: Vec<u64>,
+    pub solution: pool::PoolSolution,
+    /// The value transform's scale (2 × candidates + 1), big number and penalty per change.
+    pub scale: i128,
+    pub big: i128,
+    pub penalty: i128,
+    /// The constant the value transform dropped (−penalty × today's claims).
+    pub offset: i128,
+    pub reserve: u64,
+    /// Additive (AKS hybrid) candidates and which were chosen.
+    pub additive: Vec<((usize, usize), bool)>,
+    pub additive_value: (i128, i128),
+}
+
+/// The option's reserve for a pool.
+fn reserve_of(options: &OptimizeOptions, pool: Pool) -> u64 {
+    match pool {
+        Pool::WindowsServer => options.reserve.windows_server,
+        Pool::SqlServer => options.reserve.sql_server,
+        Pool::Rhel => options.reserve.rhel,
+        Pool::Sles => options.reserve.sles,
+    }
+}
+
+/// The value of covering a requirement under the objective, or `None` when it may not be
+/// covered (excluded, or never enabled under this objective).
+pub(crate) struct Valuation {
+    pub scale: i128,
+    pub big: i128,
+    pub penalty: i128,
+    pub objective: Objective,
+}
+
+impl Valuation {
+    fn value(&self, savings: i128, claimed: bool) -> Option<i128> {
+        let stay = if claimed { 1 } else { -1 };
+        match self.objective {
+            Objective::MaxSavings => Some((savings + stay * self.penalty) * self.scale + stay),
+            Objective::MinChange => claimed.then_some(self.big + savings),
+            Objective::ComplianceFirst => claimed.then_some(savings * self.scale + 1),
+        }
+    }
+}
+
+fn solve_all<'a>(
+    estate: &'a Estate,
+    assessments: &[Assessment],
+    mut supply: HashMap<Pool, Vec<LineSupply>>,
+    options: &OptimizeOptions,
+    tree: &ScopeTree<'a>,
+) -> Result<Vec<Solved<'a>>> {
+    let pinned: std::collections::HashSet<&str> = options.pin.iter().map(String::as_str).collect();
+    let excluded: std::collections::HashSet<&str> =
+        options.exclude.iter().map(String::as_str).collect();
+    // Pinning a resource that cannot carry the benefit is a contradiction.
+    for a in assessments
+        .iter()
+        .filter(|a| pinned.contains(a.resource.as_str()))
+    {
+        if !a.requirements.iter().any(|q| q.eligible) {
+            let why = a
+                .requirements
+                .iter()
+                .flat_map(|q| q.reasons.last())
+                .chain(a.notes.last())
+                .map(ToString::to_string)
+                .next()
+                .unwrap_or_else(|| "no benefit applies".into());
+            return Err(Error::option(
+                "pin",
+                format!("{:?} cannot carry the benefit: {why}", a.resource),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
+        let lines = supply.remove(&pool).unwrap_or_default();
+        let mut origin = Vec::new();
+        let mut additive = Vec::new();
+        for (ri, a) in assessments.iter().enumerate() {
+            for (qi, q) in a.requirements.iter().enumerate() {
+                if q.pool != pool || !q.eligible || q.units == 0 {
+                    continue;
+                }
+                if q.draw == Draw::Additive {
+                    additive.push((ri, qi));
+                } else {
+                    origin.push((ri, qi));
+                }
+            }
+        }
+        let reserve = reserve_of(options, pool);
+        if origin.is_empty() && additive.is_empty() && lines.is_empty() {
+            continue;
+        }
+        let savings = |&(ri, qi): &(usize, usize)| {
+            assessments[ri].requirements[qi]
+                .monthly_savings
+                .map_or(0, micro)
+        };
+        let n = (origin.len() + additive.len()) as i128;
+        let big = origin
+            .iter()
+            .chain(&additive)
+            .map(|o| savings(o).abs())
+            .sum::<i128>()
+            + 1;
+        let penalty = options.change_penalty_per_month.map_or(0, micro);
+        let val = Valuation {
+            scale: 2 * n + 1,
+            big,
+            penalty,
+            objective: options.objective,
+        };
+        let claimed_today = origin
+            .iter()
+            .chain(&additive)
+            .filter(|&&(ri, qi)| assessments[ri].requirements[qi].claimed)
+            .count() as i128;
+        let offset = if options.objective == Objective::MaxSavings {
+            -penalty * claimed_today
+        } else {
+            0
+        };
+        let candidate = |o: &(usize, usize)| -> Candidate {
+            let (ri, qi) = *o;
+            let a = &assessments[ri];
+            let q = &a.requirements[qi];
+            let id = a.resource.as_str();
+            let forced = pinned.contains(id);
+            let value = if excluded.contains(id) {
+                None
+            } else {
+                val.value(savings(o), q.claimed)
+            };
+            Candidate {
+                draw: q.draw,
+                scope: estate.resources[ri].scope.as_deref(),
+                units: q.units,
+                value: if forced {
+                    value.unwrap_or_else(|| val.value(savings(o), true).unwrap_or(0))
+                } else {
+                    value.unwrap_or(0)
+                },
+                forced,
+            }
+        };
+        let cands: Vec<Candidate> = origin.iter().map(candidate).collect();
+        let solution = pool::solve(
+            pool,
+            lines,
+            &cands,
+            reserve,
+            tree,
+            options.prefer_later_expiry,
+            options.exact_work_budget,
+        )?;
+        // Additive use (AKS-4) is a knapsack against the licences held, not deducted.
+        let held: u64 = solution.lines.iter().map(|l| l.additive).sum();
+        let add_cands: Vec<Candidate> = additive.iter().map(candidate).collect();
+        let forced_units: u64 = add_cands.iter().filter(|c| c.forced).map(|c| c.units).sum();
+        if forced_units > held {
+            return Err(Error::option(
+                "pin",
+                format!(
+                    "pinned AKS hybrid clusters need {forced_units} core licences; {held} are held"
+                ),
+            ));
+        }
+        let free: Vec<usize> = (0..add_cands.len())
+            .filter(|&i| !add_cands[i].forced && add_cands[i].value > 0)
+            .collect();
+        let items: Vec<knapsack::Item> = free
+            .iter()
+            .map(|&i| knapsack::Item {
+                units: add_cands[i].units,
+                value: add_cands[i].value,
+            })
+            .collect();
+        let sol =
+            knapsack::Knapsack::new(&items).solve(held - forced_units, options.exact_work_budget);
+        let mut chosen: Vec<bool> = add_cands.iter().map(|c| c.forced).collect();
+        for (j, &i) in free.iter().enumerate() {
+            chosen[i] = sol.chosen[j];
+        }
+        let forced_value: i128 = add_cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
+        out.push(Solved {
+            pool,
+            cands,
+            units: origin
+                .iter()
+                .map(|&(ri, qi)| assessments[ri].requirements[qi].units)
+                .collect(),
+            origin,
+            solution,
+            scale: val.scale,
+            big: val.big,
+            penalty: val.penalty,
+            offset,
+            reserve,
+            additive: additive.into_iter().zip(chosen).collect(),
+            additive_value: (sol.value + forced_value, sol.bound + forced_value),
+        });
+    }
+    Ok(out)
+}
+
+/// A reason for the plan's decision about one requirement.
+pub(crate) fn decision_reason(carry: bool, claimed: bool, units: u64, pool: Pool) -> Reason {
+    match (carry, claimed) {
+        (true, true) => Reason::new("GEN-7", "keep the benefit: the licences cover it"),
+        (true, false) => Reason::new(
+            "GEN-7",
+            format!(
+                "enable the benefit: {units} {} are free for it",
+                pool.unit()
+            ),
+        ),
+        (false, true) => Reason::new(
+            pool.shortfall_rule(),
+            "remove the benefit: the licences are worth more elsewhere, or do not cover it",
+        ),
+        (false, false) => Reason::new(
+            "GEN-7",
+            "leave without the benefit: no licences left that it would be worth using",
+        ),
+    }
+}

@@ -1,0 +1,202 @@
+//! What the user asks of the optimiser, read from JSON with errors that name the option.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::knapsack::DEFAULT_BUDGET;
+use crate::error::{Error, Result};
+use crate::model::Estate;
+
+/// What the plan optimises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// The most savings, from scratch; among equal savings, the fewest changes to today's
+    /// settings (less `change_penalty_per_month` per change, when set).
+    #[default]
+    MaxSavings,
+    /// The fewest changes to today's settings that make them compliant, then the most savings:
+    /// nothing is enabled, the fewest claims are removed.
+    MinChange,
+    /// Repair a shortfall at the least lost savings: nothing is enabled, the claims kept save
+    /// the most.
+    ComplianceFirst,
+}
+
+/// Units of each pool held back, uncovered by any resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reserve {
+    /// Windows Server core licences.
+    pub windows_server: u64,
+    /// SQL Server normalised cores.
+    pub sql_server: u64,
+    /// RHEL subscription units.
+    pub rhel: u64,
+    /// SLES subscription units.
+    pub sles: u64,
+}
+
+/// Prices per year of one more licence, for the purchase and renewal recommendations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LicencePrices {
+    /// One Windows Server core licence with SA, per year.
+    #[serde(
+        deserialize_with = "crate::money::de_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub windows_server_core: Option<Decimal>,
+    /// One SQL Server Enterprise core licence with SA (4 NC), per year.
+    #[serde(
+        deserialize_with = "crate::money::de_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub sql_enterprise_core: Option<Decimal>,
+    /// One SQL Server Standard core licence with SA (1 NC), per year.
+    #[serde(
+        deserialize_with = "crate::money::de_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub sql_standard_core: Option<Decimal>,
+}
+
+/// Options of [`crate::solve::optimize`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptimizeOptions {
+    /// The date whose licences (SA terms, dual-use windows) the plan uses.
+    pub as_of: NaiveDate,
+    /// What to optimise.
+    #[serde(default)]
+    pub objective: Objective,
+    /// With `max_savings`: savings per month a change must beat to be worth making.
+    #[serde(
+        default,
+        deserialize_with = "crate::money::de_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Option<String>")]
+    pub change_penalty_per_month: Option<Decimal>,
+    /// Resources that must carry the benefit (every eligible requirement of each).
+    #[serde(default)]
+    pub pin: Vec<String>,
+    /// Resources that must not carry the benefit.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Units per pool kept in reserve.
+    #[serde(default)]
+    pub reserve: Reserve,
+    /// Draw on licence lines whose SA ends later first (otherwise by line id).
+    #[serde(default = "yes")]
+    pub prefer_later_expiry: bool,
+    /// Yearly licence prices for the purchase and renewal recommendations.
+    #[serde(default)]
+    pub licence_prices_per_year: LicencePrices,
+    /// Lines whose SA ends within this many days of `as_of` get a renewal recommendation.
+    #[serde(default = "renewal_horizon")]
+    pub renewal_horizon_days: u32,
+    /// Work budget of the exact knapsack programme; beyond it the plan reports its gap.
+    #[serde(default = "budget")]
+    pub exact_work_budget: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn renewal_horizon() -> u32 {
+    365
+}
+
+fn budget() -> u64 {
+    DEFAULT_BUDGET
+}
+
+impl OptimizeOptions {
+    /// The defaults for `as_of`.
+    pub fn new(as_of: NaiveDate) -> OptimizeOptions {
+        OptimizeOptions {
+            as_of,
+            objective: Objective::MaxSavings,
+            change_penalty_per_month: None,
+            pin: Vec::new(),
+            exclude: Vec::new(),
+            reserve: Reserve::default(),
+            prefer_later_expiry: true,
+            licence_prices_per_year: LicencePrices::default(),
+            renewal_horizon_days: renewal_horizon(),
+            exact_work_budget: budget(),
+        }
+    }
+
+    /// Reads options from JSON; errors name the option.
+    pub fn from_json(text: &str) -> Result<OptimizeOptions> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let inner = e.inner();
+            if inner.is_syntax() || inner.is_eof() {
+                Error::parse(inner.line(), inner.column(), inner.to_string())
+            } else {
+                let path = e.path().to_string();
+                let field = if path == "." { String::new() } else { path };
+                Error::option(field, inner.to_string())
+            }
+        })
+    }
+
+    /// Checks the options against the estate: pins and exclusions name known resources and do
+    /// not conflict, amounts are not negative.
+    pub fn validate(&self, estate: &Estate) -> Result<()> {
+        let known: std::collections::HashSet<&str> =
+            estate.resources.iter().map(|r| r.id.as_str()).collect();
+        for (list, name) in [(&self.pin, "pin"), (&self.exclude, "exclude")] {
+            for (i, id) in list.iter().enumerate() {
+                if !known.contains(id.as_str()) {
+                    return Err(Error::option(
+                        format!("{name}[{i}]"),
+                        format!("no resource has id {id:?}"),
+                    ));
+                }
+            }
+        }
+        if let Some((i, id)) = self
+            .pin
+            .iter()
+            .enumerate()
+            .find(|(_, p)| self.exclude.contains(p))
+        {
+            return Err(Error::option(
+                format!("pin[{i}]"),
+                format!("{id:?} is both pinned and excluded"),
+            ));
+        }
+        let p = &self.licence_prices_per_year;
+        let amounts = [
+            ("change_penalty_per_month", self.change_penalty_per_month),
+            (
+                "licence_prices_per_year.windows_server_core",
+                p.windows_server_core,
+            ),
+            (
+                "licence_prices_per_year.sql_enterprise_core",
+                p.sql_enterprise_core,
+            ),
+            (
+                "licence_prices_per_year.sql_standard_core",
+                p.sql_standard_core,
+            ),
+        ];
+        for (name, v) in amounts {
+            if v.is_some_and(|v| v.is_sign_negative() && !v.is_zero()) {
+                return Err(Error::option(name, "must not be negative"));
+            }
+        }
+        Ok(())
+    }
+}

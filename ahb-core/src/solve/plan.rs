@@ -1,0 +1,383 @@
+//! The Plan: per resource whether it carries AHB and from which lines, the changes to make,
+//! per-pool totals, the optimality certificate and the recommendations.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::recommend::Recommendations;
+use super::{Method, Objective, OptimizeOptions, Solved, decision_reason, from_micro};
+use crate::model::Estate;
+use crate::position::LineUse;
+use crate::rules::{Assessment, Pool, Reason, RuleSet};
+
+/// The `schema` value of a serialised [`Plan`].
+pub const PLAN_SCHEMA: &str = "ahb.plan/1";
+
+/// What to do with one requirement's AHB setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Turn the benefit on.
+    Enable,
+    /// Turn the benefit off.
+    Disable,
+    /// Leave it on.
+    Keep,
+    /// Leave it off.
+    KeepOff,
+}
+
+/// Units of one licence line given to one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LineShare {
+    /// The licence line.
+    pub line: String,
+    /// Pool units drawn from it.
+    pub units: u64,
+}
+
+/// The plan for one requirement of one resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    /// The resource.
+    pub resource: String,
+    /// Its kind.
+    pub kind: &'static str,
+    /// The pool.
+    pub pool: Pool,
+    /// Whether the plan has it carry the benefit.
+    pub carry: bool,
+    /// Whether it claims the benefit today.
+    pub claimed_today: bool,
+    /// The change.
+    pub action: Action,
+    /// Pool units it needs.
+    pub units: u64,
+    /// The lines that cover it (empty when it does not carry the benefit or needs no units).
+    pub lines: Vec<LineShare>,
+    /// Savings per month while carrying the benefit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_savings: Option<Decimal>,
+    /// Why.
+    pub reasons: Vec<Reason>,
+}
+
+/// One change against today's settings.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The resource.
+    pub resource: String,
+    /// The pool.
+    pub pool: Pool,
+    /// Enable or disable.
+    pub action: Action,
+    /// Pool units involved.
+    pub units: u64,
+    /// Change in savings per month (negative for a removal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_savings_delta: Option<Decimal>,
+}
+
+/// The optimality certificate of a pool or of the whole plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Certificate {
+    /// What the objective measures: `monthly_savings` (net of the change penalty, if any) or,
+    /// for `min_change`, `claims_kept`.
+    pub measure: &'static str,
+    /// The plan's value of the measure.
+    pub objective: Decimal,
+    /// No plan can do better than this.
+    pub upper_bound: Decimal,
+    /// `upper_bound − objective`; zero when proven optimal.
+    pub gap: Decimal,
+    /// Whether the plan is proven optimal for its objective, tie-breaks included.
+    pub proven_optimal: bool,
+}
+
+/// One pool of the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PoolPlan {
+    /// The pool.
+    pub pool: Pool,
+    /// Its unit.
+    pub unit: &'static str,
+    /// How it was solved.
+    pub method: Method,
+    /// Units held in reserve.
+    pub reserve: u64,
+    /// Units the plan uses (reserve excluded).
+    pub used: u64,
+    /// Units no resource uses.
+    pub idle: u64,
+    /// Savings per month of the pool's covered resources.
+    pub monthly_savings: Decimal,
+    /// The certificate of the pool's solve.
+    pub certificate: Certificate,
+    /// Each line and the units the plan draws from it.
+    pub lines: Vec<LineUse>,
+}
+
+/// Savings of the plan, exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PlanTotals {
+    /// Per running hour of every covered resource.
+    pub hourly_savings: Decimal,
+    /// Per month.
+    pub monthly_savings: Decimal,
+    /// Per year (12 months).
+    pub yearly_savings: Decimal,
+    /// Savings per month of today's settings that the licences cover (the audit's figure).
+    pub today_monthly_savings: Decimal,
+    /// Number of changes.
+    pub changes: usize,
+}
+
+/// The optimal plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// Always [`PLAN_SCHEMA`].
+    pub schema: &'static str,
+    /// The ahb version that computed it.
+    pub engine: &'static str,
+    /// The licences' date.
+    pub as_of: NaiveDate,
+    /// The rule set and knobs.
+    pub rule_set: RuleSet,
+    /// The options.
+    pub options: OptimizeOptions,
+    /// The whole plan's certificate (sums over pools).
+    pub certificate: Certificate,
+    /// Money totals.
+    pub totals: PlanTotals,
+    /// Per pool.
+    pub pools: Vec<PoolPlan>,
+    /// The changes to make, by resource id.
+    pub changes: Vec<Change>,
+    /// Every requirement's decision, in resource order.
+    pub assignments: Vec<Assignment>,
+    /// Resources without prices: valued at zero, so only kept when licences are left over.
+    pub unpriced: Vec<String>,
+    /// What to buy, renew and how to license dedicated hosts.
+    pub recommendations: Recommendations,
+}
+
+impl Plan {
+    /// The plan as pretty JSON; byte-identical for identical input.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a plan always serialises")
+    }
+}
+
+/// The certificate of one pool's solve. `value` and `bound` are in the solver's transformed
+/// units (see [`super::Valuation`]); `achieved` is the plan's true objective, recomputed
+/// exactly: savings net of change penalties in micro-units, or claims kept.
+fn certificate(
+    objective: Objective,
+    value: i128,
+    bound: i128,
+    s: &Solved,
+    achieved: i128,
+) -> Certificate {
+    let proven = value == bound;
+    match objective {
+        Objective::MinChange => {
+            // value = kept · big + savings, |savings| < big.
+            let ub = if proven {
+                achieved
+            } else {
+                (bound + s.big - 1).div_euclid(s.big).max(achieved)
+            };
+            Certificate {
+                measure: "claims_kept",
+                objective: Decimal::from(achieved as i64),
+                upper_bound: Decimal::from(ub as i64),
+                gap: Decimal::from((ub - achieved) as i64),
+                proven_optimal: proven,
+            }
+        }
+        Objective::MaxSavings | Objective::ComplianceFirst => {
+            // value = (net savings − offset) · scale + tie-breaks, |tie-breaks| ≤ (scale − 1) / 2.
+            let ties = (s.scale - 1) / 2;
+            let ub = if proven {
+                achieved
+            } else {
+                ((bound + ties).div_euclid(s.scale) + s.offset).max(achieved)
+            };
+            Certificate {
+                measure: "monthly_savings",
+                objective: from_micro(achieved),
+                upper_bound: from_micro(ub),
+                gap: from_micro(ub - achieved),
+                proven_optimal: proven,
+            }
+        }
+    }
+}
+
+pub(crate) fn assemble(
+    estate: &Estate,
+    rules: &RuleSet,
+    options: &OptimizeOptions,
+    assessments: &[Assessment],
+    solved: Vec<Solved>,
+    recommendations: Recommendations,
+    today_monthly_savings: Decimal,
+) -> Plan {
+    // Decisions per (resource, requirement).
+    let mut carry: std::collections::HashMap<(usize, usize), (bool, Vec<LineShare>)> =
+        std::collections::HashMap::new();
+    let mut pools = Vec::new();
+    let (mut all_value, mut all_bound, mut all_proven) = (Decimal::ZERO, Decimal::ZERO, true);
+    for s in &solved {
+        let sol = &s.solution;
+        for (k, &o) in s.origin.iter().enumerate() {
+            let shares = sol.shares[k]
+                .iter()
+                .map(|&(li, units)| LineShare {
+                    line: sol.lines[li].line.clone(),
+                    units,
+                })
+                .collect();
+            carry.insert(o, (sol.chosen[k], shares));
+        }
+        for &(o, chosen) in &s.additive {
+            carry.insert(o, (chosen, Vec::new()));
+        }
+        let req = |&(ri, qi): &(usize, usize)| &assessments[ri].requirements[qi];
+        let decided: Vec<(&(usize, usize), bool)> = s
+            .origin
+            .iter()
+            .zip(sol.chosen.iter().copied())
+            .chain(s.additive.iter().map(|(o, c)| (o, *c)))
+            .collect();
+        let savings: i128 = decided
+            .iter()
+            .filter(|(_, c)| *c)
+            .map(|(o, _)| req(o).monthly_savings.map_or(0, super::micro))
+            .sum();
+        let changes = decided.iter().filter(|(o, c)| req(o).claimed != *c).count() as i128;
+        let kept = decided.iter().filter(|(o, c)| req(o).claimed && *c).count() as i128;
+        let achieved = match options.objective {
+            Objective::MinChange => kept,
+            Objective::MaxSavings => savings - s.penalty * changes,
+            Objective::ComplianceFirst => savings,
+        };
+        let value = sol.value + s.additive_value.0;
+        let bound = sol.bound + s.additive_value.1;
+        let cert = certificate(options.objective, value, bound, s, achieved);
+        all_value += cert.objective;
+        all_bound += cert.upper_bound;
+        all_proven &= cert.proven_optimal;
+        let capacity: u64 = sol.lines.iter().map(|l| l.for_vms.max(l.for_hosts)).sum();
+        let used_total: u64 = sol.used.iter().sum();
+        pools.push(PoolPlan {
+            pool: s.pool,
+            unit: s.pool.unit(),
+            method: sol.method,
+            reserve: s.reserve,
+            used: used_total.saturating_sub(s.reserve),
+            idle: capacity - used_total,
+            monthly_savings: from_micro(savings),
+            certificate: cert,
+            lines: sol
+                .lines
+                .iter()
+                .cloned()
+                .zip(sol.used.iter().copied())
+                .map(|(supply, used)| LineUse { supply, used })
+                .collect(),
+        });
+    }
+    let measure = pools
+        .first()
+        .map_or("monthly_savings", |p| p.certificate.measure);
+    let certificate = Certificate {
+        measure,
+        objective: all_value,
+        upper_bound: all_bound,
+        gap: all_bound - all_value,
+        proven_optimal: all_proven,
+    };
+
+    let mut assignments = Vec::new();
+    let mut changes = Vec::new();
+    let mut totals = PlanTotals::default();
+    let mut unpriced = Vec::new();
+    for (ri, a) in assessments.iter().enumerate() {
+        let r = &estate.resources[ri];
+        let mut priced = true;
+        for (qi, q) in a.requirements.iter().enumerate() {
+            let (on, lines) = match carry.remove(&(ri, qi)) {
+                Some(d) => d,
+                // Needs no units (free) or is ineligible: keep a free claim, drop an
+                // ineligible one.
+                None => (
+                    q.eligible && q.claimed && !options.exclude.contains(&r.id)
+                        || q.eligible && q.units == 0 && options.pin.contains(&r.id),
+                    Vec::new(),
+                ),
+            };
+            let action = match (on, q.claimed) {
+                (true, true) => Action::Keep,
+                (true, false) => Action::Enable,
+                (false, true) => Action::Disable,
+                (false, false) => Action::KeepOff,
+            };
+            if q.eligible && q.monthly_savings.is_none() && q.units > 0 {
+                priced = false;
+            }
+            let mut reasons = q.reasons.clone();
+            if q.eligible {
+                reasons.push(decision_reason(on, q.claimed, q.units, q.pool));
+            }
+            if on {
+                totals.monthly_savings += q.monthly_savings.unwrap_or_default();
+                totals.hourly_savings += q.hourly_savings.unwrap_or_default();
+            }
+            if matches!(action, Action::Enable | Action::Disable) {
+                let delta = q.monthly_savings.map(|m| if on { m } else { -m });
+                changes.push(Change {
+                    resource: a.resource.clone(),
+                    pool: q.pool,
+                    action,
+                    units: q.units,
+                    monthly_savings_delta: delta,
+                });
+            }
+            assignments.push(Assignment {
+                resource: a.resource.clone(),
+                kind: a.kind,
+                pool: q.pool,
+                carry: on,
+                claimed_today: q.claimed,
+                action,
+                units: q.units,
+                lines,
+                monthly_savings: if on { q.monthly_savings } else { None },
+                reasons,
+            });
+        }
+        if !priced {
+            unpriced.push(a.resource.clone());
+        }
+    }
+    changes.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool)));
+    totals.yearly_savings = totals.monthly_savings * Decimal::from(12);
+    totals.changes = changes.len();
+    totals.today_monthly_savings = today_monthly_savings;
+    Plan {
+        schema: PLAN_SCHEMA,
+        engine: env!("CARGO_PKG_VERSION"),
+        as_of: options.as_of,
+        rule_set: rules.clone(),
+        options: options.clone(),
+        certificate,
+        totals,
+        pools,
+        changes,
+        assignments,
+        unpriced,
+        recommendations,
+    }
+}

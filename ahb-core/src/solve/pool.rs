@@ -1,0 +1,316 @@
+//! The optimum of one pool: which candidate requirements to cover so that the covered value is
+//! largest and the licence lines can cover them all at once.
+//!
+//! Two methods, chosen by the shape of the pool:
+//! - **exact**: when no line is assigned to a scope and at most [`MAX_SPECIAL`] candidates need
+//!   special lines (whole hosts, Azure Local, one SQL edition), every subset of those special
+//!   candidates is tried (best bound first, pruned by the incumbent); for each, the lines' room
+//!   left for ordinary candidates is one number and the rest is an exact knapsack.
+//! - **greedy with bound**: otherwise, candidates are added in order of value per unit while the
+//!   supply network can still cover them, and the LP relaxation (fractional greedy over the same
+//!   network, exact for polymatroids) bounds the optimum; the gap is reported.
+
+use std::collections::BTreeMap;
+
+use super::knapsack::{Item, Knapsack};
+use crate::error::{Error, Result};
+use crate::position::network::{Reach, SupplyNetwork};
+use crate::position::scopes::ScopeTree;
+use crate::rules::{Draw, LineSupply, Pool};
+
+/// Candidates needing special lines that the exact method enumerates in all combinations.
+pub const MAX_SPECIAL: usize = 12;
+
+/// One requirement the optimiser may cover.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate<'a> {
+    pub draw: Draw,
+    pub scope: Option<&'a str>,
+    pub units: u64,
+    /// The objective's value of covering it (> 0 unless forced).
+    pub value: i128,
+    /// Pinned: must be covered.
+    pub forced: bool,
+}
+
+/// How a pool was solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Subsets of special candidates × exact knapsack.
+    Exact,
+    /// Greedy over the supply network with the LP bound.
+    GreedyWithBound,
+}
+
+/// The pool's solution.
+pub(crate) struct PoolSolution {
+    pub chosen: Vec<bool>,
+    pub value: i128,
+    pub bound: i128,
+    pub method: Method,
+    /// For each candidate, the (line index, units) that cover it.
+    pub shares: Vec<Vec<(usize, u64)>>,
+    /// The lines, in attribution order, with the units each covers.
+    pub lines: Vec<LineSupply>,
+    pub used: Vec<u64>,
+}
+
+/// The demand nodes of a network, by (draw, scope).
+struct Classes<'a> {
+    nodes: BTreeMap<(Draw, Option<&'a str>), usize>,
+    reserve: Option<usize>,
+}
+
+fn class_key<'a>(c: &Candidate<'a>, scoped: bool) -> (Draw, Option<&'a str>) {
+    (c.draw, if scoped { c.scope } else { None })
+}
+
+/// A network with a demand node for every class of `cands`, the reserve and the forced
+/// candidates covered; an error when they cannot all be covered.
+fn base_network<'a>(
+    pool: Pool,
+    lines: Vec<LineSupply>,
+    cands: &[Candidate<'a>],
+    reserve: u64,
+    scoped: bool,
+    scopes: &ScopeTree<'a>,
+    later_first: bool,
+) -> Result<(SupplyNetwork, Classes<'a>)> {
+    let mut net = SupplyNetwork::new(lines, later_first);
+    let mut classes = Classes {
+        nodes: BTreeMap::new(),
+        reserve: None,
+    };
+    for c in cands {
+        let key = class_key(c, scoped);
+        classes
+            .nodes
+            .entry(key)
+            .or_insert_with(|| net.add_demand(key.0, Reach::Scope(key.1), scopes));
+    }
+    let mut forced = 0;
+    if reserve > 0 {
+        let node = net.add_demand(Draw::Any, Reach::Anywhere, scopes);
+        net.raise(node, reserve);
+        classes.reserve = Some(node);
+        forced += reserve;
+    }
+    for c in cands.iter().filter(|c| c.forced) {
+        net.raise(classes.nodes[&class_key(c, scoped)], c.units);
+        forced += c.units;
+    }
+    let covered = net.cover();
+    if covered < forced {
+        return Err(Error::option(
+            "pin",
+            format!(
+                "the pinned resources and the reserve need {forced} {} of the {pool:?} pool, \
+                 but its licences cover only {covered}",
+                pool.unit()
+            ),
+        ));
+    }
+    Ok((net, classes))
+}
+
+/// Solves one pool. `reserve` units are held back; forced candidates must be covered.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn solve<'a>(
+    pool: Pool,
+    lines: Vec<LineSupply>,
+    cands: &[Candidate<'a>],
+    reserve: u64,
+    scopes: &ScopeTree<'a>,
+    later_first: bool,
+    budget: u64,
+) -> Result<PoolSolution> {
+    let scoped = lines.iter().any(|l| l.eligible && l.scope.is_some());
+    let (base, classes) = base_network(pool, lines, cands, reserve, scoped, scopes, later_first)?;
+    let free: Vec<usize> = (0..cands.len())
+        .filter(|&i| !cands[i].forced && cands[i].value > 0 && cands[i].units > 0)
+        .collect();
+    let special: Vec<usize> = free
+        .iter()
+        .copied()
+        .filter(|&i| cands[i].draw != Draw::Any)
+        .collect();
+    let forced_value: i128 = cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
+    let (mut chosen, value, bound, method) = if !scoped && special.len() <= MAX_SPECIAL {
+        let (chosen, value, bound) = exact(cands, &free, &special, &base, &classes, budget);
+        (chosen, value, bound, Method::Exact)
+    } else {
+        let (chosen, value, bound) = greedy_with_bound(cands, &free, &base, &classes, scoped);
+        (chosen, value, bound, Method::GreedyWithBound)
+    };
+    for (i, c) in cands.iter().enumerate() {
+        if c.forced {
+            chosen[i] = true;
+        }
+    }
+    // The final flow, and each candidate's lines.
+    let mut net = base.clone();
+    for (i, c) in cands.iter().enumerate() {
+        if chosen[i] && !c.forced {
+            net.raise(classes.nodes[&class_key(c, scoped)], c.units);
+        }
+    }
+    net.cover();
+    let (used, node_shares) = net.attribute();
+    let mut queues: BTreeMap<usize, std::collections::VecDeque<(usize, u64)>> = classes
+        .nodes
+        .values()
+        .map(|&n| (n, node_shares[n].iter().copied().collect()))
+        .collect();
+    let mut shares = vec![Vec::new(); cands.len()];
+    // Forced first, then the rest, in candidate (resource id) order.
+    let order = (0..cands.len())
+        .filter(|&i| chosen[i] && cands[i].forced)
+        .chain((0..cands.len()).filter(|&i| chosen[i] && !cands[i].forced));
+    for i in order {
+        let q = queues
+            .get_mut(&classes.nodes[&class_key(&cands[i], scoped)])
+            .expect("every class has a node");
+        let mut need = cands[i].units;
+        while need > 0 {
+            let Some(front) = q.front_mut() else { break };
+            let take = need.min(front.1);
+            shares[i].push((front.0, take));
+            front.1 -= take;
+            need -= take;
+            if front.1 == 0 {
+                q.pop_front();
+            }
+        }
+    }
+    let lines = std::sync::Arc::try_unwrap(net.lines).unwrap_or_else(|a| (*a).clone());
+    Ok(PoolSolution {
+        chosen,
+        value: value + forced_value,
+        bound: bound + forced_value,
+        method,
+        shares,
+        lines,
+        used,
+    })
+}
+
+/// Subsets of the special candidates, each completed by an exact knapsack of the ordinary ones.
+fn exact(
+    cands: &[Candidate],
+    free: &[usize],
+    special: &[usize],
+    base: &SupplyNetwork,
+    classes: &Classes,
+    budget: u64,
+) -> (Vec<bool>, i128, i128) {
+    let ordinary: Vec<usize> = free
+        .iter()
+        .copied()
+        .filter(|&i| cands[i].draw == Draw::Any)
+        .collect();
+    let items: Vec<Item> = ordinary
+        .iter()
+        .map(|&i| Item {
+            units: cands[i].units,
+            value: cands[i].value,
+        })
+        .collect();
+    let knap = Knapsack::new(&items);
+    let any_node = classes.nodes.get(&(Draw::Any, None)).copied();
+    // Every feasible subset, with the room left for ordinary candidates and a bound.
+    let mut options = Vec::new();
+    for mask in 0u32..(1 << special.len()) {
+        let mut net = base.clone();
+        let mut value = 0i128;
+        for (b, &i) in special.iter().enumerate() {
+            if mask >> b & 1 == 1 {
+                let c = &cands[i];
+                net.raise(classes.nodes[&(c.draw, None)], c.units);
+                value += c.value;
+            }
+        }
+        net.cover();
+        if net.shortfall() > 0 {
+            continue;
+        }
+        let room = any_node.map_or(0, |n| net.headroom(n));
+        options.push((value + knap.lp_bound(room), mask, value, room));
+    }
+    options.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut best: Option<(i128, u32, Vec<bool>)> = None;
+    let mut bound = i128::MIN;
+    for (ub, mask, value, room) in options {
+        if best.as_ref().is_some_and(|b| ub <= b.0) {
+            bound = bound.max(ub);
+            break;
+        }
+        let sol = knap.solve(room, budget);
+        bound = bound.max(value + sol.bound);
+        if best.as_ref().is_none_or(|b| value + sol.value > b.0) {
+            best = Some((value + sol.value, mask, sol.chosen));
+        }
+    }
+    let mut chosen = vec![false; cands.len()];
+    let Some((value, mask, picked)) = best else {
+        return (chosen, 0, 0);
+    };
+    for (b, &i) in special.iter().enumerate() {
+        chosen[i] = mask >> b & 1 == 1;
+    }
+    for (j, &i) in ordinary.iter().enumerate() {
+        chosen[i] = picked[j];
+    }
+    (chosen, value, bound.max(value))
+}
+
+/// Greedy by value per unit over the supply network, with the fractional greedy as bound.
+fn greedy_with_bound(
+    cands: &[Candidate],
+    free: &[usize],
+    base: &SupplyNetwork,
+    classes: &Classes,
+    scoped: bool,
+) -> (Vec<bool>, i128, i128) {
+    let mut order = free.to_vec();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&cands[a], &cands[b]);
+        (y.value * i128::from(x.units))
+            .cmp(&(x.value * i128::from(y.units)))
+            .then(x.units.cmp(&y.units))
+            .then(a.cmp(&b))
+    });
+    let mut chosen = vec![false; cands.len()];
+    let mut net = base.clone();
+    let mut value = 0i128;
+    for &i in &order {
+        let node = classes.nodes[&class_key(&cands[i], scoped)];
+        if net.try_add(node, cands[i].units) {
+            chosen[i] = true;
+            value += cands[i].value;
+        }
+    }
+    // LP bound: the same order, each candidate covered as far as the network allows.
+    let mut lp = base.clone();
+    let mut bound = 0i128;
+    let mut closed = std::collections::HashSet::new();
+    for &i in &order {
+        let c = &cands[i];
+        let node = classes.nodes[&class_key(c, scoped)];
+        if closed.contains(&node) {
+            continue;
+        }
+        let room = lp.headroom(node);
+        let part = room.min(c.units);
+        if part < c.units {
+            closed.insert(node);
+        }
+        if part > 0 {
+            lp.raise(node, part);
+            lp.cover();
+            let units = i128::from(c.units);
+            bound += (c.value * i128::from(part) + units - 1) / units;
+        }
+    }
+    (chosen, value, bound.max(value))
+}

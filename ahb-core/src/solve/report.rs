@@ -1,0 +1,124 @@
+//! A readable plain-text report of a [`Plan`], shared by every face of ahb.
+
+use std::fmt::Write;
+
+use super::{Action, Plan};
+use crate::position::report::{money, pool_name};
+
+/// How many changes the report lists before summarising the rest.
+const CHANGES_SHOWN: usize = 25;
+
+impl Plan {
+    /// The plan as a plain-text report.
+    pub fn to_text(&self) -> String {
+        let mut o = String::new();
+        let c = &self.certificate;
+        let _ = writeln!(
+            o,
+            "ahb {} optimal plan on {} ({:?})",
+            self.engine, self.as_of, self.options.objective
+        );
+        let _ = writeln!(
+            o,
+            "certificate ({}, over the requirements that draw on licences): {}, upper bound {}, gap {}{}\n",
+            c.measure,
+            money(c.objective),
+            money(c.upper_bound),
+            money(c.gap),
+            if c.proven_optimal {
+                " — proven optimal"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(
+            o,
+            "{:<15} {:>18} {:>8} {:>8} {:>8} {:>14} {:>6}",
+            "pool", "method", "used", "idle", "reserve", "savings/month", "gap"
+        );
+        for p in &self.pools {
+            let _ = writeln!(
+                o,
+                "{:<15} {:>18} {:>8} {:>8} {:>8} {:>14} {:>6}",
+                pool_name(p.pool),
+                format!("{:?}", p.method),
+                p.used,
+                p.idle,
+                p.reserve,
+                money(p.monthly_savings),
+                p.certificate.gap
+            );
+        }
+        let t = &self.totals;
+        let _ = writeln!(
+            o,
+            "\nSavings: {} per hour, {} per month, {} per year (today: {} per month)",
+            money(t.hourly_savings),
+            money(t.monthly_savings),
+            money(t.yearly_savings),
+            money(t.today_monthly_savings)
+        );
+        let _ = writeln!(o, "\nChanges ({}):", self.changes.len());
+        for ch in self.changes.iter().take(CHANGES_SHOWN) {
+            let verb = if ch.action == Action::Enable {
+                "enable "
+            } else {
+                "disable"
+            };
+            let _ = writeln!(
+                o,
+                "  {verb} {:<24} {:<15} {:>5} units  {:>12} / month",
+                ch.resource,
+                pool_name(ch.pool),
+                ch.units,
+                ch.monthly_savings_delta.map_or("no prices".into(), money)
+            );
+        }
+        if self.changes.len() > CHANGES_SHOWN {
+            let _ = writeln!(
+                o,
+                "  … and {} more (see the JSON)",
+                self.changes.len() - CHANGES_SHOWN
+            );
+        }
+        let r = &self.recommendations;
+        if !r.purchases.is_empty() {
+            let _ = writeln!(o, "\nMore licences (extra savings per year):");
+            for p in &r.purchases {
+                let pts: Vec<String> = p
+                    .curve
+                    .iter()
+                    .map(|m| format!("+{} → {}", m.extra_units, money(m.extra_yearly_savings)))
+                    .collect();
+                let _ = writeln!(o, "  {:<15} {}", pool_name(p.pool), pts.join(", "));
+                if let Some(u) = p.recommended_extra_units {
+                    let _ = writeln!(o, "  {:<15} buy {u} more units ({})", "", p.basis);
+                }
+            }
+        }
+        if !r.renewals.is_empty() {
+            let _ = writeln!(o, "\nSA renewals (savings per year lost at expiry):");
+            for n in &r.renewals {
+                let _ = writeln!(
+                    o,
+                    "  {:<18} ends {}  {:>12}{}",
+                    n.line,
+                    n.sa_end,
+                    money(n.yearly_savings_lost),
+                    match n.worth_renewing {
+                        Some(true) => "  worth renewing",
+                        Some(false) => "  not worth renewing",
+                        None => "",
+                    }
+                );
+            }
+        }
+        if !r.dedicated_hosts.is_empty() {
+            let _ = writeln!(o, "\nDedicated hosts:");
+            for h in &r.dedicated_hosts {
+                let _ = writeln!(o, "  {:<12} {:<22} {}", h.host, h.recommendation, h.reason);
+            }
+        }
+        o
+    }
+}
