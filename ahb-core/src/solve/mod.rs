@@ -166,6 +166,10 @@ fn solve_all<'a>(
                 }
             }
         }
+        // Candidates in resource-id order: ties are broken by id, whatever the input order.
+        let by_id = |&(ri, qi): &(usize, usize)| (assessments[ri].resource.as_str(), qi);
+        origin.sort_by(|a, b| by_id(a).cmp(&by_id(b)));
+        additive.sort_by(|a, b| by_id(a).cmp(&by_id(b)));
         let reserve = reserve_of(options, pool);
         if origin.is_empty() && additive.is_empty() && lines.is_empty() {
             continue;

@@ -209,7 +209,7 @@ fn certificate(
                 objective: from_micro(achieved),
                 upper_bound: from_micro(ub),
                 gap: from_micro(ub - achieved),
-                proven_optimal: proven,
+                proven_optimal: ub == achieved,
             }
         }
     }

@@ -1,0 +1,432 @@
+//! The optimiser against a brute-force oracle: every subset of claims is audited, and the best
+//! compliant subset's savings must equal the plan's (or lie within its certificate when the
+//! plan is not proven optimal). Plus feasibility, monotonicity in supply, permutation
+//! invariance, determinism, the traps where ranking by savings per licence fails, and the
+//! typed errors of bad options.
+
+use ahb_core::solve::{Action, Objective};
+use ahb_core::{ErrorCode, Estate, OptimizeOptions, RuleSet, audit, optimize};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+}
+
+/// A resource of a random kind with prices; `on` sets today's claim.
+fn resource(kind: u8, size: u32, price: u32, on: bool) -> Value {
+    let prices = json!({"payg_per_hour": format!("{}.{:02}", price / 100 + 1, price % 100), "ahb_per_hour": "1.00"});
+    let mut r = match kind {
+        0 => json!({"kind": "vm", "os": "windows", "vcpus": size,
+                    "license_type": if on { "Windows_Server" } else { "None" }}),
+        1 => json!({"kind": "dedicated_host", "physical_cores": size * 4,
+                    "license_type": if on { "Windows_Server_Hybrid" } else { "None" }}),
+        2 => json!({"kind": "azure_local_cluster", "node_cores": [size * 2, size * 2], "ahb": on}),
+        3 => {
+            json!({"kind": "sql_vm", "edition": if size % 2 == 0 { "enterprise" } else { "standard" },
+                    "vcpus": size, "license_type": if on { "AHUB" } else { "PAYG" }})
+        }
+        4 => {
+            json!({"kind": "sql_database", "tier": if size % 3 == 0 { "business_critical" } else { "general_purpose" },
+                    "vcores": size, "license_type": if on { "BasePrice" } else { "LicenseIncluded" }})
+        }
+        _ => json!({"kind": "vm", "os": "rhel", "vcpus": size,
+                    "license_type": if on { "RHEL_BYOS" } else { "None" }}),
+    };
+    r["prices"] = prices;
+    r
+}
+
+fn line(kind: u8, q: u32, onprem: u32, window: bool, programme: u8) -> Value {
+    let (product, edition) = match kind {
+        0 => ("windows_server", Some("standard")),
+        1 => ("windows_server", Some("datacenter")),
+        2 => ("sql_server", Some("standard")),
+        3 => ("sql_server", Some("enterprise")),
+        _ => ("rhel", None),
+    };
+    let programme = ["ea", "csp", "mpsa"][programme as usize % 3];
+    let mut l = json!({"product": product, "metric": if edition.is_some() { "core" } else { "subscription" },
+                       "quantity": q, "programme": programme,
+                       "on_premises_in_use": onprem.min(q),
+                       "sa": {"start": "2025-01-01", "end": "2027-12-31"}});
+    if let Some(e) = edition {
+        l["edition"] = json!(e);
+    }
+    if window {
+        l["migration_start"] = json!("2026-04-01");
+    }
+    l
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    resources: Vec<(u8, u32, u32, bool, u8)>,
+    lines: Vec<(u8, u32, u32, bool, u8, bool)>,
+}
+
+fn case(scoped: bool) -> impl Strategy<Value = Case> {
+    let res = (0u8..6, 1u32..20, 0u32..400, any::<bool>(), 0u8..2);
+    let lin = (
+        0u8..5,
+        1u32..48,
+        0u32..24,
+        any::<bool>(),
+        0u8..3,
+        any::<bool>(),
+    );
+    (
+        prop::collection::vec(res, 1..8),
+        prop::collection::vec(lin, 1..5),
+    )
+        .prop_map(move |(r, mut l)| {
+            if !scoped {
+                for x in &mut l {
+                    x.5 = false;
+                }
+            }
+            Case {
+                resources: r,
+                lines: l,
+            }
+        })
+}
+
+fn estate_json(c: &Case, claims: Option<&[bool]>) -> Value {
+    let resources: Vec<Value> = c
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, &(k, s, p, on, sc))| {
+            let on = claims.map_or(on, |cl| cl[i]);
+            let mut r = resource(k, s, p, on);
+            r["id"] = json!(format!("r{i}"));
+            r["scope"] = json!(if sc == 0 { "sub-a" } else { "sub-b" });
+            r
+        })
+        .collect();
+    let lines: Vec<Value> = c
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, &(k, q, o, w, p, scoped))| {
+            let mut l = line(k, q, o, w, p);
+            l["id"] = json!(format!("L{i}"));
+            if scoped {
+                l["scope"] = json!("sub-a");
+            }
+            l
+        })
+        .collect();
+    json!({"schema": "ahb.estate/1",
+           "scopes": [{"id": "sub-a", "kind": "subscription"}, {"id": "sub-b", "kind": "subscription"}],
+           "licences": lines, "resources": resources})
+}
+
+fn load(v: &Value) -> Estate {
+    Estate::from_json(&v.to_string()).unwrap()
+}
+
+/// The best savings of any compliant set of claims, by auditing every subset of the
+/// resources that have a requirement as given (a dedicated host without Windows VMs has none
+/// unless it is licensed at host level today).
+fn oracle(c: &Case, only_today: bool) -> Decimal {
+    let n = c.resources.len();
+    let given = audit(&load(&estate_json(c, None)), &RuleSet::current(), date()).unwrap();
+    let claimable: Vec<bool> = given
+        .resources
+        .iter()
+        .map(|a| a.requirements.iter().any(|q| q.eligible && q.units > 0))
+        .collect();
+    let mut best = Decimal::ZERO;
+    for mask in 0u32..1 << n {
+        let claims: Vec<bool> = (0..n).map(|i| mask >> i & 1 == 1).collect();
+        if claims.iter().zip(&claimable).any(|(on, ok)| *on && !ok) {
+            continue;
+        }
+        if only_today && claims.iter().zip(&c.resources).any(|(on, r)| *on && !r.3) {
+            continue;
+        }
+        let p = audit(
+            &load(&estate_json(c, Some(&claims))),
+            &RuleSet::current(),
+            date(),
+        )
+        .unwrap();
+        if !p.compliant {
+            continue;
+        }
+        let savings: Decimal = p
+            .resources
+            .iter()
+            .flat_map(|a| &a.requirements)
+            .filter(|q| q.claimed && q.units > 0)
+            .filter_map(|q| q.monthly_savings)
+            .sum();
+        best = best.max(savings);
+    }
+    best
+}
+
+/// Applies a plan's decisions and audits the result.
+fn plan_is_compliant(c: &Case, plan: &ahb_core::Plan) -> bool {
+    let claims: Vec<bool> = (0..c.resources.len())
+        .map(|i| {
+            plan.assignments
+                .iter()
+                .any(|a| a.resource == format!("r{i}") && a.carry)
+        })
+        .collect();
+    audit(
+        &load(&estate_json(c, Some(&claims))),
+        &RuleSet::current(),
+        date(),
+    )
+    .unwrap()
+    .compliant
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn unscoped_plans_are_proven_optimal_and_equal_brute_force(c in case(false)) {
+        let plan = optimize(&load(&estate_json(&c, None)), &RuleSet::current(), &OptimizeOptions::new(date())).unwrap();
+        prop_assert!(plan.certificate.proven_optimal, "{:?}", plan.certificate);
+        prop_assert_eq!(plan.certificate.gap, Decimal::ZERO);
+        prop_assert_eq!(plan.certificate.objective, oracle(&c, false));
+        prop_assert!(plan_is_compliant(&c, &plan));
+    }
+
+    #[test]
+    fn scoped_plans_are_feasible_and_bracket_the_optimum(c in case(true)) {
+        let plan = optimize(&load(&estate_json(&c, None)), &RuleSet::current(), &OptimizeOptions::new(date())).unwrap();
+        let best = oracle(&c, false);
+        prop_assert!(plan.certificate.objective <= best);
+        prop_assert!(plan.certificate.upper_bound >= best, "{:?} vs {best}", plan.certificate);
+        if plan.certificate.proven_optimal {
+            prop_assert_eq!(plan.certificate.objective, best);
+        }
+        prop_assert!(plan_is_compliant(&c, &plan));
+    }
+
+    #[test]
+    fn compliance_first_never_enables_and_keeps_the_most(c in case(false)) {
+        let mut o = OptimizeOptions::new(date());
+        o.objective = Objective::ComplianceFirst;
+        let plan = optimize(&load(&estate_json(&c, None)), &RuleSet::current(), &o).unwrap();
+        prop_assert!(plan.changes.iter().all(|ch| ch.action == Action::Disable));
+        prop_assert_eq!(plan.certificate.objective, oracle(&c, true));
+        prop_assert!(plan_is_compliant(&c, &plan));
+    }
+
+    #[test]
+    fn more_supply_never_lowers_the_optimum(c in case(false), extra in 1u32..32, kind in 0u8..5) {
+        let before = optimize(&load(&estate_json(&c, None)), &RuleSet::current(), &OptimizeOptions::new(date())).unwrap();
+        let mut more = c.clone();
+        more.lines.push((kind, extra, 0, false, 0, false));
+        let after = optimize(&load(&estate_json(&more, None)), &RuleSet::current(), &OptimizeOptions::new(date())).unwrap();
+        prop_assert!(after.certificate.objective >= before.certificate.objective);
+    }
+
+    #[test]
+    fn plans_are_deterministic_and_permutation_invariant(c in case(false)) {
+        let e = load(&estate_json(&c, None));
+        let o = OptimizeOptions::new(date());
+        let a = optimize(&e, &RuleSet::current(), &o).unwrap();
+        prop_assert_eq!(a.to_json(), optimize(&e, &RuleSet::current(), &o).unwrap().to_json());
+        let mut rev = e.clone();
+        rev.resources.reverse();
+        rev.licences.reverse();
+        let b = optimize(&rev, &RuleSet::current(), &o).unwrap();
+        prop_assert_eq!(a.certificate.objective, b.certificate.objective);
+    }
+}
+
+fn vm(id: &str, vcpus: u32, saving_per_hour: &str) -> Value {
+    json!({"id": id, "kind": "vm", "os": "windows", "vcpus": vcpus,
+           "prices": {"payg_per_hour": saving_per_hour, "ahb_per_hour": "0"}})
+}
+
+fn ws(q: u32) -> Value {
+    json!({"id": "L", "product": "windows_server", "edition": "standard", "metric": "core",
+           "quantity": q, "programme": "ea", "sa": {"start": "2025-01-01", "end": "2027-12-31"}})
+}
+
+fn plan_of(
+    resources: Value,
+    licences: Value,
+    o: &OptimizeOptions,
+) -> ahb_core::Result<ahb_core::Plan> {
+    let e = Estate::from_json(
+        &json!({"schema": "ahb.estate/1", "licences": licences, "resources": resources})
+            .to_string(),
+    )?;
+    optimize(&e, &RuleSet::current(), o)
+}
+
+fn carried(plan: &ahb_core::Plan) -> Vec<&str> {
+    plan.assignments
+        .iter()
+        .filter(|a| a.carry)
+        .map(|a| a.resource.as_str())
+        .collect()
+}
+
+#[test]
+fn trap_one_16_vcpu_vm_crowds_out_two_12s_that_save_more() {
+    // Per licence the 16 saves more (1.10/16 > 0.80/12), but two 12s save 1.60 in 24 licences.
+    let plan = plan_of(
+        json!([
+            vm("big", 16, "1.10"),
+            vm("a12", 12, "0.80"),
+            vm("b12", 12, "0.80")
+        ]),
+        json!([ws(24)]),
+        &OptimizeOptions::new(date()),
+    )
+    .unwrap();
+    assert_eq!(carried(&plan), vec!["a12", "b12"]);
+    assert!(plan.certificate.proven_optimal);
+    assert_eq!(
+        plan.certificate.objective,
+        Decimal::new(160, 2) * Decimal::from(730)
+    );
+}
+
+#[test]
+fn trap_small_vms_waste_licences_under_the_8_minimum() {
+    // Four 2-vCPU VMs each need 8 licences (WS-1); one 32-vCPU VM saving less per VM wins.
+    let plan = plan_of(
+        json!([
+            vm("s1", 2, "0.30"),
+            vm("s2", 2, "0.30"),
+            vm("s3", 2, "0.30"),
+            vm("s4", 2, "0.30"),
+            vm("big", 32, "1.50")
+        ]),
+        json!([ws(32)]),
+        &OptimizeOptions::new(date()),
+    )
+    .unwrap();
+    assert_eq!(carried(&plan), vec!["big"]);
+}
+
+#[test]
+fn ties_keep_todays_setting_then_resource_id() {
+    let mut a = vm("a", 8, "1.00");
+    let mut b = vm("b", 8, "1.00");
+    a["license_type"] = json!("None");
+    b["license_type"] = json!("Windows_Server");
+    let plan = plan_of(json!([a, b]), json!([ws(8)]), &OptimizeOptions::new(date())).unwrap();
+    assert_eq!(carried(&plan), vec!["b"]);
+    assert!(plan.changes.is_empty());
+    let plan = plan_of(
+        json!([vm("b", 8, "1.00"), vm("a", 8, "1.00")]),
+        json!([ws(8)]),
+        &OptimizeOptions::new(date()),
+    )
+    .unwrap();
+    assert_eq!(carried(&plan), vec!["a"]);
+}
+
+#[test]
+fn pins_excludes_and_reserve_are_honoured() {
+    let resources = json!([vm("x", 8, "2.00"), vm("y", 8, "1.00"), vm("z", 8, "0.50")]);
+    let mut o = OptimizeOptions::new(date());
+    o.pin = vec!["z".into()];
+    o.exclude = vec!["x".into()];
+    o.reserve.windows_server = 8;
+    let plan = plan_of(resources, json!([ws(24)]), &o).unwrap();
+    assert_eq!(carried(&plan), vec!["y", "z"]);
+    assert_eq!(plan.pools[0].reserve, 8);
+}
+
+#[test]
+fn a_change_penalty_keeps_small_improvements_off() {
+    let mut a = vm("a", 8, "1.00");
+    a["license_type"] = json!("Windows_Server");
+    let b = vm("b", 8, "1.01");
+    let mut o = OptimizeOptions::new(date());
+    let plan = plan_of(json!([a.clone(), b.clone()]), json!([ws(8)]), &o).unwrap();
+    assert_eq!(carried(&plan), vec!["b"]);
+    o.change_penalty_per_month = Some(Decimal::from(10));
+    let plan = plan_of(json!([a, b]), json!([ws(8)]), &o).unwrap();
+    assert_eq!(carried(&plan), vec!["a"]);
+}
+
+#[test]
+fn min_change_removes_the_fewest_claims() {
+    // 24 licences and claims of 16, 8, 8 and 8: dropping the 16 alone is the single change
+    // that restores compliance, though it saves the most.
+    let mut big = vm("big", 16, "5.00");
+    let mut a = vm("a", 8, "1.00");
+    let mut b = vm("b", 8, "1.00");
+    let mut c = vm("c", 8, "0.10");
+    for r in [&mut big, &mut a, &mut b, &mut c] {
+        r["license_type"] = json!("Windows_Server");
+    }
+    let mut o = OptimizeOptions::new(date());
+    o.objective = Objective::MinChange;
+    let plan = plan_of(json!([big, a, b, c]), json!([ws(24)]), &o).unwrap();
+    assert_eq!(plan.changes.len(), 1);
+    assert_eq!(carried(&plan), vec!["a", "b", "c"]);
+    assert_eq!(plan.certificate.measure, "claims_kept");
+}
+
+#[test]
+fn bad_options_give_typed_errors() {
+    let resources = json!([vm("x", 8, "2.00")]);
+    let mut o = OptimizeOptions::new(date());
+    o.pin = vec!["nope".into()];
+    let e = plan_of(resources.clone(), json!([ws(8)]), &o).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidOption);
+    assert_eq!(e.location().field.as_deref(), Some("pin[0]"));
+    let mut o = OptimizeOptions::new(date());
+    o.pin = vec!["x".into()];
+    o.exclude = vec!["x".into()];
+    let e = plan_of(resources.clone(), json!([ws(8)]), &o).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidOption);
+    let e =
+        OptimizeOptions::from_json(r#"{"as_of": "2026-06-01", "reserve": {"windows_server": -8}}"#)
+            .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidOption);
+    assert_eq!(
+        e.location().field.as_deref(),
+        Some("reserve.windows_server")
+    );
+    let e = OptimizeOptions::from_json(r#"{"as_of": "2026-06-01", "objective": "cheapest"}"#)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidOption);
+    // Pins beyond supply.
+    let mut o = OptimizeOptions::new(date());
+    o.pin = vec!["x".into()];
+    let e = plan_of(resources, json!([ws(4)]), &o).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidOption);
+    assert!(e.message().contains("cover only"), "{e}");
+}
+
+#[test]
+fn the_sample_estate_plan_is_proven_optimal() {
+    let e = Estate::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/sample-estate.json"
+    ))
+    .unwrap();
+    let plan = optimize(
+        &e,
+        &RuleSet::current(),
+        &OptimizeOptions::new(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()),
+    )
+    .unwrap();
+    assert!(plan.certificate.proven_optimal, "{:?}", plan.certificate);
+    assert_eq!(plan.certificate.gap, Decimal::ZERO);
+    // The plan is compliant when applied.
+    assert!(
+        plan.pools
+            .iter()
+            .all(|p| p.used + p.idle + p.reserve >= p.used)
+    );
+}
