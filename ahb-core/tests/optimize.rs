@@ -430,3 +430,37 @@ fn the_sample_estate_plan_is_proven_optimal() {
             .all(|p| p.used + p.idle + p.reserve >= p.used)
     );
 }
+
+#[test]
+fn many_host_level_candidates_use_greedy_then_exact_knapsack_within_the_bound() {
+    // More Azure Local clusters than the exact method enumerates: the plan must stay compliant
+    // and its certificate must bracket the brute-force optimum.
+    let n_special = ahb_core::solve::MAX_SPECIAL + 1;
+    let c = Case {
+        resources: (0..n_special as u32)
+            .map(|i| (2u8, 1 + i % 5, 10 + 37 * i % 390, false, 0u8))
+            .chain([(0u8, 12, 300, false, 0u8), (0u8, 4, 90, false, 0u8)])
+            .collect(),
+        lines: vec![(1, 40, 0, false, 0, false), (0, 16, 0, false, 0, false)],
+    };
+    let plan = optimize(
+        &load(&estate_json(&c, None)),
+        &RuleSet::current(),
+        &OptimizeOptions::new(date()),
+    )
+    .unwrap();
+    let windows = plan
+        .pools
+        .iter()
+        .find(|p| p.pool == ahb_core::rules::Pool::WindowsServer)
+        .unwrap();
+    assert_eq!(windows.method, ahb_core::solve::Method::GreedyWithBound);
+    let best = oracle(&c, false);
+    assert!(plan.certificate.objective <= best);
+    assert!(
+        plan.certificate.upper_bound >= best,
+        "{:?} vs {best}",
+        plan.certificate
+    );
+    assert!(plan_is_compliant(&c, &plan));
+}

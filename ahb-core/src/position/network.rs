@@ -191,20 +191,6 @@ impl SupplyNetwork {
         self.net.flow(self.demands[demand].sink_edge)
     }
 
-    /// Adds `units` of demand to a node if the lines can cover it on top of what they cover
-    /// now; otherwise leaves the network as it was. Assumes every earlier demand is covered.
-    pub fn try_add(&mut self, demand: usize, units: u64) -> bool {
-        let edge = self.demands[demand].sink_edge;
-        self.net.add_capacity(edge, units);
-        let pushed = self.net.max_flow(SOURCE, SINK);
-        if pushed == units {
-            return true;
-        }
-        self.net
-            .retract(edge, units, pushed, self.demands[demand].node, SOURCE);
-        false
-    }
-
     /// How much more demand the node could take on top of what is covered now, without
     /// changing anything (the flow is pushed, measured and retracted).
     pub fn headroom(&mut self, demand: usize) -> u64 {

@@ -3,7 +3,7 @@
 //!
 //! Each pool is solved on its own (the pools share no licences): candidates are the eligible
 //! requirements, valued by the objective in integer micro-units of money per month, and
-//! [`pool::solve`] picks the best set the licence lines can cover at once. Ties are broken
+//! `pool::solve` picks the best set the licence lines can cover at once. Ties are broken
 //! deterministically: fewer changes to today's settings first, then fewer licences, then
 //! resource id; licence lines are drawn on latest SA end first (then id).
 
@@ -22,7 +22,7 @@ pub use options::{LicencePrices, Objective, OptimizeOptions, Reserve};
 pub use plan::{
     Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
 };
-pub use pool::{MAX_SPECIAL, Method};
+pub use pool::{Candidate, MAX_SPECIAL, Method, PoolSolution, solve_candidates};
 pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewal};
 
 use crate::error::{Error, Result};
@@ -30,7 +30,6 @@ use crate::model::Estate;
 use crate::position::scopes::ScopeTree;
 use crate::position::{assess_all, supply_by_pool};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
-use pool::Candidate;
 
 /// Micro-units per unit of money: the solver's integer currency.
 const MICRO: i128 = 1_000_000;

@@ -22,12 +22,15 @@ use crate::rules::{Draw, LineSupply, Pool};
 pub const MAX_SPECIAL: usize = 12;
 
 /// One requirement the optimiser may cover.
-#[derive(Debug, Clone)]
-pub(crate) struct Candidate<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate<'a> {
+    /// Which lines may cover it.
     pub draw: Draw,
+    /// The resource's scope (it may draw on lines assigned to it or an ancestor).
     pub scope: Option<&'a str>,
+    /// Pool units it needs.
     pub units: u64,
-    /// The objective's value of covering it (> 0 unless forced).
+    /// The objective's value of covering it; not covered unless positive or forced.
     pub value: i128,
     /// Pinned: must be covered.
     pub forced: bool,
@@ -44,15 +47,21 @@ pub enum Method {
 }
 
 /// The pool's solution.
-pub(crate) struct PoolSolution {
+#[derive(Debug, Clone)]
+pub struct PoolSolution {
+    /// Which candidates are covered.
     pub chosen: Vec<bool>,
+    /// Their total value.
     pub value: i128,
+    /// No selection has a larger value.
     pub bound: i128,
+    /// How it was found.
     pub method: Method,
     /// For each candidate, the (line index, units) that cover it.
     pub shares: Vec<Vec<(usize, u64)>>,
-    /// The lines, in attribution order, with the units each covers.
+    /// The lines, in attribution order.
     pub lines: Vec<LineSupply>,
+    /// Units of each line in use.
     pub used: Vec<u64>,
 }
 
@@ -114,8 +123,29 @@ fn base_network<'a>(
     Ok((net, classes))
 }
 
+/// Solves one pool given as candidates and licence lines, without an estate: the entry point
+/// of the benchmarks and of front ends that build their own candidates. `scopes` resolves
+/// scope assignments.
+pub fn solve_candidates(
+    pool: Pool,
+    lines: Vec<LineSupply>,
+    cands: &[Candidate],
+    reserve: u64,
+    scopes: &[crate::model::Scope],
+    budget: u64,
+) -> Result<PoolSolution> {
+    solve(
+        pool,
+        lines,
+        cands,
+        reserve,
+        &ScopeTree::new(scopes),
+        true,
+        budget,
+    )
+}
+
 /// Solves one pool. `reserve` units are held back; forced candidates must be covered.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn solve<'a>(
     pool: Pool,
     lines: Vec<LineSupply>,
@@ -136,11 +166,35 @@ pub(crate) fn solve<'a>(
         .filter(|&i| cands[i].draw != Draw::Any)
         .collect();
     let forced_value: i128 = cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
-    let (mut chosen, value, bound, method) = if !scoped && special.len() <= MAX_SPECIAL {
-        let (chosen, value, bound) = exact(cands, &free, &special, &base, &classes, budget);
+    let (mut chosen, value, bound, method) = if scoped {
+        let (chosen, value, bound) = greedy_with_bound(cands, &free, &base, &classes, scoped);
+        (chosen, value, bound, Method::GreedyWithBound)
+    } else if special.len() <= MAX_SPECIAL {
+        let subsets = (0u32..1 << special.len())
+            .map(|mask| (0..special.len()).map(|b| mask >> b & 1 == 1).collect())
+            .collect();
+        let (chosen, value, bound) =
+            exact(cands, &free, &special, subsets, &base, &classes, budget);
         (chosen, value, bound, Method::Exact)
     } else {
-        let (chosen, value, bound) = greedy_with_bound(cands, &free, &base, &classes, scoped);
+        // Too many special candidates to try every combination: keep the greedy's choice of
+        // them, complete it with the exact knapsack, and bound with the LP relaxation.
+        let (greedy, _, lp) = greedy_with_bound(cands, &free, &base, &classes, scoped);
+        let subset = special.iter().map(|&i| greedy[i]).collect();
+        let (chosen, value, bound) = exact(
+            cands,
+            &free,
+            &special,
+            vec![subset],
+            &base,
+            &classes,
+            budget,
+        );
+        let bound = if bound > value {
+            lp.max(value)
+        } else {
+            lp.max(bound)
+        };
         (chosen, value, bound, Method::GreedyWithBound)
     };
     for (i, c) in cands.iter().enumerate() {
@@ -195,11 +249,13 @@ pub(crate) fn solve<'a>(
     })
 }
 
-/// Subsets of the special candidates, each completed by an exact knapsack of the ordinary ones.
+/// The given subsets of the special candidates, each completed by an exact knapsack of the
+/// ordinary ones; the best is returned with a bound valid over those subsets.
 fn exact(
     cands: &[Candidate],
     free: &[usize],
     special: &[usize],
+    subsets: Vec<Vec<bool>>,
     base: &SupplyNetwork,
     classes: &Classes,
     budget: u64,
@@ -218,45 +274,44 @@ fn exact(
         .collect();
     let knap = Knapsack::new(&items);
     let any_node = classes.nodes.get(&(Draw::Any, None)).copied();
-    // Every feasible subset, with the room left for ordinary candidates and a bound.
+    // Every feasible subset, with the room it leaves for ordinary candidates and a bound.
     let mut options = Vec::new();
-    for mask in 0u32..(1 << special.len()) {
+    for (k, subset) in subsets.into_iter().enumerate() {
         let mut net = base.clone();
         let mut value = 0i128;
-        for (b, &i) in special.iter().enumerate() {
-            if mask >> b & 1 == 1 {
-                let c = &cands[i];
-                net.raise(classes.nodes[&(c.draw, None)], c.units);
-                value += c.value;
-            }
+        for (&i, _) in special.iter().zip(&subset).filter(|(_, on)| **on) {
+            let c = &cands[i];
+            net.raise(classes.nodes[&(c.draw, None)], c.units);
+            value += c.value;
         }
         net.cover();
         if net.shortfall() > 0 {
             continue;
         }
         let room = any_node.map_or(0, |n| net.headroom(n));
-        options.push((value + knap.lp_bound(room), mask, value, room));
+        options.push((value + knap.lp_bound(room), k, subset, value, room));
     }
     options.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    let mut best: Option<(i128, u32, Vec<bool>)> = None;
+    let mut best: Option<(i128, Vec<bool>, Vec<bool>)> = None;
     let mut bound = i128::MIN;
-    for (ub, mask, value, room) in options {
+    for (ub, _, subset, value, room) in options {
         if best.as_ref().is_some_and(|b| ub <= b.0) {
+            // Every remaining subset is bounded by this one's bound.
             bound = bound.max(ub);
             break;
         }
         let sol = knap.solve(room, budget);
         bound = bound.max(value + sol.bound);
         if best.as_ref().is_none_or(|b| value + sol.value > b.0) {
-            best = Some((value + sol.value, mask, sol.chosen));
+            best = Some((value + sol.value, subset, sol.chosen));
         }
     }
     let mut chosen = vec![false; cands.len()];
-    let Some((value, mask, picked)) = best else {
+    let Some((value, subset, picked)) = best else {
         return (chosen, 0, 0);
     };
-    for (b, &i) in special.iter().enumerate() {
-        chosen[i] = mask >> b & 1 == 1;
+    for (&i, on) in special.iter().zip(subset) {
+        chosen[i] = on;
     }
     for (j, &i) in ordinary.iter().enumerate() {
         chosen[i] = picked[j];
@@ -264,7 +319,44 @@ fn exact(
     (chosen, value, bound.max(value))
 }
 
-/// Greedy by value per unit over the supply network, with the fractional greedy as bound.
+/// A lower bound on a demand node's headroom that stays valid while demand is added: each
+/// unit added anywhere lowers any node's headroom by at most one (the feasible demands form a
+/// polymatroid), so the network is consulted only when a candidate does not fit the bound.
+struct Headroom {
+    known: std::collections::HashMap<usize, (u64, u64)>,
+    added: u64,
+}
+
+impl Headroom {
+    fn new() -> Headroom {
+        Headroom {
+            known: std::collections::HashMap::new(),
+            added: 0,
+        }
+    }
+
+    /// How much of `units` the node can take now (all, or its exact headroom if less).
+    fn fit(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) -> u64 {
+        if let Some(&(h, at)) = self.known.get(&node)
+            && h.saturating_sub(self.added - at) >= units
+        {
+            return units;
+        }
+        net.cover();
+        let h = net.headroom(node);
+        self.known.insert(node, (h, self.added));
+        h.min(units)
+    }
+
+    /// Records that `units` were added to `node`.
+    fn take(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) {
+        net.raise(node, units);
+        self.added += units;
+    }
+}
+
+/// Greedy by value per unit over the supply network, with the fractional greedy (exact for
+/// the LP relaxation over a polymatroid) as the bound.
 fn greedy_with_bound(
     cands: &[Candidate],
     free: &[usize],
@@ -281,33 +373,20 @@ fn greedy_with_bound(
             .then(a.cmp(&b))
     });
     let mut chosen = vec![false; cands.len()];
-    let mut net = base.clone();
-    let mut value = 0i128;
-    for &i in &order {
-        let node = classes.nodes[&class_key(&cands[i], scoped)];
-        if net.try_add(node, cands[i].units) {
-            chosen[i] = true;
-            value += cands[i].value;
-        }
-    }
-    // LP bound: the same order, each candidate covered as far as the network allows.
-    let mut lp = base.clone();
-    let mut bound = 0i128;
-    let mut closed = std::collections::HashSet::new();
+    let (mut net, mut room) = (base.clone(), Headroom::new());
+    let (mut lp, mut lp_room) = (base.clone(), Headroom::new());
+    let (mut value, mut bound) = (0i128, 0i128);
     for &i in &order {
         let c = &cands[i];
         let node = classes.nodes[&class_key(c, scoped)];
-        if closed.contains(&node) {
-            continue;
+        if room.fit(&mut net, node, c.units) == c.units {
+            room.take(&mut net, node, c.units);
+            chosen[i] = true;
+            value += c.value;
         }
-        let room = lp.headroom(node);
-        let part = room.min(c.units);
-        if part < c.units {
-            closed.insert(node);
-        }
+        let part = lp_room.fit(&mut lp, node, c.units);
         if part > 0 {
-            lp.raise(node, part);
-            lp.cover();
+            lp_room.take(&mut lp, node, part);
             let units = i128::from(c.units);
             bound += (c.value * i128::from(part) + units - 1) / units;
         }
