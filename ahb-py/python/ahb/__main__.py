@@ -1,0 +1,5 @@
+import sys
+
+from ahb.cli import main
+
+sys.exit(main())

@@ -1,0 +1,61 @@
+"""``python -m ahb`` and the ``ahb`` console script."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Sequence
+
+from ahb._ahb import AhbError, Estate, RuleSet, audit, optimize
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ahb", description="Azure Hybrid Benefit licensing engine.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, help_ in (
+        ("audit", "compliance position of an estate on a date"),
+        ("optimize", "savings-maximising compliant plan"),
+    ):
+        c = sub.add_parser(name, help=help_)
+        c.add_argument("file", help="estate JSON file (ahb.estate/1)")
+        c.add_argument("--as-of", type=_date, default=None, help="date, YYYY-MM-DD (default: today)")
+        c.add_argument("--rules", default="2023-04", help="rule set version: 2023-04 or 2021-11")
+        c.add_argument("--json", action="store_true", help="print the versioned JSON")
+        if name == "optimize":
+            c.add_argument(
+                "--objective",
+                choices=["max_savings", "min_change", "compliance_first"],
+                default=None,
+            )
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        estate = Estate.from_path(args.file)
+        rules = RuleSet(args.rules)
+        if args.command == "audit":
+            result = audit(estate, rules, as_of=args.as_of)
+            out = result.to_json() if args.json else result.to_text()
+        else:
+            options = {} if args.objective is None else {"objective": args.objective}
+            plan = optimize(estate, rules, as_of=args.as_of, **options)
+            out = plan.to_json() if args.json else plan.to_text()
+    except AhbError as e:
+        print(f"ahb: error {e.code} ({e.code_name}): {e}", file=sys.stderr)
+        return 2
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

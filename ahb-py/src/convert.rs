@@ -1,0 +1,214 @@
+//! Conversions between Python objects and the core's JSON values.
+//!
+//! Results travel as the core's serde JSON; [`json_to_py`] turns its decimal strings into
+//! `decimal.Decimal` (never `float`) and its ISO dates into `datetime.date`, recognising them by
+//! the key they sit under ([`is_money_key`], [`is_date_key`]) and by their syntax.
+
+use chrono::NaiveDate;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use serde_json::{Map, Number, Value};
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `decimal.Decimal`, imported once.
+pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+/// Keys whose string values are amounts of money or other exact decimals.
+pub fn is_money_key(key: &str) -> bool {
+    const SUFFIXES: [&str; 12] = [
+        "savings",
+        "_per_hour",
+        "_per_month",
+        "_per_year",
+        "_delta",
+        "_lost",
+        "cost",
+        "price",
+        "_core",
+        "gap",
+        "bound",
+        "objective",
+    ];
+    SUFFIXES.iter().any(|s| key.ends_with(s)) || key == "hours_per_month"
+}
+
+/// Keys whose string values are dates.
+pub fn is_date_key(key: &str) -> bool {
+    const SUFFIXES: [&str; 8] = [
+        "as_of", "start", "end", "_cutoff", "date", "created", "from", "to",
+    ];
+    SUFFIXES.iter().any(|s| key.ends_with(s)) || key == "until"
+}
+
+fn is_decimal_syntax(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    let mut parts = t.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn as_date(s: &str) -> Option<NaiveDate> {
+    if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    } else {
+        None
+    }
+}
+
+/// The core's JSON as Python: dicts, lists, `int`, `bool`, `str`, `None`, `Decimal` for money,
+/// `datetime.date` for dates.
+pub fn json_to_py<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else {
+                // The core writes no floats; keep the exact text if one appears.
+                decimal_type(py)?.call1((n.to_string(),))?
+            }
+        }
+        Value::String(s) => {
+            if is_money_key(key) && is_decimal_syntax(s) {
+                decimal_type(py)?.call1((s.as_str(),))?
+            } else if let Some(d) = as_date(s).filter(|_| is_date_key(key)) {
+                d.into_pyobject(py)?.into_any()
+            } else {
+                PyString::new(py, s).into_any()
+            }
+        }
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item, key)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, item) in map {
+                dict.set_item(k, json_to_py(py, item, k)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// A Python value as JSON: `None`, `bool`, `int`, `float`, `str`, `Decimal` (as its exact
+/// string), `datetime.date` (ISO), lists, tuples and dicts with `str` keys. Anything else is a
+/// `TypeError`.
+pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let py = obj.py();
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err(PyValueError::new_err(format!("integer {obj} is too large")));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_str()?.to_string()));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        let f: f64 = obj.extract()?;
+        return Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| PyValueError::new_err(format!("{f} is not a finite number")));
+    }
+    if obj.is_instance(decimal_type(py)?)? {
+        let finite: bool = obj.call_method0("is_finite")?.extract()?;
+        if !finite {
+            return Err(PyValueError::new_err(format!(
+                "Decimal {obj} is not a finite amount"
+            )));
+        }
+        return Ok(Value::String(obj.str()?.to_str()?.to_string()));
+    }
+    if obj.is_instance_of::<PyDate>() {
+        let d = obj.call_method0("isoformat")?;
+        let s = d.cast::<PyString>()?.to_str()?;
+        // A datetime's isoformat carries a time: keep the date.
+        return Ok(Value::String(s.get(..10).unwrap_or(s).to_string()));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!("dict keys must be str, not {}", type_name(&k)))
+            })?;
+            map.insert(key.to_str()?.to_string(), py_to_json(&v)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut out = Vec::new();
+        for item in obj.try_iter()? {
+            out.push(py_to_json(&item?)?);
+        }
+        return Ok(Value::Array(out));
+    }
+    Err(PyTypeError::new_err(format!(
+        "cannot convert {} to an ahb JSON value",
+        type_name(obj)
+    )))
+}
+
+/// The type name of an object, for messages.
+pub fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// A date argument: `datetime.date` (a `datetime` is cut to its date) or an ISO `str`;
+/// `None` means today.
+pub fn date_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<NaiveDate> {
+    let today;
+    let obj = match obj.filter(|o| !o.is_none()) {
+        Some(o) => o,
+        None => {
+            today = py
+                .import("datetime")?
+                .getattr("date")?
+                .call_method0("today")?;
+            &today
+        }
+    };
+    if obj.is_instance_of::<PyDate>() {
+        let y: i32 = obj.getattr("year")?.extract()?;
+        let m: u32 = obj.getattr("month")?.extract()?;
+        let d: u32 = obj.getattr("day")?.extract()?;
+        return NaiveDate::from_ymd_opt(y, m, d)
+            .ok_or_else(|| PyValueError::new_err(format!("{name}: {obj} is out of range")));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_str()?;
+        return NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            PyValueError::new_err(format!("{name}: {s:?} is not an ISO date (YYYY-MM-DD)"))
+        });
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be a datetime.date or an ISO date str, not {}",
+        type_name(obj)
+    )))
+}

@@ -1,0 +1,258 @@
+//! `audit` and `optimize`, and their frozen results `Position` and `Plan`. The solve runs with
+//! the GIL released; JSON, text and dicts come from the core's serde form.
+
+use std::sync::Arc;
+
+use ahb_core::{OptimizeOptions, Plan as CorePlan, Position as CorePosition};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use serde_json::Value;
+
+use crate::convert::{date_arg, json_to_py, py_to_json};
+use crate::errors::to_py_err;
+use crate::estate::Estate;
+use crate::rules::RuleSet;
+
+/// Calls `ahb._display.<name>(obj, *args)`: notebook display and pandas live in Python.
+fn display<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+    args: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    let f = py.import("ahb._display")?.getattr(name)?;
+    let mut all = vec![obj.clone()];
+    all.extend(args);
+    f.call1(pyo3::types::PyTuple::new(py, all)?)
+}
+
+fn rules_or_current(rules: Option<&Bound<'_, RuleSet>>) -> Arc<ahb_core::RuleSet> {
+    rules.map_or_else(
+        || Arc::new(ahb_core::RuleSet::current()),
+        |r| r.get().inner.clone(),
+    )
+}
+
+/// The compliance position of an estate on a date (`ahb.audit`). Immutable.
+#[pyclass(frozen, module = "ahb._ahb", name = "Position")]
+pub struct Position {
+    inner: Arc<CorePosition>,
+}
+
+#[pymethods]
+impl Position {
+    /// Whether today's AHB settings are covered on `as_of`.
+    #[getter]
+    fn compliant(&self) -> bool {
+        self.inner.compliant
+    }
+
+    /// The date audited.
+    #[getter]
+    fn as_of(&self) -> chrono::NaiveDate {
+        self.inner.as_of
+    }
+
+    /// The rule set and knobs the position was computed with.
+    #[getter]
+    fn rule_set(&self) -> RuleSet {
+        RuleSet::wrap(self.inner.rule_set.clone())
+    }
+
+    /// Savings claimed, at risk and left unclaimed (`Decimal`).
+    #[getter]
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::to_value(&self.inner.totals).expect("totals serialise");
+        json_to_py(py, &v, "totals")
+    }
+
+    /// Versioned JSON (`ahb.position/1`), byte-identical for identical input.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The core's text report.
+    fn to_text(&self) -> String {
+        self.inner.to_text()
+    }
+
+    /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v: Value = serde_json::to_value(&*self.inner).expect("a position serialises");
+        json_to_py(py, &v, "")
+    }
+
+    /// A pandas DataFrame of one table: `"pools"`, `"resources"` (one row per requirement),
+    /// `"over_claimed"`, `"under_claimed"` or `"lines"`. Needs pandas.
+    #[pyo3(signature = (table = "pools"))]
+    fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        display(
+            slf.as_any(),
+            "position_frame",
+            vec![PyString::new(slf.py(), table).into_any()],
+        )
+    }
+
+    /// A bar chart of coverage by pool (matplotlib, only if installed); returns the Axes.
+    #[pyo3(signature = (ax = None))]
+    fn plot_coverage<'py>(
+        slf: &Bound<'py, Self>,
+        ax: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let ax = ax.unwrap_or_else(|| slf.py().None().into_bound(slf.py()));
+        display(slf.as_any(), "plot_coverage", vec![ax])
+    }
+
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        display(slf.as_any(), "position_html", vec![])
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Position(as_of={}, compliant={}, pools={}, over_claimed={}, under_claimed={})",
+            self.inner.as_of,
+            if self.inner.compliant {
+                "True"
+            } else {
+                "False"
+            },
+            self.inner.pools.len(),
+            self.inner.over_claimed.len(),
+            self.inner.under_claimed.len()
+        )
+    }
+}
+
+/// A savings-maximising compliant plan with its optimality certificate (`ahb.optimize`).
+/// Immutable.
+#[pyclass(frozen, module = "ahb._ahb", name = "Plan")]
+pub struct Plan {
+    inner: Arc<CorePlan>,
+}
+
+#[pymethods]
+impl Plan {
+    /// The date planned for.
+    #[getter]
+    fn as_of(&self) -> chrono::NaiveDate {
+        self.inner.as_of
+    }
+
+    /// The rule set and knobs the plan was computed with.
+    #[getter]
+    fn rule_set(&self) -> RuleSet {
+        RuleSet::wrap(self.inner.rule_set.clone())
+    }
+
+    /// Whether the certificate proves the plan optimal (gap zero).
+    #[getter]
+    fn proven_optimal(&self) -> bool {
+        self.inner.certificate.proven_optimal
+    }
+
+    /// Savings of the plan and of today's settings, and the number of changes.
+    #[getter]
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::to_value(&self.inner.totals).expect("totals serialise");
+        json_to_py(py, &v, "totals")
+    }
+
+    /// The optimality certificate: objective, upper bound, gap (`Decimal`).
+    #[getter]
+    fn certificate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::to_value(&self.inner.certificate).expect("certificate serialises");
+        json_to_py(py, &v, "certificate")
+    }
+
+    /// Versioned JSON (`ahb.plan/1`).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The core's text report.
+    fn to_text(&self) -> String {
+        self.inner.to_text()
+    }
+
+    /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v: Value = serde_json::to_value(&*self.inner).expect("a plan serialises");
+        json_to_py(py, &v, "")
+    }
+
+    /// A pandas DataFrame of one table: `"assignments"`, `"changes"` or `"pools"`.
+    #[pyo3(signature = (table = "assignments"))]
+    fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+        display(
+            slf.as_any(),
+            "plan_frame",
+            vec![PyString::new(slf.py(), table).into_any()],
+        )
+    }
+
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        display(slf.as_any(), "plan_html", vec![])
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Plan(as_of={}, monthly_savings={}, changes={}, proven_optimal={})",
+            self.inner.as_of,
+            self.inner.totals.monthly_savings,
+            self.inner.totals.changes,
+            if self.inner.certificate.proven_optimal {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+/// Audits `estate` on `as_of` (default: today) under `rules` (default: current). The GIL is
+/// released while the core works.
+#[pyfunction]
+#[pyo3(signature = (estate, rules = None, *, as_of = None))]
+pub fn audit(
+    py: Python<'_>,
+    estate: &Bound<'_, Estate>,
+    rules: Option<&Bound<'_, RuleSet>>,
+    as_of: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Position> {
+    let date = date_arg(py, as_of, "as_of")?;
+    let estate = estate.get().inner.clone();
+    let rules = rules_or_current(rules);
+    py.detach(move || ahb_core::audit(&estate, &rules, date))
+        .map(|p| Position { inner: Arc::new(p) })
+        .map_err(|e| to_py_err(py, &e))
+}
+
+/// Computes the savings-maximising compliant plan. `options` are the core's optimiser options
+/// (`objective`, `pin`, `exclude`, `reserve`, `change_penalty_per_month`, …). The GIL is
+/// released while the core works.
+#[pyfunction]
+#[pyo3(signature = (estate, rules = None, *, as_of = None, **options))]
+pub fn optimize(
+    py: Python<'_>,
+    estate: &Bound<'_, Estate>,
+    rules: Option<&Bound<'_, RuleSet>>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Plan> {
+    let date = date_arg(py, as_of, "as_of")?;
+    let mut map = match options {
+        Some(o) => match py_to_json(o.as_any())? {
+            Value::Object(m) => m,
+            _ => unreachable!("a dict converts to an object"),
+        },
+        None => serde_json::Map::new(),
+    };
+    map.insert("as_of".into(), Value::String(date.to_string()));
+    let opts = OptimizeOptions::from_json(&Value::Object(map).to_string())
+        .map_err(|e| to_py_err(py, &e))?;
+    let estate = estate.get().inner.clone();
+    let rules = rules_or_current(rules);
+    py.detach(move || ahb_core::optimize(&estate, &rules, &opts))
+        .map(|p| Plan { inner: Arc::new(p) })
+        .map_err(|e| to_py_err(py, &e))
+}
