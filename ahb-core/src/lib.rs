@@ -23,7 +23,11 @@
 
 #![forbid(unsafe_code)]
 
+pub mod central;
+pub mod catalogue;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod model;
 pub mod money;
 pub mod position;

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{LicenceLine, Resource, Scope};
+use super::{CentralAssignment, LicenceLine, Resource, Scope};
 
 /// The `schema` value of the estate JSON this build reads and writes.
 pub const ESTATE_SCHEMA: &str = "ahb.estate/1";
@@ -24,6 +24,9 @@ pub struct Estate {
     /// The resources.
     #[serde(default)]
     pub resources: Vec<Resource>,
+    /// Centrally managed SQL licence assignments (SQL-15…SQL-21).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub central_assignments: Vec<CentralAssignment>,
 }
 
 impl Default for Estate {
@@ -33,6 +36,7 @@ impl Default for Estate {
             scopes: Vec::new(),
             licences: Vec::new(),
             resources: Vec::new(),
+            central_assignments: Vec::new(),
         }
     }
 }

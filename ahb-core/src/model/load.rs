@@ -77,6 +77,9 @@ fn estate_from_value(value: Value) -> Result<Estate> {
     let scopes = collection(&mut top, "scopes", |v, i| record(v, "scopes", i))?;
     let licences = collection(&mut top, "licences", |v, i| record(v, "licences", i))?;
     let resources = collection(&mut top, "resources", resource_from_value)?;
+    let central_assignments = collection(&mut top, "central_assignments", |v, i| {
+        record(v, "central_assignments", i)
+    })?;
     if let Some(key) = top.keys().next() {
         return Err(
             Error::new(ErrorCode::InvalidValue, format!("unknown field `{key}`"))
@@ -88,6 +91,7 @@ fn estate_from_value(value: Value) -> Result<Estate> {
         scopes,
         licences,
         resources,
+        central_assignments,
     })
 }
 

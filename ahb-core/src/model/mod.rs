@@ -1,6 +1,7 @@
 //! The typed model. Its serde JSON form is the public contract, versioned by the `schema` field
 //! and described by `schema/estate.schema.json`.
 
+mod central;
 mod estate;
 mod licence;
 pub(crate) mod load;
@@ -8,6 +9,7 @@ mod resource;
 mod scope;
 mod validate;
 
+pub use central::{CentralAssignment, EXPIRY_AFTER_REVIEW_DAYS};
 pub use estate::{ESTATE_SCHEMA, Estate};
 pub use licence::{Edition, LicenceLine, LinuxUnit, Metric, Product, Programme, Term};
 pub use resource::{

@@ -67,6 +67,31 @@ impl Estate {
             };
             validate_resource(&ctx, r, &scopes, &hosts)?;
         }
+        unique_ids(
+            "central_assignments",
+            self.central_assignments.iter().map(|a| a.id.as_str()),
+        )?;
+        for (i, a) in self.central_assignments.iter().enumerate() {
+            let ctx = Ctx {
+                at: at("central_assignments", i, &a.id),
+            };
+            ctx.count("cores", a.cores, MAX_QUANTITY)?;
+            if a.edition == Edition::Datacenter {
+                return Err(ctx.err(
+                    ErrorCode::InvalidValue,
+                    "edition",
+                    "central assignments are SQL Server licences: enterprise or standard (SQL-15)",
+                ));
+            }
+            if a.review_date.is_some_and(|r| r < a.start) {
+                return Err(ctx.err(
+                    ErrorCode::InvalidValue,
+                    "review_date",
+                    "the review date is before the start",
+                ));
+            }
+            known_scope(&ctx, Some(&a.scope), &scopes)?;
+        }
         Ok(())
     }
 

@@ -1,0 +1,230 @@
+//! How many SQL core licences to assign to a scope (the load-duration-curve optimum): for every
+//! number of normalised cores the savings over the usage are computed hour by hour, exactly as
+//! the simulation covers them, scaled to a year and set against the licences' yearly price.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::cover::{Ladder, cover};
+use super::{HourlyUsage, from_micro, setup, walk};
+use crate::error::{Error, Result};
+use crate::model::Estate;
+use crate::rules::{CentralStrategy, RuleSet};
+
+/// Yearly prices of SQL Server core licences with SA or subscription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicencePricesPerYear {
+    /// One Enterprise core licence (4 NC), per year.
+    #[serde(deserialize_with = "crate::money::de_opt", default)]
+    pub enterprise_core: Option<Decimal>,
+    /// One Standard core licence (1 NC), per year.
+    #[serde(deserialize_with = "crate::money::de_opt", default)]
+    pub standard_core: Option<Decimal>,
+}
+
+/// One point of the savings curve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CurvePoint {
+    /// NC assigned.
+    pub nc: u64,
+    /// Savings per year at that assignment.
+    pub yearly_savings: Decimal,
+    /// The cheapest yearly licence cost of that many NC.
+    pub yearly_cost: Decimal,
+    /// Savings minus cost.
+    pub net: Decimal,
+}
+
+/// The best assignment for a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BestAssignment {
+    /// The scope.
+    pub scope: String,
+    /// Hours of usage the estimate rests on.
+    pub hours: u32,
+    /// How NCs are spread over each hour (OQ-6).
+    pub strategy: CentralStrategy,
+    /// Enterprise core licences to assign.
+    pub enterprise_cores: u64,
+    /// Standard core licences to assign.
+    pub standard_cores: u64,
+    /// NC they provide.
+    pub assigned_nc: u64,
+    /// Savings per year with them.
+    pub yearly_savings: Decimal,
+    /// Their yearly price.
+    pub yearly_licence_cost: Decimal,
+    /// Savings minus price.
+    pub net_yearly_savings: Decimal,
+    /// Extra savings per year of one more Enterprise core (4 NC) beyond the optimum.
+    pub marginal_enterprise_core: Decimal,
+    /// Extra savings per year of one more Standard core (1 NC) beyond the optimum.
+    pub marginal_standard_core: Decimal,
+    /// Hours of the usage in which the demand exceeds k NC, for k = 0, 1, … (the load-duration
+    /// curve).
+    pub load_duration: Vec<u32>,
+    /// A licence is worth assigning for a demand level exceeded at least this many hours a
+    /// year; shorter spikes are cheaper pay-as-you-go.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub break_even_hours_per_year: Option<Decimal>,
+    /// The savings curve for every NC count from 0 to the peak.
+    pub curve: Vec<CurvePoint>,
+}
+
+/// The cheapest (Enterprise, Standard) cores giving exactly `nc` NC, and their price. Exactly,
+/// because under maximum NC utilisation more NC can save less (SQL-18 covers the most NC, not
+/// the dearest), so each count is valued as itself.
+fn cheapest(nc: u64, prices: &LicencePricesPerYear) -> Option<(u64, u64, Decimal)> {
+    let mut best: Option<(u64, u64, Decimal)> = None;
+    for e in 0..=nc / 4 {
+        let s = nc - 4 * e;
+        let cost = match (prices.enterprise_core, prices.standard_core) {
+            (Some(pe), Some(ps)) => pe * Decimal::from(e) + ps * Decimal::from(s),
+            (Some(pe), None) if s == 0 => pe * Decimal::from(e),
+            (None, Some(ps)) if e == 0 => ps * Decimal::from(s),
+            _ => continue,
+        };
+        if best.as_ref().is_none_or(|b| cost < b.2) {
+            best = Some((e, s, cost));
+        }
+    }
+    best
+}
+
+/// The best number of Enterprise and Standard core licences to assign to `scope`, given its
+/// hourly usage and the licences' yearly prices.
+pub fn best_assignment(
+    estate: &Estate,
+    rules: &RuleSet,
+    usage: &HourlyUsage,
+    scope: &str,
+    prices: &LicencePricesPerYear,
+) -> Result<BestAssignment> {
+    estate.validate()?;
+    usage.check()?;
+    if prices.enterprise_core.is_none() && prices.standard_core.is_none() {
+        return Err(Error::option(
+            "prices",
+            "give the yearly price of Enterprise or Standard core licences",
+        ));
+    }
+    for (name, p) in [
+        ("prices.enterprise_core", prices.enterprise_core),
+        ("prices.standard_core", prices.standard_core),
+    ] {
+        if p.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
+            return Err(Error::option(name, "must not be negative"));
+        }
+    }
+    let mut st = setup(estate, rules, usage)?;
+    // Consider the scope as if it had an assignment, so its resources' usage is counted.
+    let x = match st.scopes.binary_search_by(|s| s.as_str().cmp(scope)) {
+        Ok(x) => x,
+        Err(_) => {
+            if !estate.scopes.iter().any(|s| s.id == scope) {
+                return Err(Error::option("scope", format!("no scope has id {scope:?}")));
+            }
+            let mut with = estate.clone();
+            with.central_assignments
+                .push(crate::model::CentralAssignment {
+                    id: "(candidate)".into(),
+                    scope: scope.into(),
+                    edition: crate::model::Edition::Standard,
+                    cores: 1,
+                    start: usage.start.date(),
+                    review_date: None,
+                });
+            st = setup(&with, rules, usage)?;
+            st.scopes
+                .binary_search_by(|s| s.as_str().cmp(scope))
+                .unwrap_or(0)
+        }
+    };
+    let strategy = rules.knobs.central_strategy;
+    let mut hours: Vec<(Ladder, Ladder)> = Vec::new();
+    walk(usage, &st, |_, s, ones, fours, _| {
+        if s == x {
+            hours.push((ones.clone(), fours.clone()));
+        }
+    });
+    let demand: Vec<u64> = hours
+        .iter()
+        .map(|(o, f)| o.total() + 4 * f.total())
+        .collect();
+    let peak = demand.iter().copied().max().unwrap_or(0);
+    let scale = Decimal::from(8760) / Decimal::from(usage.hours().max(1));
+    let mut value = vec![0i128; peak as usize + 1];
+    for (ones, fours) in &mut hours {
+        for (a, v) in value.iter_mut().enumerate() {
+            *v += cover(ones, fours, a as u64, strategy).1;
+        }
+    }
+    let at = |a: u64| value.get(a as usize).or(value.last()).copied().unwrap_or(0);
+    let mut curve = Vec::with_capacity(value.len() + 3);
+    // Up to three NC past the peak: an Enterprise core may be the cheapest way to reach it.
+    for a in 0..=peak + 3 {
+        let Some((_, _, cost)) = cheapest(a, prices) else {
+            continue;
+        };
+        let yearly = from_micro(at(a)) * scale;
+        curve.push(CurvePoint {
+            nc: a,
+            yearly_savings: yearly.round_dp(2),
+            yearly_cost: cost,
+            net: (yearly - cost).round_dp(2),
+        });
+    }
+    let best = curve
+        .iter()
+        .max_by(|p, q| p.net.cmp(&q.net).then(q.nc.cmp(&p.nc)))
+        .cloned()
+        .unwrap_or(CurvePoint {
+            nc: 0,
+            yearly_savings: Decimal::ZERO,
+            yearly_cost: Decimal::ZERO,
+            net: Decimal::ZERO,
+        });
+    let (e, s, cost) = cheapest(best.nc, prices).unwrap_or((0, 0, Decimal::ZERO));
+    let assigned = 4 * e + s;
+    let marginal = |k: u64| (from_micro(at(assigned + k) - at(assigned)) * scale).round_dp(2);
+    let load_duration = (0..=peak)
+        .map(|k| demand.iter().filter(|&&d| d > k).count() as u32)
+        .collect();
+    let nc_hours: u64 = demand.iter().sum();
+    let total_value = value.last().copied().unwrap_or(0);
+    let per_nc_year = [
+        prices.standard_core,
+        prices.enterprise_core.map(|p| p / Decimal::from(4)),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let break_even = (nc_hours > 0 && total_value > 0)
+        .then(|| from_micro(total_value) / Decimal::from(nc_hours))
+        .zip(per_nc_year)
+        .map(|(per_nc_hour, year)| (year / per_nc_hour).round_dp(1));
+    Ok(BestAssignment {
+        scope: scope.to_string(),
+        hours: usage.hours(),
+        strategy,
+        enterprise_cores: e,
+        standard_cores: s,
+        assigned_nc: assigned,
+        yearly_savings: (from_micro(at(assigned)) * scale).round_dp(2),
+        yearly_licence_cost: cost,
+        net_yearly_savings: ((from_micro(at(assigned)) * scale) - cost).round_dp(2),
+        marginal_enterprise_core: marginal(4),
+        marginal_standard_core: marginal(1),
+        load_duration,
+        break_even_hours_per_year: break_even,
+        curve,
+    })
+}
+
+impl BestAssignment {
+    /// As JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("always serialises")
+    }
+}

@@ -1,0 +1,364 @@
+//! Centrally managed SQL AHB, hour by hour (SQL-15…SQL-21): which normalised cores the
+//! licences assigned to a scope cover each hour, the pay-as-you-go overage, utilisation, and
+//! how many licences a scope should be assigned.
+
+mod best;
+mod cover;
+mod usage;
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+pub use best::{BestAssignment, LicencePricesPerYear, best_assignment};
+pub use usage::{HourlyUsage, NO_PRICE, UsageRecord};
+
+use crate::error::{Error, ErrorCode, RecordRef, Result};
+use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
+use crate::position::scopes::ScopeTree;
+use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
+use cover::{Ladder, cover};
+
+/// Money as integer micro-units.
+pub(crate) fn micro(d: Decimal) -> i128 {
+    (d * Decimal::from(1_000_000)).round().mantissa()
+}
+
+fn from_micro(m: i128) -> Decimal {
+    Decimal::from_i128_with_scale(m, 6).normalize()
+}
+
+/// How the hourly usage of one resource is billed under central management.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Billing {
+    /// Covered from the scope's NCs at `ratio` NC per vCore (SQL-2, SQL-17), with the SQL VM
+    /// 4-vCore minimum when `min4` (SQL-8).
+    Pool {
+        scope: usize,
+        ratio: u64,
+        min4: bool,
+    },
+    /// A HA/DR replica on the $0 HADR meter (SQL-19), `ratio` NC per vCore.
+    Hadr { scope: usize, ratio: u64 },
+    /// Not centrally covered: no assignment above it, Dev/Test, SSIS or dedicated host
+    /// (SQL-16), or not eligible (SQL-5).
+    Outside,
+}
+
+/// The assignment scopes and each resource's billing.
+struct Setup {
+    scopes: Vec<String>,
+    billing: Vec<Billing>,
+    /// Licence price per vCore-hour from the estate's prices, per usage resource.
+    estate_price: Vec<i64>,
+}
+
+fn setup(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Result<Setup> {
+    let tree = ScopeTree::new(&estate.scopes);
+    let mut scopes: Vec<String> = estate
+        .central_assignments
+        .iter()
+        .map(|a| a.scope.clone())
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    let by_id: HashMap<&str, usize> = estate
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let assessments = crate::position::assess_all(estate, rules, &tree);
+    let mut billing = Vec::with_capacity(usage.resources.len());
+    let mut estate_price = Vec::with_capacity(usage.resources.len());
+    for (k, id) in usage.resources.iter().enumerate() {
+        let Some(&ri) = by_id.get(id.as_str()) else {
+            let row = usage
+                .resource
+                .iter()
+                .position(|&r| r as usize == k)
+                .unwrap_or(0);
+            return Err(Error::at_record(
+                ErrorCode::UnknownReference,
+                RecordRef {
+                    collection: "usage",
+                    index: row,
+                    id: Some(id.clone()),
+                },
+                "resource",
+                format!("no resource of the estate has id {id:?}"),
+            ));
+        };
+        let r = &estate.resources[ri];
+        // The nearest scope at or above the resource that has assignments.
+        let scope = scopes
+            .iter()
+            .position(|s| tree.covers(Some(s), r.scope.as_deref()));
+        let eligible = assessments[ri]
+            .requirements
+            .iter()
+            .any(|q| q.pool == Pool::SqlServer && q.eligible);
+        let dev_test = tree.is_dev_test(r.scope.as_deref());
+        let (ratio, min4, hadr, vcores) = match &r.spec {
+            ResourceSpec::SqlVm {
+                edition,
+                license_type,
+                vcpus,
+                host,
+                ..
+            } => (
+                if *edition == SqlVmEdition::Enterprise {
+                    4
+                } else {
+                    1
+                },
+                true,
+                *license_type == SqlVmLicenseType::Dr,
+                if host.is_some() { 0 } else { *vcpus },
+            ),
+            ResourceSpec::SqlDatabase {
+                tier,
+                vcores,
+                standby,
+                ..
+            } => (nc_per_vcore(*tier), false, *standby, vcores.unwrap_or(0)),
+            ResourceSpec::SqlElasticPool { tier, vcores, .. } => {
+                (nc_per_vcore(*tier), false, false, vcores.unwrap_or(0))
+            }
+            ResourceSpec::SqlManagedInstance {
+                tier,
+                vcores,
+                passive_dr,
+                ..
+            } => (nc_per_vcore(*tier), false, *passive_dr, *vcores),
+            ResourceSpec::SqlInstancePool { tier, vcores, .. } => {
+                (nc_per_vcore(*tier), false, false, *vcores)
+            }
+            _ => (0, false, false, 0),
+        };
+        let b = match scope {
+            Some(s) if hadr && ratio > 0 => Billing::Hadr { scope: s, ratio },
+            Some(s) if ratio > 0 && vcores > 0 && eligible && !dev_test => Billing::Pool {
+                scope: s,
+                ratio,
+                min4,
+            },
+            _ => Billing::Outside,
+        };
+        billing.push(b);
+        let price = r.prices.as_ref().filter(|_| vcores > 0).map_or(0, |p| {
+            i64::try_from(micro(
+                (p.payg_per_hour - p.ahb_per_hour) / Decimal::from(vcores),
+            ))
+            .unwrap_or(0)
+        });
+        estate_price.push(price);
+    }
+    Ok(Setup {
+        scopes,
+        billing,
+        estate_price,
+    })
+}
+
+/// NC assigned to each scope on `date` (SQL-21: assignments lapse 90 days after review).
+fn assigned_on(estate: &Estate, scopes: &[String], date: NaiveDate) -> Vec<u64> {
+    let mut out = vec![0u64; scopes.len()];
+    for a in estate
+        .central_assignments
+        .iter()
+        .filter(|a| a.active_on(date))
+    {
+        if let Ok(i) = scopes.binary_search(&a.scope) {
+            out[i] += a.normalised_cores();
+        }
+    }
+    out
+}
+
+/// One scope's hourly series and totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScopeSeries {
+    /// The scope the licences are assigned to.
+    pub scope: String,
+    /// NC assigned, per hour.
+    pub assigned_nc: Vec<u64>,
+    /// NC the eligible usage needs, per hour (HA/DR excluded).
+    pub demand_nc: Vec<u64>,
+    /// NC covered, per hour.
+    pub covered_nc: Vec<u64>,
+    /// NC-equivalents of HA/DR replicas on the $0 HADR meter, per hour (SQL-19).
+    pub hadr_nc: Vec<u64>,
+    /// Pay-as-you-go licence charges of uncovered vCores, per hour.
+    pub overage: Vec<Decimal>,
+    /// Licence charges avoided by the covered vCores, over the whole period.
+    pub total_savings: Decimal,
+    /// Pay-as-you-go overage over the whole period.
+    pub total_overage: Decimal,
+    /// Covered ÷ assigned NC over the last 24 hours, in percent (the portal's "Last Day").
+    pub utilization_last_day: Decimal,
+    /// Covered ÷ assigned NC over the last 168 hours, in percent (the portal's "7-day").
+    pub utilization_7_day: Decimal,
+    /// Hours in which every assigned NC was used: some usage was probably billed pay-as-you-go.
+    pub saturated_hours: u32,
+}
+
+/// The simulation of central assignments over hourly usage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CentralSimulation {
+    /// Always `ahb.central/1`.
+    pub schema: &'static str,
+    /// How NCs were spread over each hour's usage (OQ-6).
+    pub strategy: CentralStrategy,
+    /// The first hour.
+    pub start: NaiveDateTime,
+    /// Number of hours.
+    pub hours: u32,
+    /// Per assignment scope.
+    pub scopes: Vec<ScopeSeries>,
+    /// Usage rows of resources that central management does not cover (no assignment above
+    /// them, Dev/Test, SSIS, dedicated hosts, ineligible tiers).
+    pub rows_outside: usize,
+}
+
+fn percent(covered: u64, assigned: u64) -> Decimal {
+    if assigned == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(covered) * Decimal::from(100) / Decimal::from(assigned)).round_dp(2)
+    }
+}
+
+/// Walks the usage hour by hour, calling `each(hour, scope, ones, fours, hadr_nc)` with the
+/// scope's 1-NC and 4-NC vCores of that hour; returns the rows outside central management.
+fn walk(
+    usage: &HourlyUsage,
+    setup: &Setup,
+    mut each: impl FnMut(u32, usize, &mut Ladder, &mut Ladder, u64),
+) -> usize {
+    let s = setup.scopes.len();
+    let mut ones = vec![Ladder::default(); s];
+    let mut fours = vec![Ladder::default(); s];
+    let mut hadr = vec![0u64; s];
+    let mut outside = 0;
+    let n = usage.resource.len();
+    let mut row = 0;
+    for hour in 0..usage.hours() {
+        for x in 0..s {
+            ones[x].clear();
+            fours[x].clear();
+            hadr[x] = 0;
+        }
+        while row < n && usage.hour[row] == hour {
+            let res = usage.resource[row] as usize;
+            let v = u64::from(usage.vcores[row]);
+            match setup.billing[res] {
+                Billing::Pool { scope, ratio, min4 } => {
+                    let v = if min4 && v > 0 { v.max(4) } else { v };
+                    let p = match usage.price_micro[row] {
+                        NO_PRICE => setup.estate_price[res],
+                        p => p,
+                    };
+                    if ratio == 4 {
+                        fours[scope].push(p, v);
+                    } else {
+                        ones[scope].push(p, v);
+                    }
+                }
+                Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
+                Billing::Outside => outside += 1,
+            }
+            row += 1;
+        }
+        for x in 0..s {
+            each(hour, x, &mut ones[x], &mut fours[x], hadr[x]);
+        }
+    }
+    outside
+}
+
+/// Simulates the estate's central assignments over `usage`, with the rule set's OQ-6
+/// strategy.
+pub fn simulate_central(
+    estate: &Estate,
+    rules: &RuleSet,
+    usage: &HourlyUsage,
+) -> Result<CentralSimulation> {
+    estate.validate()?;
+    usage.check()?;
+    let setup = setup(estate, rules, usage)?;
+    let strategy = rules.knobs.central_strategy;
+    let hours = usage.hours();
+    let mut series: Vec<ScopeSeries> = setup
+        .scopes
+        .iter()
+        .map(|s| ScopeSeries {
+            scope: s.clone(),
+            assigned_nc: Vec::with_capacity(hours as usize),
+            demand_nc: Vec::with_capacity(hours as usize),
+            covered_nc: Vec::with_capacity(hours as usize),
+            hadr_nc: Vec::with_capacity(hours as usize),
+            overage: Vec::with_capacity(hours as usize),
+            total_savings: Decimal::ZERO,
+            total_overage: Decimal::ZERO,
+            utilization_last_day: Decimal::ZERO,
+            utilization_7_day: Decimal::ZERO,
+            saturated_hours: 0,
+        })
+        .collect();
+    let mut totals = vec![(0i128, 0i128); setup.scopes.len()];
+    let mut day = None;
+    let mut assigned = Vec::new();
+    let outside = walk(usage, &setup, |hour, x, ones, fours, hadr| {
+        let at = usage.start + chrono::Duration::hours(i64::from(hour));
+        if day != Some(at.date()) {
+            day = Some(at.date());
+            assigned = assigned_on(estate, &setup.scopes, at.date());
+        }
+        let a = assigned[x];
+        let demand = ones.total() + 4 * fours.total();
+        let full = ones.value() + fours.value();
+        let (covered, saved) = cover(ones, fours, a, strategy);
+        let s = &mut series[x];
+        s.assigned_nc.push(a);
+        s.demand_nc.push(demand);
+        s.covered_nc.push(covered);
+        s.hadr_nc.push(hadr);
+        s.overage.push(from_micro(full - saved));
+        if a > 0 && covered == a {
+            s.saturated_hours += 1;
+        }
+        totals[x].0 += saved;
+        totals[x].1 += full - saved;
+    });
+    for (s, (saved, over)) in series.iter_mut().zip(totals) {
+        s.total_savings = from_micro(saved);
+        s.total_overage = from_micro(over);
+        let tail = |h: usize| {
+            let from = s.covered_nc.len().saturating_sub(h);
+            percent(
+                s.covered_nc[from..].iter().sum(),
+                s.assigned_nc[from..].iter().sum(),
+            )
+        };
+        s.utilization_last_day = tail(24);
+        s.utilization_7_day = tail(168);
+    }
+    Ok(CentralSimulation {
+        schema: "ahb.central/1",
+        strategy,
+        start: usage.start,
+        hours,
+        scopes: series,
+        rows_outside: outside,
+    })
+}
+
+impl CentralSimulation {
+    /// The simulation as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a simulation always serialises")
+    }
+}

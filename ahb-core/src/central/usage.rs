@@ -1,0 +1,187 @@
+//! Hourly SQL usage, as cost exports give it (one row per resource and hour) and in a columnar
+//! form for a year of data: struct-of-arrays, rows in hour order.
+
+use chrono::{NaiveDateTime, Timelike};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode, RecordRef, Result};
+
+/// One resource's usage in one hour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageRecord {
+    /// The resource id (as in the estate).
+    pub resource: String,
+    /// The start of the hour (minutes and seconds zero).
+    pub hour: NaiveDateTime,
+    /// vCores (or vCPUs of a SQL VM) used in the hour.
+    pub vcores: u32,
+    /// Licence price per vCore-hour saved when covered (pay-as-you-go minus AHB meter);
+    /// absent means the estate's prices for the resource.
+    #[serde(
+        default,
+        deserialize_with = "crate::money::de_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub licence_price_per_vcore_hour: Option<Decimal>,
+}
+
+/// Columnar hourly usage: `resource[i]`, `hour[i]`, `vcores[i]`, `price_micro[i]` describe
+/// row `i`; hours are counted from `start`; rows are in non-decreasing hour order and a
+/// resource appears at most once per hour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourlyUsage {
+    /// Hour 0.
+    pub start: NaiveDateTime,
+    /// The resource ids rows refer to by index.
+    pub resources: Vec<String>,
+    /// Index into `resources`, per row.
+    pub resource: Vec<u32>,
+    /// Hours since `start`, per row.
+    pub hour: Vec<u32>,
+    /// vCores, per row.
+    pub vcores: Vec<u32>,
+    /// Licence price per vCore-hour in micro-units, or `i64::MIN` for "from the estate".
+    pub price_micro: Vec<i64>,
+}
+
+/// Marks an absent price in [`HourlyUsage::price_micro`].
+pub const NO_PRICE: i64 = i64::MIN;
+
+fn row_error(row: usize, column: &str, message: impl Into<String>) -> Error {
+    Error::at_record(
+        ErrorCode::InvalidValue,
+        RecordRef {
+            collection: "usage",
+            index: row,
+            id: None,
+        },
+        column,
+        message,
+    )
+}
+
+impl HourlyUsage {
+    /// Builds the columnar form from rows, checking order and duplicates; errors name the row
+    /// (zero-based) and the column.
+    pub fn from_records(records: &[UsageRecord]) -> Result<HourlyUsage> {
+        let Some(first) = records.first() else {
+            return Err(Error::new(ErrorCode::InvalidValue, "the usage has no rows"));
+        };
+        let start = first.hour;
+        let mut index = std::collections::HashMap::new();
+        let mut u = HourlyUsage {
+            start,
+            resources: Vec::new(),
+            resource: Vec::with_capacity(records.len()),
+            hour: Vec::with_capacity(records.len()),
+            vcores: Vec::with_capacity(records.len()),
+            price_micro: Vec::with_capacity(records.len()),
+        };
+        for (row, r) in records.iter().enumerate() {
+            if r.hour.minute() != 0 || r.hour.second() != 0 {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!("{} is not the start of an hour", r.hour),
+                ));
+            }
+            let hours = (r.hour - start).num_hours();
+            let hour = u32::try_from(hours).map_err(|_| {
+                row_error(
+                    row,
+                    "hour",
+                    format!("{} is before the first row's hour {start}", r.hour),
+                )
+            })?;
+            let next = index.len() as u32;
+            let res = *index.entry(r.resource.clone()).or_insert(next);
+            if res == next {
+                u.resources.push(r.resource.clone());
+            }
+            let price = match r.licence_price_per_vcore_hour {
+                None => NO_PRICE,
+                Some(p) if p.is_sign_negative() && !p.is_zero() => {
+                    return Err(row_error(
+                        row,
+                        "licence_price_per_vcore_hour",
+                        format!("price {p} is negative"),
+                    ));
+                }
+                Some(p) => i64::try_from(super::micro(p)).map_err(|_| {
+                    row_error(row, "licence_price_per_vcore_hour", "price is too large")
+                })?,
+            };
+            u.resource.push(res);
+            u.hour.push(hour);
+            u.vcores.push(r.vcores);
+            u.price_micro.push(price);
+        }
+        u.check()?;
+        Ok(u)
+    }
+
+    /// Checks the columnar invariants: equal lengths, known resource indices, hours in order,
+    /// no resource twice in an hour, plausible vCores.
+    pub fn check(&self) -> Result<()> {
+        let n = self.resource.len();
+        for (name, len) in [
+            ("hour", self.hour.len()),
+            ("vcores", self.vcores.len()),
+            ("price_micro", self.price_micro.len()),
+        ] {
+            if len != n {
+                return Err(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("column `{name}` has {len} rows, column `resource` has {n}"),
+                )
+                .with_field(name));
+            }
+        }
+        let mut last_hour = vec![u32::MAX; self.resources.len()];
+        let mut previous = 0;
+        for row in 0..n {
+            let (res, hour) = (self.resource[row], self.hour[row]);
+            let Some(seen) = last_hour.get_mut(res as usize) else {
+                return Err(row_error(
+                    row,
+                    "resource",
+                    format!("resource index {res} is out of range"),
+                ));
+            };
+            if hour < previous {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!("hour {hour} comes after hour {previous}: rows must be in hour order"),
+                ));
+            }
+            if *seen == hour {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!(
+                        "{:?} appears twice in hour {hour}",
+                        self.resources[res as usize]
+                    ),
+                ));
+            }
+            if self.vcores[row] > 4096 {
+                return Err(row_error(
+                    row,
+                    "vcores",
+                    format!("{} vCores is implausible", self.vcores[row]),
+                ));
+            }
+            *seen = hour;
+            previous = hour;
+        }
+        Ok(())
+    }
+
+    /// Number of hours covered (the last row's hour + 1).
+    pub fn hours(&self) -> u32 {
+        self.hour.last().map_or(0, |h| h + 1)
+    }
+}
