@@ -129,6 +129,22 @@ impl Error {
         self
     }
 
+    /// The same error, at a one-based `line` and, when known, `column` of a text input (a CSV
+    /// row and the column's position), so that importer errors can point into the file.
+    #[must_use]
+    pub fn with_line(mut self, line: usize, column: Option<usize>) -> Self {
+        self.0.location.line = Some(line);
+        self.0.location.column = column;
+        self
+    }
+
+    /// The same error, about `record` (an input row or JSON element).
+    #[must_use]
+    pub fn with_record(mut self, record: RecordRef) -> Self {
+        self.0.location.record = Some(record);
+        self
+    }
+
     /// The same error, said to come from `file`.
     #[must_use]
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
@@ -160,13 +176,20 @@ impl fmt::Display for Error {
             write!(f, "{file}")?;
             wrote = true;
         }
-        if let (Some(line), Some(col)) = (l.line, l.column) {
-            write!(
-                f,
-                "{}line {line}, column {col}",
-                if wrote { ":" } else { "" }
-            )?;
-            wrote = true;
+        match (l.line, l.column) {
+            (Some(line), Some(col)) => {
+                write!(
+                    f,
+                    "{}line {line}, column {col}",
+                    if wrote { ":" } else { "" }
+                )?;
+                wrote = true;
+            }
+            (Some(line), None) => {
+                write!(f, "{}line {line}", if wrote { ":" } else { "" })?;
+                wrote = true;
+            }
+            _ => {}
         }
         if let Some(r) = &l.record {
             write!(

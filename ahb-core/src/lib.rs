@@ -23,8 +23,8 @@
 
 #![forbid(unsafe_code)]
 
-pub mod central;
 pub mod catalogue;
+pub mod central;
 pub mod error;
 pub mod export;
 pub mod import;

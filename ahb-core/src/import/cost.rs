@@ -1,0 +1,286 @@
+//! Cost Management exports (EA and MCA, actual and amortized) and FOCUS 1.0 CSV, read as
+//! [`UsageRow`]s with the AHB evidence each row carries.
+//!
+//! Columns are found by name with their aliases (EA `Cost` / `CostInBillingCurrency`, MCA
+//! camelCase, FOCUS names and Microsoft `x_` extensions; data.md §3). The JSON inside
+//! `AdditionalInfo` / `x_SkuDetails` / `SkuPriceDetails` is read for `ImageType`
+//! (`Windows Server BYOL` in any spelling), `AHB`, `VCPUs`, `vCores` and `ServiceType`,
+//! with or without the `x_` prefix of FOCUS 1.2.
+
+use chrono::Days;
+use serde_json::Value;
+
+use super::json;
+use super::table::{Table, parse_decimal};
+use super::usage::{AhbEvidence, UsageRow};
+use crate::error::{ErrorCode, Result};
+use crate::model::{Product, SqlTier};
+
+/// Column positions of one export, resolved once from its header.
+struct Cols {
+    start: Option<usize>,
+    end: Option<usize>,
+    daily: bool,
+    resource: Option<usize>,
+    quantity: Option<usize>,
+    unit: Option<usize>,
+    category: Option<usize>,
+    subcategory: Option<usize>,
+    meter: Option<usize>,
+    unit_price: Option<usize>,
+    cost: Option<usize>,
+    currency: Option<usize>,
+    charge: Option<usize>,
+    pricing: Option<usize>,
+    info: Option<usize>,
+}
+
+/// Reads every row of a Cost Management or FOCUS CSV export. Rows are never dropped: purchases,
+/// refunds and other providers' rows are returned with their `charge_type` for the caller to
+/// filter. The first bad cell stops the import with its file, line and column.
+pub fn usage_from_csv(file: &str, bytes: &[u8]) -> Result<Vec<UsageRow>> {
+    let mut t = Table::open(file, bytes)?;
+    let focus = t.col(&["ChargePeriodStart"]).is_some();
+    let cols = if focus {
+        Cols {
+            start: t.col(&["ChargePeriodStart"]),
+            end: t.col(&["ChargePeriodEnd"]),
+            daily: false,
+            resource: t.col(&["ResourceId"]),
+            quantity: t.col(&["ConsumedQuantity", "PricingQuantity"]),
+            unit: t.col(&["ConsumedUnit", "PricingUnit"]),
+            category: t.col(&["x_SkuMeterCategory", "ServiceName"]),
+            subcategory: t.col(&["x_SkuMeterSubcategory"]),
+            meter: t.col(&["x_SkuMeterName", "SkuMeter"]),
+            unit_price: t.col(&["ContractedUnitPrice", "ListUnitPrice"]),
+            cost: t.col(&["EffectiveCost", "BilledCost"]),
+            currency: t.col(&["BillingCurrency"]),
+            charge: t.col(&["ChargeCategory"]),
+            pricing: t.col(&["PricingCategory"]),
+            info: t.col(&["x_SkuDetails", "SkuPriceDetails"]),
+        }
+    } else {
+        Cols {
+            start: t.col(&["Date", "UsageDate", "UsageDateTime"]),
+            end: None,
+            daily: true,
+            resource: t.col(&["ResourceId", "InstanceId", "ResourceUri"]),
+            quantity: t.col(&["Quantity", "UsageQuantity", "ConsumedQuantity"]),
+            unit: t.col(&["UnitOfMeasure"]),
+            category: t.col(&["MeterCategory"]),
+            subcategory: t.col(&["MeterSubCategory", "MeterSubcategory"]),
+            meter: t.col(&["MeterName"]),
+            unit_price: t.col(&["UnitPrice", "EffectivePrice", "PayGPrice"]),
+            cost: t.col(&["Cost", "CostInBillingCurrency", "CostInUsd", "PreTaxCost"]),
+            currency: t.col(&["BillingCurrency", "BillingCurrencyCode", "Currency"]),
+            charge: t.col(&["ChargeType"]),
+            pricing: t.col(&["PricingModel"]),
+            info: t.col(&["AdditionalInfo"]),
+        }
+    };
+    // Fail on the header, not on the first row, when a required column is missing.
+    for (col, name) in [
+        (cols.start, "Date / ChargePeriodStart"),
+        (cols.quantity, "Quantity"),
+    ] {
+        if col.is_none() {
+            t.required(None, name)?;
+        }
+    }
+    let mut rows = Vec::new();
+    while t.next_row()? {
+        if t.row_is_blank() {
+            continue;
+        }
+        rows.push(row(&t, &cols)?);
+    }
+    Ok(rows)
+}
+
+fn row(t: &Table<'_>, c: &Cols) -> Result<UsageRow> {
+    t.required(c.start, "Date")?;
+    let start = t.datetime(c.start)?.expect("required above");
+    let end = match t.datetime(c.end)? {
+        Some(e) => e,
+        None if c.daily || c.end.is_none() => start
+            .checked_add_days(Days::new(1))
+            .ok_or_else(|| t.error(ErrorCode::InvalidValue, c.start, "date out of range"))?,
+        None => t.required(c.end, "ChargePeriodEnd").map(|_| start)?,
+    };
+    if end < start {
+        return Err(t.error(
+            ErrorCode::InvalidValue,
+            c.end,
+            "the charge period ends before it starts",
+        ));
+    }
+    t.required(c.quantity, "Quantity")?;
+    let quantity = t.decimal(c.quantity)?.expect("required above");
+    let text = |col: Option<usize>| t.cell(col).map(str::to_string);
+    let category = text(c.category);
+    let subcategory = text(c.subcategory);
+    let info = match t.cell(c.info) {
+        None => None,
+        Some(s) => Some(parse_info(s).ok_or_else(|| {
+            t.error(
+                ErrorCode::Parse,
+                c.info,
+                "not a JSON object (AdditionalInfo must hold JSON)",
+            )
+        })?),
+    };
+    let num = |key: &str| -> Result<Option<u32>> {
+        let Some(v) = info.as_ref().and_then(|i| info_get(i, key)) else {
+            return Ok(None);
+        };
+        let parsed = match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => parse_decimal(s).and_then(|d| d.to_string().parse::<f64>().ok()),
+            _ => None,
+        };
+        match parsed {
+            Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => {
+                Ok(Some(f as u32))
+            }
+            _ => Err(t.error(
+                ErrorCode::InvalidValue,
+                c.info,
+                format!("{key} = {v} is not a whole number"),
+            )),
+        }
+    };
+    let vcpus = num("VCPUs")?;
+    let vcores = num("vCores")?;
+    let vm_size = info
+        .as_ref()
+        .and_then(|i| info_get(i, "ServiceType"))
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let ahb = evidence(
+        category.as_deref(),
+        subcategory.as_deref(),
+        info.as_ref(),
+        t,
+        c,
+    )?;
+    Ok(UsageRow {
+        line: t.line,
+        resource_id: text(c.resource),
+        start,
+        end,
+        quantity,
+        unit: text(c.unit),
+        tier: subcategory.as_deref().and_then(tier_of),
+        meter_category: category,
+        meter_subcategory: subcategory,
+        meter_name: text(c.meter),
+        unit_price: t.decimal(c.unit_price)?,
+        cost: t.decimal(c.cost)?,
+        currency: text(c.currency),
+        charge_type: text(c.charge),
+        pricing_model: text(c.pricing),
+        vm_size,
+        vcpus,
+        vcores,
+        ahb,
+    })
+}
+
+/// `AdditionalInfo` is a JSON object; some exports drop the braces (as they do for `Tags`).
+fn parse_info(s: &str) -> Option<Value> {
+    let v: Value = serde_json::from_str(s)
+        .ok()
+        .or_else(|| serde_json::from_str(&format!("{{{s}}}")).ok())?;
+    v.is_object().then_some(v)
+}
+
+/// A key of the info bag, case-insensitive, with or without the FOCUS 1.2 `x_` prefix.
+fn info_get<'a>(info: &'a Value, key: &str) -> Option<&'a Value> {
+    json::get(info, key)
+        .or_else(|| json::get(info, &format!("x_{key}")))
+        .filter(|v| !v.is_null())
+}
+
+/// Letters only, lower case: `Windows Server BYOL` = `WindowsServerBYOL`.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+fn tier_of(sub: &str) -> Option<SqlTier> {
+    let s = squash(sub);
+    if s.contains("generalpurpose") {
+        Some(SqlTier::GeneralPurpose)
+    } else if s.contains("businesscritical") {
+        Some(SqlTier::BusinessCritical)
+    } else if s.contains("hyperscale") {
+        Some(SqlTier::Hyperscale)
+    } else {
+        None
+    }
+}
+
+/// What the row shows about AHB, as Microsoft's FinOps toolkit reads it (data.md §3.3): for
+/// VM meters, `ImageType` Windows Server BYOL is the benefit and a `… Windows` meter
+/// subcategory is licence-included Windows; for SQL, `AHB` True/False or the
+/// `SQL Server Azure Hybrid Benefit` meter. This only reports what was billed; whether the
+/// benefit was allowed is for the rules.
+fn evidence(
+    category: Option<&str>,
+    subcategory: Option<&str>,
+    info: Option<&Value>,
+    t: &Table<'_>,
+    c: &Cols,
+) -> Result<Option<AhbEvidence>> {
+    let cat = category.map(squash).unwrap_or_default();
+    let sub = subcategory.map(squash).unwrap_or_default();
+    if let Some(v) = info.and_then(|i| info_get(i, "AHB")) {
+        let enabled = match v {
+            Value::Bool(b) => *b,
+            Value::String(s) if s.eq_ignore_ascii_case("true") => true,
+            Value::String(s) if s.eq_ignore_ascii_case("false") => false,
+            Value::String(s) if s.is_empty() => return Ok(None),
+            other => {
+                return Err(t.error(
+                    ErrorCode::InvalidValue,
+                    c.info,
+                    format!("AHB = {other} is neither True nor False"),
+                ));
+            }
+        };
+        return Ok(Some(AhbEvidence {
+            product: Product::SqlServer,
+            enabled,
+        }));
+    }
+    if sub.contains("sqlserverazurehybridbenefit") {
+        return Ok(Some(AhbEvidence {
+            product: Product::SqlServer,
+            enabled: true,
+        }));
+    }
+    let vm_meter = cat == "virtualmachines"
+        || cat == "virtualmachineslicenses"
+        || cat == "virtualmachinelicenses";
+    let image = info
+        .and_then(|i| info_get(i, "ImageType"))
+        .and_then(Value::as_str)
+        .map(squash)
+        .unwrap_or_default();
+    if image == "windowsserverbyol" {
+        return Ok(Some(AhbEvidence {
+            product: Product::WindowsServer,
+            enabled: true,
+        }));
+    }
+    if vm_meter && sub.contains("windows") {
+        return Ok(Some(AhbEvidence {
+            product: Product::WindowsServer,
+            enabled: false,
+        }));
+    }
+    Ok(None)
+}

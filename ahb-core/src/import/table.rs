@@ -1,0 +1,210 @@
+//! CSV reading shared by the cost and licence importers: headers matched by name (never by
+//! position, data.md §3.1) without regard to case, spaces or punctuation; a UTF-8 byte-order mark
+//! and CRLF line ends accepted; empty cells and the literal `NULL` (FOCUS samples) read as absent.
+//! Every error carries the file, the line, the column number and the column's header.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorCode, RecordRef, Result};
+
+/// `"SA Start"`, `"sa_start"` and `"SaStart"` all become `"sastart"`.
+pub(crate) fn norm(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// A CSV file being read: its name, headers and reader.
+pub(crate) struct Table<'a> {
+    pub file: String,
+    pub headers: Vec<String>,
+    normalised: Vec<String>,
+    reader: csv::Reader<&'a [u8]>,
+    record: csv::StringRecord,
+    /// One-based line of the current data row.
+    pub line: usize,
+}
+
+impl<'a> Table<'a> {
+    pub fn open(file: &str, bytes: &'a [u8]) -> Result<Table<'a>> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(bytes);
+        let headers = reader
+            .headers()
+            .map_err(|e| csv_error(file, &e))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect::<Vec<_>>();
+        if headers.iter().all(String::is_empty) {
+            return Err(Error::new(ErrorCode::Parse, "the file has no header row")
+                .in_file(file)
+                .with_line(1, None));
+        }
+        let normalised = headers.iter().map(|h| norm(h)).collect();
+        Ok(Table {
+            file: file.to_string(),
+            headers,
+            normalised,
+            reader,
+            record: csv::StringRecord::new(),
+            line: 1,
+        })
+    }
+
+    /// The position of the first column whose normalised header is one of `names`.
+    pub fn col(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|n| self.normalised.iter().position(|h| h == &norm(n)))
+    }
+
+    /// Moves to the next data row; `false` at the end.
+    pub fn next_row(&mut self) -> Result<bool> {
+        let more = self
+            .reader
+            .read_record(&mut self.record)
+            .map_err(|e| csv_error(&self.file, &e))?;
+        if more {
+            self.line = self
+                .record
+                .position()
+                .map_or(self.line + 1, |p| p.line() as usize);
+        }
+        Ok(more)
+    }
+
+    /// Zero-based index of the current data row (the header is record 0 of the reader).
+    pub fn index(&self) -> usize {
+        self.record
+            .position()
+            .map_or(0, |p| (p.record() as usize).saturating_sub(1))
+    }
+
+    /// Whether the row has no content at all (a trailing blank line).
+    pub fn row_is_blank(&self) -> bool {
+        self.record.iter().all(|c| c.trim().is_empty())
+    }
+
+    /// The trimmed cell at `col`; empty and `NULL` are absent.
+    pub fn cell(&self, col: Option<usize>) -> Option<&str> {
+        let s = self.record.get(col?)?.trim();
+        (!s.is_empty() && s != "NULL").then_some(s)
+    }
+
+    /// An error about the cell at `col` of the current row.
+    pub fn error(&self, code: ErrorCode, col: Option<usize>, message: impl Into<String>) -> Error {
+        let mut e = Error::new(code, message)
+            .in_file(self.file.clone())
+            .with_line(self.line, col.map(|c| c + 1))
+            .with_record(RecordRef {
+                collection: "rows",
+                index: self.index(),
+                id: None,
+            });
+        if let Some(c) = col {
+            e = e.with_field(self.headers[c].clone());
+        }
+        e
+    }
+
+    /// A required cell.
+    pub fn required(&self, col: Option<usize>, what: &str) -> Result<&str> {
+        match col {
+            None => Err(Error::new(
+                ErrorCode::MissingField,
+                format!("no {what} column in the header"),
+            )
+            .in_file(self.file.clone())
+            .with_line(1, None)
+            .with_field(what.to_string())),
+            Some(_) => self.cell(col).ok_or_else(|| {
+                self.error(ErrorCode::MissingField, col, format!("{what} is empty"))
+            }),
+        }
+    }
+
+    /// A decimal cell (`1.5`, `-2`, `1.0E-4`).
+    pub fn decimal(&self, col: Option<usize>) -> Result<Option<Decimal>> {
+        let Some(s) = self.cell(col) else {
+            return Ok(None);
+        };
+        parse_decimal(s).map(Some).ok_or_else(|| {
+            self.error(
+                ErrorCode::InvalidValue,
+                col,
+                format!("{s:?} is not a number"),
+            )
+        })
+    }
+
+    /// A date or date-time cell; see [`parse_datetime`].
+    pub fn datetime(&self, col: Option<usize>) -> Result<Option<NaiveDateTime>> {
+        let Some(s) = self.cell(col) else {
+            return Ok(None);
+        };
+        parse_datetime(s).map(Some).ok_or_else(|| {
+            self.error(
+                ErrorCode::InvalidValue,
+                col,
+                format!("{s:?} is not a date (YYYY-MM-DD, MM/DD/YYYY or an ISO 8601 time)"),
+            )
+        })
+    }
+
+    /// A date cell.
+    pub fn date(&self, col: Option<usize>) -> Result<Option<NaiveDate>> {
+        Ok(self.datetime(col)?.map(|d| d.date()))
+    }
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> Error {
+    let line = e.position().map_or(1, |p| p.line() as usize);
+    let msg = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} cells where the header has {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    Error::new(ErrorCode::Parse, msg)
+        .in_file(file)
+        .with_line(line, None)
+}
+
+/// A decimal in plain or scientific notation.
+pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
+    let s = s.trim();
+    s.parse::<Decimal>()
+        .ok()
+        .or_else(|| Decimal::from_scientific(s).ok())
+}
+
+/// Dates as the exports write them: ISO `YYYY-MM-DD` with an optional time (`T` or space,
+/// optional fraction and `Z`), and `MM/DD/YYYY` (US order, as in real EA exports) with an
+/// optional time.
+pub(crate) fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    let s = s.strip_suffix('Z').unwrap_or(s);
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %I:%M:%S %p",
+    ] {
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(d);
+        }
+    }
+    for f in ["%Y-%m-%d", "%m/%d/%Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
+            return d.and_hms_opt(0, 0, 0);
+        }
+    }
+    None
+}
