@@ -33,9 +33,11 @@ pub mod money;
 pub mod position;
 pub mod rules;
 pub mod solve;
+pub mod timeline;
 
 pub use error::{Error, ErrorCode, Location, RecordRef, Result};
 pub use model::{Estate, LicenceLine, Resource, ResourceSpec, Scope};
 pub use position::{Position, audit};
 pub use rules::{Knobs, Reason, RuleSet, RuleSetVersion};
 pub use solve::{OptimizeOptions, Plan, optimize};
+pub use timeline::{Timeline, timeline};

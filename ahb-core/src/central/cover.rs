@@ -48,7 +48,7 @@ impl Ladder {
         if self.sorted {
             return;
         }
-        self.steps.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        self.steps.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
         self.sorted = true;
         self.prefix();
     }

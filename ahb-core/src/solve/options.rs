@@ -101,6 +101,9 @@ pub struct OptimizeOptions {
     /// Lines whose SA ends within this many days of `as_of` get a renewal recommendation.
     #[serde(default = "renewal_horizon")]
     pub renewal_horizon_days: u32,
+    /// Compute the purchase and renewal recommendations (each re-solves a pool).
+    #[serde(default = "yes")]
+    pub recommendations: bool,
     /// Work budget of the exact knapsack programme; beyond it the plan reports its gap.
     #[serde(default = "budget")]
     pub exact_work_budget: u64,
@@ -131,6 +134,7 @@ impl OptimizeOptions {
             prefer_later_expiry: true,
             licence_prices_per_year: LicencePrices::default(),
             renewal_horizon_days: renewal_horizon(),
+            recommendations: true,
             exact_work_budget: budget(),
         }
     }

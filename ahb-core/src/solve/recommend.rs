@@ -188,7 +188,7 @@ pub(crate) fn recommend(
         dedicated_hosts: host_advice(estate, rules),
         ..Recommendations::default()
     };
-    if options.objective != Objective::MaxSavings {
+    if options.objective != Objective::MaxSavings || !options.recommendations {
         return out;
     }
     for s in solved {

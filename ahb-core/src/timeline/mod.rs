@@ -1,0 +1,228 @@
+//! The position over time: every date between two dates where something changes — an SA or
+//! subscription term starts or ends (GEN-3), a 180-day dual-use window closes (WS-7, WS-10,
+//! HCI-4, SQL-11), a central SQL assignment lapses 90 days after its review date (SQL-21) —
+//! with the cliff in money at each step.
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{Edition, Estate, Product};
+use crate::position::audit;
+use crate::rules::{MIGRATION_WINDOW_DAYS, Pool, Reason, RuleSet};
+use crate::solve::{OptimizeOptions, optimize};
+
+/// What changes on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// The licence line or assignment.
+    pub id: String,
+    /// What happens, with its rule.
+    pub reason: Reason,
+}
+
+/// A pool's numbers at one step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PoolStep {
+    /// The pool.
+    pub pool: Pool,
+    /// Units available to VMs and PaaS.
+    pub supply_for_vms: u64,
+    /// Today's claims the supply cannot cover.
+    pub shortfall: u64,
+    /// Change in shortfall since the previous step.
+    pub shortfall_change: i64,
+}
+
+/// The position from one date until the next step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// The date.
+    pub date: NaiveDate,
+    /// What changes on it (empty for the first date).
+    pub events: Vec<Event>,
+    /// Whether today's AHB settings are covered.
+    pub compliant: bool,
+    /// Per pool.
+    pub pools: Vec<PoolStep>,
+    /// NC assigned centrally on the date, over all scopes.
+    pub central_assigned_nc: u64,
+    /// Savings per month of today's settings that the licences still cover.
+    pub covered_monthly_savings: Decimal,
+    /// Savings per month of the optimal plan on the date.
+    pub optimal_monthly_savings: Decimal,
+    /// The cliff: change in the optimal savings per month since the previous step (negative
+    /// when savings are lost).
+    pub cliff_monthly: Decimal,
+}
+
+/// The timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timeline {
+    /// Always `ahb.timeline/1`.
+    pub schema: &'static str,
+    /// First date.
+    pub from: NaiveDate,
+    /// Last date.
+    pub to: NaiveDate,
+    /// The rule set.
+    pub rule_set: RuleSet,
+    /// One step per date where something changes.
+    pub steps: Vec<Step>,
+}
+
+impl Timeline {
+    /// As JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a timeline always serialises")
+    }
+}
+
+fn plus(d: NaiveDate, days: u64) -> Option<NaiveDate> {
+    d.checked_add_days(Days::new(days))
+}
+
+/// The dates in `[from, to]` where the estate's supply changes, with what changes.
+fn events(
+    estate: &Estate,
+    rules: &RuleSet,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> BTreeMap<NaiveDate, Vec<Event>> {
+    let mut out: BTreeMap<NaiveDate, Vec<Event>> = BTreeMap::new();
+    let mut add = |date: Option<NaiveDate>, id: &str, rule: &'static str, text: String| {
+        if let Some(d) = date.filter(|d| *d > from && *d <= to) {
+            out.entry(d).or_default().push(Event {
+                id: id.to_string(),
+                reason: Reason::new(rule, text),
+            });
+        }
+    };
+    for l in &estate.licences {
+        if let Some(t) = l.sa {
+            add(
+                Some(t.start),
+                &l.id,
+                "GEN-3",
+                format!("SA/subscription starts ({} units)", l.units()),
+            );
+            add(
+                plus(t.end, 1),
+                &l.id,
+                "GEN-3",
+                format!(
+                    "SA/subscription ended {}: {} units lose the benefit",
+                    t.end,
+                    l.units()
+                ),
+            );
+        }
+        if let (Some(m), true) = (l.migration_start, l.on_premises_in_use > 0) {
+            let rule = match l.product {
+                Product::SqlServer => "SQL-11",
+                Product::WindowsServer => "WS-7",
+                _ => "LNX-2",
+            };
+            add(
+                plus(m, MIGRATION_WINDOW_DAYS),
+                &l.id,
+                rule,
+                "the 180-day dual-use window closes".into(),
+            );
+            if l.product == Product::WindowsServer && l.edition == Some(Edition::Datacenter) {
+                let days = u64::from(rules.knobs.ws_dh_dual_use_days);
+                if days != MIGRATION_WINDOW_DAYS {
+                    add(
+                        plus(m, days),
+                        &l.id,
+                        "WS-10",
+                        format!("the {days}-day host-level dual-use window closes"),
+                    );
+                }
+            }
+        }
+    }
+    for a in &estate.central_assignments {
+        add(
+            Some(a.start),
+            &a.id,
+            "SQL-15",
+            format!("{} cores assigned to {}", a.cores, a.scope),
+        );
+        add(
+            Some(a.expires()),
+            &a.id,
+            "SQL-21",
+            format!(
+                "expires 90 days after its review date {}: usage is billed pay-as-you-go",
+                a.review()
+            ),
+        );
+    }
+    out
+}
+
+/// The position at `from` and at every date up to `to` where something changes.
+pub fn timeline(
+    estate: &Estate,
+    rules: &RuleSet,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Timeline> {
+    if to < from {
+        return Err(Error::option("to", format!("{to} is before {from}")));
+    }
+    let mut dates = events(estate, rules, from, to);
+    dates.entry(from).or_default();
+    let mut steps: Vec<Step> = Vec::with_capacity(dates.len());
+    for (date, events) in dates {
+        let position = audit(estate, rules, date)?;
+        let mut options = OptimizeOptions::new(date);
+        options.recommendations = false;
+        let plan = optimize(estate, rules, &options)?;
+        let previous = steps.last();
+        let pools = position
+            .pools
+            .iter()
+            .map(|p| {
+                let before = previous
+                    .and_then(|s| s.pools.iter().find(|q| q.pool == p.pool))
+                    .map_or(p.shortfall, |q| q.shortfall);
+                PoolStep {
+                    pool: p.pool,
+                    supply_for_vms: p.supply_for_vms,
+                    shortfall: p.shortfall,
+                    shortfall_change: p.shortfall as i64 - before as i64,
+                }
+            })
+            .collect();
+        let optimal = plan.totals.monthly_savings;
+        let cliff = previous.map_or(Decimal::ZERO, |s| optimal - s.optimal_monthly_savings);
+        let central = estate
+            .central_assignments
+            .iter()
+            .filter(|a| a.active_on(date))
+            .map(|a| a.normalised_cores())
+            .sum();
+        steps.push(Step {
+            date,
+            events,
+            compliant: position.compliant,
+            pools,
+            central_assigned_nc: central,
+            covered_monthly_savings: position.totals.claimed_monthly_savings,
+            optimal_monthly_savings: optimal,
+            cliff_monthly: cliff,
+        });
+    }
+    Ok(Timeline {
+        schema: "ahb.timeline/1",
+        from,
+        to,
+        rule_set: rules.clone(),
+        steps,
+    })
+}
