@@ -7,61 +7,61 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     AhbError,
     PyException,
     "Any error of ahb: `code` is the stable numeric ahb_core::ErrorCode."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     ParseError,
     AhbError,
     "Text that is not well-formed JSON: see `line` and `column` (code 1)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     ValidationError,
     AhbError,
     "A record whose values are wrong: see `collection`, `index`, `record_id` and `field` (code 2)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     MissingFieldError,
     ValidationError,
     "A required field is absent (code 3)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     UnknownVariantError,
     ValidationError,
     "An enum string ahb does not know (code 4)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     DuplicateIdError,
     ValidationError,
     "Two records of one collection share an id (code 5)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     UnknownReferenceError,
     ValidationError,
     "A record refers to an id that does not exist (code 6)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     UnsupportedSchemaError,
     AhbError,
     "The `schema` field names a version this build does not read (code 7)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     AhbIOError,
     AhbError,
     "A file could not be read (code 8)."
 );
 pyo3::create_exception!(
-    _ahb,
+    ahb,
     OptionError,
     AhbError,
     "An option or rule-set knob is invalid: see `field` (code 9)."
