@@ -113,7 +113,7 @@ pub(crate) fn convert(row: &Value, cat: &Catalogue) -> R<Row> {
     let ty = json::get_str(row, "type")
         .or_else(|| json::get_str(row, "resourceType"))
         .map(str::to_ascii_lowercase);
-    let ty = match ty {
+    let ty = match ty.or_else(|| json::get_str(row, "id").and_then(type_from_id)) {
         Some(t) => t,
         None if fact(row, "hardwareProfile").is_some() => {
             "microsoft.compute/virtualmachines".into()
@@ -437,6 +437,23 @@ pub(crate) fn convert(row: &Value, cat: &Catalogue) -> R<Row> {
             "type {other} carries no Azure Hybrid Benefit setting"
         )),
     })
+}
+
+/// The resource type named by an ARM id, for bodies that omit `type` (some REST examples):
+/// `…/providers/Microsoft.Compute/hostGroups/g/hosts/h` → `microsoft.compute/hostgroups/hosts`.
+fn type_from_id(id: &str) -> Option<String> {
+    let lower = id.to_ascii_lowercase();
+    let rest = &lower[lower.rfind("/providers/")? + "/providers/".len()..];
+    let parts: Vec<&str> = rest.split('/').collect();
+    if parts.len() < 3 || parts.len() % 2 == 0 {
+        return None;
+    }
+    let mut t = parts[0].to_string();
+    for name in parts[1..].iter().step_by(2) {
+        t.push('/');
+        t.push_str(name);
+    }
+    Some(t)
 }
 
 /// AKS enabled by Azure Arc (`provisionedClusterInstances`): these run on Azure Local, the only

@@ -114,8 +114,11 @@ fn row(t: &Table<'_>, c: &Cols) -> Result<UsageRow> {
             "the charge period ends before it starts",
         ));
     }
-    t.required(c.quantity, "Quantity")?;
-    let quantity = t.decimal(c.quantity)?.expect("required above");
+    let charge = t.cell(c.charge);
+    let quantity = t.decimal(c.quantity)?;
+    if quantity.is_none() && charge.is_none_or(|ch| ch.eq_ignore_ascii_case("usage")) {
+        t.required(c.quantity, "Quantity")?;
+    }
     let text = |col: Option<usize>| t.cell(col).map(str::to_string);
     let category = text(c.category);
     let subcategory = text(c.subcategory);

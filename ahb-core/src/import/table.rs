@@ -22,6 +22,9 @@ pub(crate) struct Table<'a> {
     pub headers: Vec<String>,
     normalised: Vec<String>,
     reader: csv::Reader<&'a [u8]>,
+    bytes: &'a [u8],
+    /// Byte offset and line of the last row start, to count lines incrementally.
+    mark: (usize, usize),
     record: csv::StringRecord,
     /// One-based line of the current data row.
     pub line: usize,
@@ -51,6 +54,8 @@ impl<'a> Table<'a> {
             headers,
             normalised,
             reader,
+            bytes,
+            mark: (0, 1),
             record: csv::StringRecord::new(),
             line: 1,
         })
@@ -70,10 +75,25 @@ impl<'a> Table<'a> {
             .read_record(&mut self.record)
             .map_err(|e| csv_error(&self.file, &e))?;
         if more {
-            self.line = self
+            // Lines are counted from the byte offset: the reader's own line count does not
+            // advance on CRLF line ends.
+            let mut byte = self
                 .record
                 .position()
-                .map_or(self.line + 1, |p| p.line() as usize);
+                .map_or(self.mark.0, |p| p.byte() as usize)
+                .min(self.bytes.len());
+            // After a CR the reader may place the next record on the LF that follows it.
+            while byte < self.bytes.len() && matches!(self.bytes[byte], b'\r' | b'\n') {
+                byte += 1;
+            }
+            let (from, line) = self.mark;
+            let start = from.min(byte);
+            let newlines = self.bytes[start..byte]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.mark = (byte, line + newlines);
+            self.line = self.mark.1;
         }
         Ok(more)
     }

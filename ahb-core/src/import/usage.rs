@@ -31,7 +31,9 @@ pub struct UsageRow {
     /// End of the charge period (exclusive): `ChargePeriodEnd`, or the next day for daily rows.
     pub end: NaiveDateTime,
     /// Consumed quantity (`Quantity`, `ConsumedQuantity`) in `unit`; negative for refunds.
-    pub quantity: Decimal,
+    /// Absent only on rows that are not usage (purchases, taxes, credits), where FOCUS leaves it
+    /// null; a usage row without a quantity is an error.
+    pub quantity: Option<Decimal>,
     /// Unit of `quantity` (`1 Hour`, `Hours`, `vCore`…), as written in the export.
     pub unit: Option<String>,
     /// `MeterCategory` / `x_SkuMeterCategory` (`Virtual Machines`, `SQL Managed Instance`), or
