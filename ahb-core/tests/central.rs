@@ -278,3 +278,18 @@ proptest! {
         prop_assert_eq!(best.net_yearly_savings, top);
     }
 }
+
+#[test]
+fn usage_csv_reads_bom_and_crlf_and_locates_errors() {
+    let u = HourlyUsage::from_csv("\u{feff}resource,hour,vcores,licence_price_per_vcore_hour\r\na,2026-06-01T00:00:00,8,0.1\r\na,2026-06-01 01:00,4,\r\n").unwrap();
+    assert_eq!((u.hours(), u.vcores.clone()), (2, vec![8, 4]));
+    let e = HourlyUsage::from_csv("resource,hour,vcores\na,2026-06-01T00:00:00,-8\n").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Parse);
+    assert_eq!(
+        (e.location().line, e.location().column),
+        (Some(2), Some(23))
+    );
+    assert_eq!(e.location().field.as_deref(), Some("vcores"));
+    let e = HourlyUsage::from_csv("resource,when,vcores\n").unwrap_err();
+    assert_eq!(e.location().line, Some(1));
+}

@@ -293,5 +293,57 @@ for i in range(15):
 add({"id": "vm-avd-01", "kind": "vm", "os": "windows_client", "vcpus": 8, "size": "Standard_D8s_v5",
      "scope": "sub-prod-app/rg-web", "license_type": "Windows_Client"})
 
-estate = {"schema": "ahb.estate/1", "scopes": scopes, "licences": licences, "resources": resources}
-print(json.dumps(estate, indent=1))
+# Centrally managed SQL AHB for the production data subscription (SQL-15): the review date has
+# passed, so the assignment lapses on 2026-12-29 (SQL-21).
+central_assignments = [
+    {"id": "CA-DATA-ENT", "scope": "sub-prod-data", "edition": "enterprise", "cores": 16,
+     "start": "2026-01-01", "review_date": "2026-09-30"},
+    {"id": "CA-DATA-STD", "scope": "sub-prod-data", "edition": "standard", "cores": 40,
+     "start": "2026-01-01", "review_date": "2027-03-31"},
+]
+
+estate = {"schema": "ahb.estate/1", "scopes": scopes, "licences": licences, "resources": resources,
+          "central_assignments": central_assignments}
+
+
+def usage_csv(path):
+    """A month (October 2026) of hourly usage of the SQL resources of sub-prod-data: provisioned
+    databases, pools and instances bill every hour; SQL VMs run on weekdays 07:00-20:00; a few
+    databases scale up in business hours."""
+    import datetime
+    start = datetime.datetime(2026, 10, 1)
+    sql = [r for r in resources if r["kind"] in ("sql_vm", "sql_database", "sql_elastic_pool",
+                                                  "sql_managed_instance", "sql_instance_pool")
+           and r.get("scope", "").startswith("sub-prod-data") and "dtu" not in r
+           and r.get("compute") != "serverless" and "host" not in r]
+    sql.sort(key=lambda r: r["id"])
+    price = {}
+    for r in sql:
+        if r["kind"] == "sql_vm":
+            price[r["id"]] = SQL_ENT_PER_VCPU if r["edition"] == "enterprise" else SQL_STD_PER_VCPU
+        else:
+            price[r["id"]] = SQL_GP_PER_VCORE * (4 if r["tier"] == "business_critical" else 1)
+    with open(path, "w") as f:
+        f.write("resource,hour,vcores,licence_price_per_vcore_hour\n")
+        for h in range(31 * 24):
+            t = start + datetime.timedelta(hours=h)
+            busy = t.weekday() < 5 and 7 <= t.hour < 20
+            for r in sql:
+                size = r.get("vcores") or r.get("vcpus")
+                if r["kind"] == "sql_vm":
+                    if not busy:
+                        continue
+                    v = size
+                elif r["kind"] == "sql_database" and r["id"].endswith(("1", "5")) and busy:
+                    v = size * 2
+                else:
+                    v = size
+                f.write(f"{r['id']},{t:%Y-%m-%dT%H:00:00},{v},{price[r['id']]:.4f}\n")
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+    usage_csv(os.path.join(os.path.dirname(os.path.abspath(__file__)), "sample-sql-usage.csv"))
+    json.dump(estate, sys.stdout, indent=1)
+    print()

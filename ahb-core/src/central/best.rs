@@ -228,3 +228,27 @@ impl BestAssignment {
         serde_json::to_string_pretty(self).expect("always serialises")
     }
 }
+
+impl BestAssignment {
+    /// A plain-text summary.
+    pub fn to_text(&self) -> String {
+        format!(
+            "best assignment for {} over {} hours: {} Enterprise + {} Standard cores ({} NC); \
+             saves {} a year for {} of licences, net {}; one more Enterprise core would add {}, \
+             one more Standard core {}; demand levels exceeded under {} hours a year are cheaper \
+             pay-as-you-go\n",
+            self.scope,
+            self.hours,
+            self.enterprise_cores,
+            self.standard_cores,
+            self.assigned_nc,
+            self.yearly_savings,
+            self.yearly_licence_cost,
+            self.net_yearly_savings,
+            self.marginal_enterprise_core,
+            self.marginal_standard_core,
+            self.break_even_hours_per_year
+                .map_or("(no prices)".to_string(), |h| h.to_string())
+        )
+    }
+}

@@ -362,3 +362,35 @@ impl CentralSimulation {
         serde_json::to_string_pretty(self).expect("a simulation always serialises")
     }
 }
+
+impl CentralSimulation {
+    /// A plain-text summary per scope.
+    pub fn to_text(&self) -> String {
+        let mut o = format!(
+            "central SQL AHB from {} over {} hours ({:?}, OQ-6)\n",
+            self.start, self.hours, self.strategy
+        );
+        for s in &self.scopes {
+            let peak = s.demand_nc.iter().max().copied().unwrap_or(0);
+            o += &format!(
+                "  {}: assigned {} NC (last hour), peak demand {} NC; saved {}, pay-as-you-go overage {}; \
+                 utilisation last day {}%, 7-day {}%; {} saturated hours\n",
+                s.scope,
+                s.assigned_nc.last().copied().unwrap_or(0),
+                peak,
+                s.total_savings.round_dp(2),
+                s.total_overage.round_dp(2),
+                s.utilization_last_day,
+                s.utilization_7_day,
+                s.saturated_hours
+            );
+        }
+        if self.rows_outside > 0 {
+            o += &format!(
+                "  {} usage rows are outside central management\n",
+                self.rows_outside
+            );
+        }
+        o
+    }
+}

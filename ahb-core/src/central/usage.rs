@@ -185,3 +185,86 @@ impl HourlyUsage {
         self.hour.last().map_or(0, |h| h + 1)
     }
 }
+
+impl HourlyUsage {
+    /// Reads usage from CSV text with the header `resource,hour,vcores,licence_price_per_vcore_hour`
+    /// (hour as `YYYY-MM-DDTHH:00:00` or `YYYY-MM-DD HH:00`, price optional). Fields are not
+    /// quoted; a UTF-8 byte-order mark and CRLF line ends are accepted. Errors give the line and
+    /// the column.
+    pub fn from_csv(text: &str) -> Result<HourlyUsage> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let mut lines = text.lines().enumerate();
+        let expected = ["resource", "hour", "vcores", "licence_price_per_vcore_hour"];
+        let header: Vec<String> = match lines.next() {
+            Some((_, h)) => h
+                .trim_end_matches('\r')
+                .split(',')
+                .map(|c| c.trim().to_ascii_lowercase())
+                .collect(),
+            None => return Err(Error::parse(1, 1, "the usage CSV is empty")),
+        };
+        if header.len() < 3
+            || header[..3] != expected[..3]
+            || header.get(3).is_some_and(|c| c != expected[3])
+        {
+            return Err(Error::parse(
+                1,
+                1,
+                format!("the header must be {}", expected.join(",")),
+            ));
+        }
+        let mut records = Vec::new();
+        for (i, line) in lines {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() {
+                continue;
+            }
+            let n = i + 1;
+            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+            if cells.len() < 3 || cells.len() > header.len() {
+                return Err(Error::parse(
+                    n,
+                    1,
+                    format!("expected {} fields, found {}", header.len(), cells.len()),
+                ));
+            }
+            let col = |k: usize| cells[..k].iter().map(|c| c.len() + 1).sum::<usize>() + 1;
+            let hour = NaiveDateTime::parse_from_str(cells[1], "%Y-%m-%dT%H:%M:%S")
+                .or_else(|_| NaiveDateTime::parse_from_str(cells[1], "%Y-%m-%d %H:%M"))
+                .map_err(|_| {
+                    Error::parse(
+                        n,
+                        col(1),
+                        format!("`hour` {:?} is not a date and hour", cells[1]),
+                    )
+                    .with_field("hour")
+                })?;
+            let vcores = cells[2].parse::<u32>().map_err(|_| {
+                Error::parse(
+                    n,
+                    col(2),
+                    format!("`vcores` {:?} is not a count of vCores", cells[2]),
+                )
+                .with_field("vcores")
+            })?;
+            let price = match cells.get(3).filter(|c| !c.is_empty()) {
+                None => None,
+                Some(c) => Some(c.parse::<Decimal>().map_err(|_| {
+                    Error::parse(
+                        n,
+                        col(3),
+                        format!("`licence_price_per_vcore_hour` {c:?} is not an amount"),
+                    )
+                    .with_field("licence_price_per_vcore_hour")
+                })?),
+            };
+            records.push(UsageRecord {
+                resource: cells[0].to_string(),
+                hour,
+                vcores,
+                licence_price_per_vcore_hour: price,
+            });
+        }
+        HourlyUsage::from_records(&records)
+    }
+}
