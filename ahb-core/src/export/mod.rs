@@ -354,8 +354,10 @@ pub fn az_script(estate: &Estate, plan: &Plan) -> Result<AzScript> {
     for (c, st) in plan.changes.iter().zip(&s).rev() {
         let _ = writeln!(
             rollback,
-            "# undo {:?} {:?} of {}",
-            c.action, c.pool, c.resource
+            "# undo {} {} of {}",
+            serde_str(&c.action),
+            serde_str(&c.pool),
+            c.resource
         );
         let _ = writeln!(rollback, "{}", st.az_back);
     }
