@@ -143,9 +143,12 @@ pub fn best_assignment(
     };
     let strategy = rules.knobs.central_strategy;
     let mut hours: Vec<(Ladder, Ladder)> = Vec::new();
-    walk(usage, &st, |_, s, ones, fours, _| {
+    walk(usage, &st, |_, s, ones, fours, _, prices| {
         if s == x {
-            hours.push((ones.clone(), fours.clone()));
+            let mut l = (Ladder::default(), Ladder::default());
+            ones.ladder(prices, &mut l.0);
+            fours.ladder(prices, &mut l.1);
+            hours.push(l);
         }
     });
     let demand: Vec<u64> = hours

@@ -14,7 +14,76 @@ pub(crate) struct Ladder {
     cum_value: Vec<i128>,
     sum_vcores: u64,
     sum_value: i128,
-    sorted: bool,
+    pub(crate) sorted: bool,
+}
+
+/// One hour's vCores of one scope counted by price rank (rank 0 = dearest): adding a row is an
+/// array increment, and the ladder is built only in hours the licences cannot cover whole.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Bucket {
+    counts: Vec<u64>,
+    touched: Vec<u32>,
+    sum_vcores: u64,
+    sum_value: i128,
+}
+
+impl Bucket {
+    pub fn new(ranks: usize) -> Bucket {
+        Bucket {
+            counts: vec![0; ranks],
+            ..Bucket::default()
+        }
+    }
+
+    pub fn clear(&mut self) {
+        for &r in &self.touched {
+            self.counts[r as usize] = 0;
+        }
+        self.touched.clear();
+        self.sum_vcores = 0;
+        self.sum_value = 0;
+    }
+
+    pub fn push(&mut self, rank: u32, price: i64, vcores: u64) {
+        if vcores == 0 {
+            return;
+        }
+        let c = &mut self.counts[rank as usize];
+        if *c == 0 {
+            self.touched.push(rank);
+        }
+        *c += vcores;
+        self.sum_vcores += vcores;
+        self.sum_value += i128::from(price) * i128::from(vcores);
+    }
+
+    pub fn total(&self) -> u64 {
+        self.sum_vcores
+    }
+
+    pub fn value(&self) -> i128 {
+        self.sum_value
+    }
+
+    /// The ladder of this hour, dearest first: by scanning the ranks when many are present,
+    /// by sorting the few present otherwise.
+    pub fn ladder(&mut self, prices: &[i64], into: &mut Ladder) {
+        into.clear();
+        if self.touched.len() * 16 > self.counts.len() {
+            for (r, &c) in self.counts.iter().enumerate() {
+                if c > 0 {
+                    into.push(prices[r], c);
+                }
+            }
+        } else {
+            self.touched.sort_unstable();
+            for &r in &self.touched {
+                into.push(prices[r as usize], self.counts[r as usize]);
+            }
+        }
+        into.sorted = true;
+        into.prefix();
+    }
 }
 
 impl Ladder {
@@ -53,7 +122,7 @@ impl Ladder {
         self.prefix();
     }
 
-    fn prefix(&mut self) {
+    pub(crate) fn prefix(&mut self) {
         let (mut v, mut m) = (0u64, 0i128);
         self.cum_vcores.clear();
         self.cum_value.clear();

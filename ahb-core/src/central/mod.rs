@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
 use crate::position::scopes::ScopeTree;
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
-use cover::{Ladder, cover};
+use cover::{Bucket, Ladder, cover};
 
 /// Money as integer micro-units.
 pub(crate) fn micro(d: Decimal) -> i128 {
@@ -231,40 +231,66 @@ fn percent(covered: u64, assigned: u64) -> Decimal {
     }
 }
 
-/// Walks the usage hour by hour, calling `each(hour, scope, ones, fours, hadr_nc)` with the
-/// scope's 1-NC and 4-NC vCores of that hour; returns the rows outside central management.
+/// Distinct licence prices of the usage, dearest first, and each row's rank among them.
+fn price_ranks(usage: &HourlyUsage, setup: &Setup) -> (Vec<i64>, Vec<u32>) {
+    let price = |row: usize| match usage.price_micro[row] {
+        NO_PRICE => setup.estate_price[usage.resource[row] as usize],
+        p => p,
+    };
+    // Prices rarely change for a resource: remember the last one per resource.
+    let mut last = vec![i64::MIN; usage.resources.len()];
+    let mut distinct = std::collections::BTreeSet::new();
+    for row in 0..usage.resource.len() {
+        let (res, p) = (usage.resource[row] as usize, price(row));
+        if last[res] != p {
+            distinct.insert(std::cmp::Reverse(p));
+            last[res] = p;
+        }
+    }
+    let prices: Vec<i64> = distinct.into_iter().map(|r| r.0).collect();
+    let mut rank_of = vec![(i64::MIN, 0u32); usage.resources.len()];
+    let ranks = (0..usage.resource.len())
+        .map(|row| {
+            let (res, p) = (usage.resource[row] as usize, price(row));
+            if rank_of[res].0 != p {
+                let r = prices.partition_point(|&q| q > p) as u32;
+                rank_of[res] = (p, r);
+            }
+            rank_of[res].1
+        })
+        .collect();
+    (prices, ranks)
+}
+
+/// Walks the usage hour by hour, calling `each(hour, scope, ones, fours, hadr_nc, prices)`
+/// with the scope's 1-NC and 4-NC vCores of that hour counted by price rank; returns the rows
+/// outside central management.
 fn walk(
     usage: &HourlyUsage,
     setup: &Setup,
-    mut each: impl FnMut(u32, usize, &mut Ladder, &mut Ladder, u64),
+    mut each: impl FnMut(u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]),
 ) -> usize {
     let s = setup.scopes.len();
-    let mut ones = vec![Ladder::default(); s];
-    let mut fours = vec![Ladder::default(); s];
+    let (prices, ranks) = price_ranks(usage, setup);
+    let mut ones = vec![Bucket::new(prices.len()); s];
+    let mut fours = vec![Bucket::new(prices.len()); s];
     let mut hadr = vec![0u64; s];
     let mut outside = 0;
     let n = usage.resource.len();
     let mut row = 0;
     for hour in 0..usage.hours() {
-        for x in 0..s {
-            ones[x].clear();
-            fours[x].clear();
-            hadr[x] = 0;
-        }
         while row < n && usage.hour[row] == hour {
             let res = usage.resource[row] as usize;
             let v = u64::from(usage.vcores[row]);
             match setup.billing[res] {
                 Billing::Pool { scope, ratio, min4 } => {
                     let v = if min4 && v > 0 { v.max(4) } else { v };
-                    let p = match usage.price_micro[row] {
-                        NO_PRICE => setup.estate_price[res],
-                        p => p,
-                    };
+                    let rank = ranks[row];
+                    let p = prices[rank as usize];
                     if ratio == 4 {
-                        fours[scope].push(p, v);
+                        fours[scope].push(rank, p, v);
                     } else {
-                        ones[scope].push(p, v);
+                        ones[scope].push(rank, p, v);
                     }
                 }
                 Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
@@ -273,10 +299,35 @@ fn walk(
             row += 1;
         }
         for x in 0..s {
-            each(hour, x, &mut ones[x], &mut fours[x], hadr[x]);
+            each(hour, x, &mut ones[x], &mut fours[x], hadr[x], &prices);
+            ones[x].clear();
+            fours[x].clear();
+            hadr[x] = 0;
         }
     }
     outside
+}
+
+/// Covered NC and money saved for one hour: the quick answer when everything or nothing is
+/// covered, otherwise the ladders.
+fn cover_hour(
+    ones: &mut Bucket,
+    fours: &mut Bucket,
+    a: u64,
+    strategy: CentralStrategy,
+    prices: &[i64],
+    ladders: &mut (Ladder, Ladder),
+) -> (u64, i128) {
+    let demand = ones.total() + 4 * fours.total();
+    if a >= demand {
+        return (demand, ones.value() + fours.value());
+    }
+    if a == 0 {
+        return (0, 0);
+    }
+    ones.ladder(prices, &mut ladders.0);
+    fours.ladder(prices, &mut ladders.1);
+    cover(&mut ladders.0, &mut ladders.1, a, strategy)
 }
 
 /// Simulates the estate's central assignments over `usage`, with the rule set's OQ-6
@@ -311,7 +362,8 @@ pub fn simulate_central(
     let mut totals = vec![(0i128, 0i128); setup.scopes.len()];
     let mut day = None;
     let mut assigned = Vec::new();
-    let outside = walk(usage, &setup, |hour, x, ones, fours, hadr| {
+    let mut ladders = (Ladder::default(), Ladder::default());
+    let outside = walk(usage, &setup, |hour, x, ones, fours, hadr, prices| {
         let at = usage.start + chrono::Duration::hours(i64::from(hour));
         if day != Some(at.date()) {
             day = Some(at.date());
@@ -320,7 +372,7 @@ pub fn simulate_central(
         let a = assigned[x];
         let demand = ones.total() + 4 * fours.total();
         let full = ones.value() + fours.value();
-        let (covered, saved) = cover(ones, fours, a, strategy);
+        let (covered, saved) = cover_hour(ones, fours, a, strategy, prices, &mut ladders);
         let s = &mut series[x];
         s.assigned_nc.push(a);
         s.demand_nc.push(demand);
