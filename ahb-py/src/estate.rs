@@ -84,18 +84,20 @@ impl Estate {
     /// The columnar path behind `ahb.estate_from_frames`: each argument is a list of encoded
     /// columns `(name, kind, data, mask, values)` (see `ahb/frames.py`).
     #[classmethod]
-    #[pyo3(signature = (resources, licences, scopes))]
+    #[pyo3(signature = (resources, licences, scopes, central_assignments = None))]
     fn _from_columns(
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
         resources: &Bound<'_, PyList>,
         licences: &Bound<'_, PyList>,
         scopes: &Bound<'_, PyList>,
+        central_assignments: Option<&Bound<'_, PyList>>,
     ) -> PyResult<Self> {
         let resources = Table::extract(resources)?;
         let licences = Table::extract(licences)?;
         let scopes = Table::extract(scopes)?;
-        py.detach(move || build(&resources, &licences, &scopes))
+        let central = central_assignments.map(Table::extract).transpose()?;
+        py.detach(move || build(&resources, &licences, &scopes, central.as_ref()))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -527,13 +529,44 @@ fn records<T: DeserializeOwned>(t: &Table, collection: &'static str) -> Result<V
     Ok(out)
 }
 
-fn build(resources_t: &Table, licences_t: &Table, scopes_t: &Table) -> Result<CoreEstate, Error> {
+/// Rows as plain JSON objects (`sa_start`/`sa_end` folded into `sa`), for collections the
+/// core reads itself.
+fn objects(t: &Table) -> Vec<Value> {
+    (0..t.rows)
+        .map(|i| {
+            let mut map = Map::new();
+            for c in &t.columns {
+                if let Some(v) = c.cell(i, false) {
+                    map.insert(c.name.clone(), v);
+                }
+            }
+            Value::Object(map)
+        })
+        .collect()
+}
+
+fn build(
+    resources_t: &Table,
+    licences_t: &Table,
+    scopes_t: &Table,
+    central_t: Option<&Table>,
+) -> Result<CoreEstate, Error> {
     let estate = CoreEstate {
         scopes: records(scopes_t, "scopes")?,
         licences: records(licences_t, "licences")?,
         resources: resources(resources_t)?,
         ..CoreEstate::default()
     };
-    estate.validate()?;
-    Ok(estate)
+    match central_t.filter(|t| t.rows > 0) {
+        // Central SQL assignments are few: the core's own loader reads and locates them.
+        Some(t) => {
+            let mut v = serde_json::to_value(&estate).expect("an estate always serialises");
+            v["central_assignments"] = Value::Array(objects(t));
+            CoreEstate::from_json(&v.to_string())
+        }
+        None => {
+            estate.validate()?;
+            Ok(estate)
+        }
+    }
 }

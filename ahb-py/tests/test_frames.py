@@ -37,7 +37,9 @@ def test_sample_estate_from_frames(sample: ahb.Estate, sample_dict: dict[str, An
     scopes = pd.DataFrame(sample_dict["scopes"])
     # Mixed kinds leave NaN in other kinds' columns; counts become float64, flags object.
     assert resources["vcpus"].dtype == "float64"
-    e = ahb.estate_from_frames(resources=resources, licences=licences, scopes=scopes)
+    central = sample_dict.get("central_assignments")
+    e = ahb.estate_from_frames(resources=resources, licences=licences, scopes=scopes,
+                               central_assignments=pd.DataFrame(central) if central else None)
     assert e == sample
     assert ahb.audit(e, as_of=AS_OF).to_json() == ahb.audit(sample, as_of=AS_OF).to_json()
 

@@ -25,6 +25,10 @@ a missing cell (``NaN``, ``None``, ``pd.NA``, ``NaT``) means the field is absent
 
 **scopes** — ``id``, ``kind``, ``parent``, ``name``, ``dev_test``.
 
+**central_assignments** — the fields of the estate JSON's ``central_assignments`` records
+(``id``, ``scope``, ``edition``, ``cores``, ``start``, ``review_date``, …), read by the core's
+own loader.
+
 Amounts may be ``Decimal``, ``str``, integers or floats; a float is read as the shortest
 decimal that round-trips it (``0.192`` is exactly ``Decimal("0.192")``). Dates may be
 ``datetime64`` columns, ``datetime.date`` objects or ISO strings. Errors are the same
@@ -117,7 +121,13 @@ def estate_from_frames(
     resources: pd.DataFrame | None = None,
     licences: pd.DataFrame | None = None,
     scopes: pd.DataFrame | None = None,
+    central_assignments: pd.DataFrame | None = None,
 ) -> Estate:
-    """A validated estate from DataFrames of resources, licences and scopes (see the module
-    docstring for the columns)."""
-    return Estate._from_columns(encode_frame(resources), encode_frame(licences), encode_frame(scopes))
+    """A validated estate from DataFrames of resources, licences, scopes and (where this build
+    of the core has them) central SQL assignments; see the module docstring for the columns."""
+    return Estate._from_columns(
+        encode_frame(resources),
+        encode_frame(licences),
+        encode_frame(scopes),
+        encode_frame(central_assignments) if central_assignments is not None else None,
+    )
