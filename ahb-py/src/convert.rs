@@ -20,8 +20,11 @@ pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// Keys whose string values are amounts of money or other exact decimals.
 pub fn is_money_key(key: &str) -> bool {
-    const SUFFIXES: [&str; 12] = [
+    const SUFFIXES: [&str; 15] = [
         "savings",
+        "overage",
+        "_monthly",
+        "net",
         "_per_hour",
         "_per_month",
         "_per_year",
@@ -34,7 +37,9 @@ pub fn is_money_key(key: &str) -> bool {
         "bound",
         "objective",
     ];
-    SUFFIXES.iter().any(|s| key.ends_with(s)) || key == "hours_per_month"
+    SUFFIXES.iter().any(|s| key.ends_with(s))
+        || key == "hours_per_month"
+        || key.starts_with("utilization")
 }
 
 /// Keys whose string values are dates.
@@ -63,8 +68,16 @@ fn as_date(s: &str) -> Option<NaiveDate> {
     }
 }
 
+fn as_datetime(s: &str) -> Option<chrono::NaiveDateTime> {
+    if s.len() == 19 && s.as_bytes()[10] == b'T' {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()
+    } else {
+        None
+    }
+}
+
 /// The core's JSON as Python: dicts, lists, `int`, `bool`, `str`, `None`, `Decimal` for money,
-/// `datetime.date` for dates.
+/// `datetime.date` for dates and `datetime.datetime` for hours.
 pub fn json_to_py<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<'py, PyAny>> {
     Ok(match v {
         Value::Null => py.None().into_bound(py),
@@ -84,6 +97,8 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<
                 decimal_type(py)?.call1((s.as_str(),))?
             } else if let Some(d) = as_date(s).filter(|_| is_date_key(key)) {
                 d.into_pyobject(py)?.into_any()
+            } else if let Some(t) = as_datetime(s).filter(|_| is_date_key(key)) {
+                t.into_pyobject(py)?.into_any()
             } else {
                 PyString::new(py, s).into_any()
             }

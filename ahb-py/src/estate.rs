@@ -22,6 +22,10 @@ pub struct Estate {
 }
 
 impl Estate {
+    pub(crate) fn from_core(inner: CoreEstate) -> Estate {
+        Estate::wrap(inner)
+    }
+
     fn wrap(inner: CoreEstate) -> Estate {
         Estate {
             inner: Arc::new(inner),
@@ -160,14 +164,14 @@ enum Col {
     Obj(Vec<Value>),
 }
 
-struct Column {
+pub(crate) struct Column {
     name: String,
     col: Col,
 }
 
-struct Table {
+pub(crate) struct Table {
     rows: usize,
-    columns: Vec<Column>,
+    pub(crate) columns: Vec<Column>,
 }
 
 fn words<const N: usize>(bytes: &[u8]) -> PyResult<Vec<[u8; N]>> {
@@ -200,7 +204,7 @@ fn values(b: &Bound<'_, PyAny>) -> PyResult<Vec<Value>> {
 }
 
 impl Table {
-    fn extract(list: &Bound<'_, PyList>) -> PyResult<Table> {
+    pub(crate) fn extract(list: &Bound<'_, PyList>) -> PyResult<Table> {
         let mut columns = Vec::new();
         let mut rows = None;
         for item in list.iter() {
@@ -260,7 +264,7 @@ fn missing(mask: &Option<Vec<u8>>, i: usize) -> bool {
 
 impl Column {
     /// The cell at row `i` as JSON; `None` when missing. Amounts (`money`) become strings.
-    fn cell(&self, i: usize, money: bool) -> Option<Value> {
+    pub(crate) fn cell(&self, i: usize, money: bool) -> Option<Value> {
         let v = match &self.col {
             Col::Int(d, m) => {
                 if missing(m, i) {

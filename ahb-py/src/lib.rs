@@ -2,11 +2,15 @@
 //! `ahb-core`. One file per face of the core: add a module and one line to [`_ahb`] for each
 //! new core function (timeline, central SQL, importers and exporters).
 
+mod central;
 mod convert;
 mod errors;
 mod estate;
+mod io;
 mod results;
+mod results_macro;
 mod rules;
+mod timeline;
 
 use pyo3::prelude::*;
 
@@ -21,5 +25,19 @@ fn _ahb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Plan>()?;
     m.add_function(wrap_pyfunction!(results::audit, m)?)?;
     m.add_function(wrap_pyfunction!(results::optimize, m)?)?;
+    m.add_class::<timeline::Timeline>()?;
+    m.add_function(wrap_pyfunction!(timeline::timeline, m)?)?;
+    m.add_class::<central::Usage>()?;
+    m.add_class::<central::CentralSimulation>()?;
+    m.add_class::<central::BestAssignment>()?;
+    m.add_function(wrap_pyfunction!(central::simulate_central, m)?)?;
+    m.add_function(wrap_pyfunction!(central::best_assignment, m)?)?;
+    m.add_class::<io::ImportResult>()?;
+    m.add_function(wrap_pyfunction!(io::import_estate, m)?)?;
+    m.add_function(wrap_pyfunction!(io::cost_usage_from_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(io::az_script, m)?)?;
+    m.add_function(wrap_pyfunction!(io::arm_patches, m)?)?;
+    m.add_function(wrap_pyfunction!(io::position_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(io::plan_csv, m)?)?;
     Ok(())
 }

@@ -26,7 +26,7 @@ fn display<'py>(
     f.call1(pyo3::types::PyTuple::new(py, all)?)
 }
 
-fn rules_or_current(rules: Option<&Bound<'_, RuleSet>>) -> Arc<ahb_core::RuleSet> {
+pub(crate) fn rules_or_current(rules: Option<&Bound<'_, RuleSet>>) -> Arc<ahb_core::RuleSet> {
     rules.map_or_else(
         || Arc::new(ahb_core::RuleSet::current()),
         |r| r.get().inner.clone(),
@@ -36,7 +36,7 @@ fn rules_or_current(rules: Option<&Bound<'_, RuleSet>>) -> Arc<ahb_core::RuleSet
 /// The compliance position of an estate on a date (`ahb.audit`). Immutable.
 #[pyclass(frozen, module = "ahb._ahb", name = "Position")]
 pub struct Position {
-    inner: Arc<CorePosition>,
+    pub(crate) inner: Arc<CorePosition>,
 }
 
 #[pymethods]
@@ -127,7 +127,7 @@ impl Position {
 /// Immutable.
 #[pyclass(frozen, module = "ahb._ahb", name = "Plan")]
 pub struct Plan {
-    inner: Arc<CorePlan>,
+    pub(crate) inner: Arc<CorePlan>,
 }
 
 #[pymethods]

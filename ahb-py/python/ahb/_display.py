@@ -221,3 +221,132 @@ def plot_coverage(position: Position, ax: Any = None) -> Any:
     ax.set_title(f"AHB coverage by pool on {position.as_of}")
     ax.legend()
     return ax
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return _pandas().DataFrame(rows)
+
+
+def timeline_rows(timeline: Any, table: str | None) -> list[dict[str, Any]]:
+    """``"steps"`` (default: one row per date, shortfall per pool as columns) or ``"events"``."""
+    d = timeline.to_dict()
+    if table in (None, "steps"):
+        rows = []
+        for s in d["steps"]:
+            row = {k: v for k, v in s.items() if k not in ("pools", "events")}
+            for p in s["pools"]:
+                row[f"{p['pool']}_shortfall"] = p["shortfall"]
+            row["events"] = "; ".join(f"{e['id']}: {e['reason']['rule']}" for e in s["events"])
+            rows.append(row)
+        return rows
+    if table == "events":
+        return [
+            {"date": s["date"], "id": e["id"], "rule": e["reason"]["rule"], "text": e["reason"]["text"]}
+            for s in d["steps"]
+            for e in s["events"]
+        ]
+    raise ValueError(f"unknown table {table!r}; known: steps, events")
+
+
+def timeline_frame(timeline: Any, table: str | None) -> pd.DataFrame:
+    return _frame(timeline_rows(timeline, table))
+
+
+def timeline_html(timeline: Any) -> str:
+    rows = timeline_rows(timeline, "steps")
+    pools = [k for k in (rows[0] if rows else {}) if k.endswith("_shortfall")]
+    cols = [("date", "date"), ("compliant", "compliant")]
+    cols += [(p, p.replace("_shortfall", " short")) for p in pools]
+    cols += [
+        ("covered_monthly_savings", "covered / month"),
+        ("optimal_monthly_savings", "optimal / month"),
+        ("cliff_monthly", "cliff / month"),
+        ("events", "what changes"),
+    ]
+    return f"<div><p><b>ahb timeline</b> {timeline.start} to {timeline.end}</p>{_table(rows, cols)}</div>"
+
+
+def plot_timeline(timeline: Any, ax: Any = None) -> Any:
+    """Shortfall by pool over the dates as steps: the SA-expiry timeline. Needs matplotlib."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        raise ImportError("plot() needs matplotlib: pip install 'ahb[plot]'") from e
+    rows = timeline_rows(timeline, "steps")
+    if ax is None:
+        _, ax = plt.subplots()
+    dates = [r["date"] for r in rows] + [timeline.end]
+    for key in [k for k in rows[0] if k.endswith("_shortfall")]:
+        ax.step(dates, [r[key] for r in rows] + [rows[-1][key]], where="post",
+                label=key.replace("_shortfall", ""))
+    ax.set_ylabel("shortfall (units)")
+    ax.set_title(f"AHB shortfall from {timeline.start} to {timeline.end}")
+    ax.legend()
+    return ax
+
+
+def central_rows(sim: Any, table: str | None) -> list[dict[str, Any]]:
+    """``"hours"`` (default: one row per scope and hour) or ``"scopes"`` (totals)."""
+    d = sim.to_dict()
+    if table in (None, "hours"):
+        import datetime as _dt
+
+        rows = []
+        for s in d["scopes"]:
+            series = ("assigned_nc", "demand_nc", "covered_nc", "hadr_nc", "overage")
+            for h in range(d["hours"]):
+                row: dict[str, Any] = {"scope": s["scope"], "hour": d["start"] + _dt.timedelta(hours=h)}
+                for k in series:
+                    row[k] = s[k][h]
+                rows.append(row)
+        return rows
+    if table == "scopes":
+        return [{k: v for k, v in s.items() if not isinstance(v, list)} for s in d["scopes"]]
+    raise ValueError(f"unknown table {table!r}; known: hours, scopes")
+
+
+def central_frame(sim: Any, table: str | None) -> pd.DataFrame:
+    return _frame(central_rows(sim, table))
+
+
+def central_html(sim: Any) -> str:
+    rows = central_rows(sim, "scopes")
+    cols = [(k, k) for k in (rows[0] if rows else {})]
+    return f"<div><p><b>ahb central SQL simulation</b></p>{_table(rows, cols)}</div>"
+
+
+def best_rows(best: Any, table: str | None) -> list[dict[str, Any]]:
+    """``"curve"`` (default: savings, cost and net per NC assigned) or ``"load_duration"``."""
+    d = best.to_dict()
+    if table in (None, "curve"):
+        return list(d["curve"])
+    if table == "load_duration":
+        return [{"nc": i + 1, "hours": h} for i, h in enumerate(d["load_duration"])]
+    raise ValueError(f"unknown table {table!r}; known: curve, load_duration")
+
+
+def best_frame(best: Any, table: str | None) -> pd.DataFrame:
+    return _frame(best_rows(best, table))
+
+
+def best_html(best: Any) -> str:
+    return f"<div><p><b>ahb best assignment</b></p><pre>{html.escape(best.to_text())}</pre></div>"
+
+
+def plot_best(best: Any, ax: Any = None) -> Any:
+    """The load-duration curve behind best_assignment, with the chosen NC. Needs matplotlib."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        raise ImportError("plot() needs matplotlib: pip install 'ahb[plot]'") from e
+    d = best.to_dict()
+    if ax is None:
+        _, ax = plt.subplots()
+    hours = d["load_duration"]
+    ax.plot(range(1, len(hours) + 1), hours, label="hours demand ≥ NC")
+    ax.axvline(d["assigned_nc"], color="red", linestyle="--", label=f"assigned {d['assigned_nc']} NC")
+    ax.set_xlabel("normalised cores")
+    ax.set_ylabel("hours")
+    ax.set_title(f"Load-duration curve, {d['scope']}")
+    ax.legend()
+    return ax

@@ -46,12 +46,12 @@ import datetime
 import decimal
 from typing import TYPE_CHECKING, Any
 
-from ahb._ahb import Estate
+from ahb._ahb import Estate, Usage
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["estate_from_frames", "encode_frame"]
+__all__ = ["estate_from_frames", "encode_frame", "usage_from_frame"]
 
 Encoded = tuple[str, str, Any, Any, Any]
 
@@ -130,4 +130,33 @@ def estate_from_frames(
         encode_frame(licences),
         encode_frame(scopes),
         encode_frame(central_assignments) if central_assignments is not None else None,
+    )
+
+
+def usage_from_frame(df: pd.DataFrame) -> Usage:
+    """Hourly SQL usage from a DataFrame with the columns ``resource``, ``hour`` (datetime64
+    or ISO strings, on the hour), ``vcores`` and optionally ``licence_price_per_vcore_hour``
+    (amount per vCore-hour; missing means the estate's prices). Rows in hour order; the first
+    row's hour is hour 0. Columnar: one buffer per column."""
+    import numpy as np
+    import pandas as pd
+
+    if type(df).__name__ != "DataFrame":
+        raise TypeError(f"expected a pandas DataFrame, not {type(df).__name__}")
+    codes, uniques = pd.factorize(df["resource"], use_na_sentinel=True)
+    hours = pd.to_datetime(df["hour"]).to_numpy(dtype="datetime64[s]").astype("<i8")
+    if len(hours) == 0:
+        raise ValueError("the usage has no rows")
+    start = datetime.datetime.fromtimestamp(int(hours[0]), tz=datetime.timezone.utc).replace(tzinfo=None)
+    vcores = df["vcores"].to_numpy(dtype="<i8")
+    price = None
+    if "licence_price_per_vcore_hour" in df.columns:
+        price = [_encode("licence_price_per_vcore_hour", df["licence_price_per_vcore_hour"])]
+    return Usage._from_columns(
+        start,
+        [str(u) for u in uniques],
+        codes.astype("<i8", copy=False).tobytes(),
+        (hours - hours[0]).astype("<i8").tobytes(),
+        np.ascontiguousarray(vcores).tobytes(),
+        price,
     )

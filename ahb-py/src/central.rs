@@ -1,0 +1,307 @@
+//! Centrally managed SQL AHB: hourly usage, `simulate_central` and `best_assignment`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ahb_core::central::{
+    BestAssignment as CoreBest, CentralSimulation as CoreSimulation, HourlyUsage,
+    LicencePricesPerYear, NO_PRICE,
+};
+use ahb_core::{Error, ErrorCode, RecordRef};
+use chrono::NaiveDateTime;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyType};
+use rust_decimal::Decimal;
+
+use crate::convert::{py_to_json, type_name};
+use crate::errors::to_py_err;
+use crate::estate::{Estate, Table};
+use crate::results::rules_or_current;
+use crate::results_macro::json_result;
+use crate::rules::RuleSet;
+
+/// Hourly SQL usage per resource (columnar). Immutable.
+#[pyclass(frozen, module = "ahb._ahb", name = "Usage")]
+pub struct Usage {
+    inner: Arc<HourlyUsage>,
+}
+
+fn usage_error(row: usize, column: &str, message: String) -> Error {
+    Error::at_record(
+        ErrorCode::InvalidValue,
+        RecordRef {
+            collection: "usage",
+            index: row,
+            id: None,
+        },
+        column,
+        message,
+    )
+}
+
+fn i64s(b: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    Ok(b.cast::<PyBytes>()?
+        .as_bytes()
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
+        .collect())
+}
+
+#[pymethods]
+impl Usage {
+    /// Reads CSV text with the header `resource,hour,vcores,licence_price_per_vcore_hour`.
+    #[classmethod]
+    fn from_csv(_cls: &Bound<'_, PyType>, py: Python<'_>, text: &str) -> PyResult<Self> {
+        let text = text.to_string();
+        py.detach(move || HourlyUsage::from_csv(&text))
+            .map(|u| Usage { inner: Arc::new(u) })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Reads a usage CSV file; errors name the file.
+    #[classmethod]
+    fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let shown = path.display().to_string();
+        py.detach(move || {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
+            HourlyUsage::from_csv(&text)
+        })
+        .map(|u| Usage { inner: Arc::new(u) })
+        .map_err(|e| to_py_err(py, &e.in_file(shown)))
+    }
+
+    /// The columnar path behind `ahb.usage_from_frame`: hour 0, the distinct resource ids,
+    /// then per row the resource code, seconds since hour 0 and vCores (little-endian i64
+    /// buffers) and the encoded price column (or `None`).
+    #[classmethod]
+    #[allow(clippy::too_many_arguments)]
+    fn _from_columns(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        start: NaiveDateTime,
+        resources: Vec<String>,
+        resource: &Bound<'_, PyAny>,
+        seconds: &Bound<'_, PyAny>,
+        vcores: &Bound<'_, PyAny>,
+        price: Option<&Bound<'_, PyList>>,
+    ) -> PyResult<Self> {
+        let resource = i64s(resource)?;
+        let seconds = i64s(seconds)?;
+        let vcores = i64s(vcores)?;
+        let price = price.map(Table::extract).transpose()?;
+        let build = move || -> Result<HourlyUsage, Error> {
+            let n = resource.len();
+            let col = price.as_ref().and_then(|t| t.columns.first());
+            let mut u = HourlyUsage {
+                start,
+                resources,
+                resource: Vec::with_capacity(n),
+                hour: Vec::with_capacity(n),
+                vcores: Vec::with_capacity(n),
+                price_micro: Vec::with_capacity(n),
+            };
+            for i in 0..n {
+                let r = u32::try_from(resource[i])
+                    .map_err(|_| usage_error(i, "resource", "missing resource".into()))?;
+                let s = seconds[i];
+                if s < 0 || s % 3600 != 0 {
+                    return Err(usage_error(
+                        i,
+                        "hour",
+                        "not the start of an hour at or after the first row's hour".into(),
+                    ));
+                }
+                let v = u32::try_from(vcores[i])
+                    .map_err(|_| usage_error(i, "vcores", format!("{} vCores", vcores[i])))?;
+                let p = match col.and_then(|c| c.cell(i, true)) {
+                    None => NO_PRICE,
+                    Some(serde_json::Value::String(text)) => {
+                        let d: Decimal = text.parse().map_err(|_| {
+                            usage_error(
+                                i,
+                                "licence_price_per_vcore_hour",
+                                format!("invalid amount {text:?}"),
+                            )
+                        })?;
+                        if d.is_sign_negative() && !d.is_zero() {
+                            return Err(usage_error(
+                                i,
+                                "licence_price_per_vcore_hour",
+                                format!("price {d} is negative"),
+                            ));
+                        }
+                        i64::try_from((d * Decimal::from(1_000_000)).round().mantissa()).map_err(
+                            |_| usage_error(i, "licence_price_per_vcore_hour", "too large".into()),
+                        )?
+                    }
+                    Some(other) => {
+                        return Err(usage_error(
+                            i,
+                            "licence_price_per_vcore_hour",
+                            format!("invalid amount {other}"),
+                        ));
+                    }
+                };
+                u.resource.push(r);
+                u.hour.push((s / 3600) as u32);
+                u.vcores.push(v);
+                u.price_micro.push(p);
+            }
+            u.check()?;
+            Ok(u)
+        };
+        py.detach(build)
+            .map(|u| Usage { inner: Arc::new(u) })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Hour 0.
+    #[getter]
+    fn start(&self) -> NaiveDateTime {
+        self.inner.start
+    }
+
+    /// Hours covered.
+    #[getter]
+    fn hours(&self) -> u32 {
+        self.inner.hours()
+    }
+
+    /// Number of rows.
+    fn __len__(&self) -> usize {
+        self.inner.resource.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Usage(start={}, hours={}, rows={}, resources={})",
+            self.inner.start,
+            self.inner.hours(),
+            self.inner.resource.len(),
+            self.inner.resources.len()
+        )
+    }
+}
+
+json_result!(CentralSimulation, CoreSimulation, "central", {
+    /// The core's text summary per scope.
+    fn to_text(&self) -> String {
+        self.inner.to_text()
+    }
+
+    /// Hours simulated.
+    #[getter]
+    fn hours(&self) -> u32 {
+        self.inner.hours
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "CentralSimulation(start={}, hours={}, scopes={})",
+            self.inner.start,
+            self.inner.hours,
+            self.inner.scopes.len()
+        )
+    }
+});
+
+json_result!(BestAssignment, CoreBest, "best", {
+    /// The core's text summary.
+    fn to_text(&self) -> String {
+        self.inner.to_text()
+    }
+
+    /// Enterprise core licences to assign.
+    #[getter]
+    fn enterprise_cores(&self) -> u64 {
+        self.inner.enterprise_cores
+    }
+
+    /// Standard core licences to assign.
+    #[getter]
+    fn standard_cores(&self) -> u64 {
+        self.inner.standard_cores
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "BestAssignment(scope={:?}, enterprise_cores={}, standard_cores={})",
+            self.inner.scope, self.inner.enterprise_cores, self.inner.standard_cores
+        )
+    }
+
+    /// Load-duration curve and the cost/savings curve behind the answer (matplotlib needed).
+    #[pyo3(signature = (ax = None))]
+    fn plot<'py>(
+        slf: &Bound<'py, Self>,
+        ax: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("ahb._display")?
+            .getattr("plot_best")?
+            .call1((slf, ax))
+    }
+});
+
+/// Simulates the estate's central SQL assignments over `usage`, hour by hour, with the rule
+/// set's OQ-6 strategy. GIL released.
+#[pyfunction]
+#[pyo3(signature = (estate, usage, rules = None))]
+pub fn simulate_central(
+    py: Python<'_>,
+    estate: &Bound<'_, Estate>,
+    usage: &Bound<'_, Usage>,
+    rules: Option<&Bound<'_, RuleSet>>,
+) -> PyResult<CentralSimulation> {
+    let estate = estate.get().inner.clone();
+    let usage = usage.get().inner.clone();
+    let rules = rules_or_current(rules);
+    py.detach(move || ahb_core::central::simulate_central(&estate, &rules, &usage))
+        .map(CentralSimulation::wrap)
+        .map_err(|e| to_py_err(py, &e))
+}
+
+fn price(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Decimal>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(None);
+    };
+    match py_to_json(obj)? {
+        serde_json::Value::String(s) => s.parse().map(Some).map_err(|_| {
+            pyo3::exceptions::PyValueError::new_err(format!("{name}: invalid amount {s:?}"))
+        }),
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => {
+            Ok(Some(Decimal::from(n.as_i64().unwrap_or(i64::MAX))))
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "{name} must be a Decimal, int or str amount, not {}",
+            type_name(obj)
+        ))),
+    }
+}
+
+/// The best number of Enterprise and Standard core licences to assign to `scope`, given its
+/// hourly usage and the licences' yearly prices. GIL released.
+#[pyfunction]
+#[pyo3(signature = (estate, usage, scope, rules = None, *, enterprise_core = None, standard_core = None))]
+pub fn best_assignment(
+    py: Python<'_>,
+    estate: &Bound<'_, Estate>,
+    usage: &Bound<'_, Usage>,
+    scope: String,
+    rules: Option<&Bound<'_, RuleSet>>,
+    enterprise_core: Option<&Bound<'_, PyAny>>,
+    standard_core: Option<&Bound<'_, PyAny>>,
+) -> PyResult<BestAssignment> {
+    let prices = LicencePricesPerYear {
+        enterprise_core: price(enterprise_core, "enterprise_core")?,
+        standard_core: price(standard_core, "standard_core")?,
+    };
+    let estate = estate.get().inner.clone();
+    let usage = usage.get().inner.clone();
+    let rules = rules_or_current(rules);
+    py.detach(move || ahb_core::central::best_assignment(&estate, &rules, &usage, &scope, &prices))
+        .map(BestAssignment::wrap)
+        .map_err(|e| to_py_err(py, &e))
+}

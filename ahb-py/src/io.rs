@@ -1,0 +1,171 @@
+//! Importers (Azure inventory JSON, licence CSVs, cost/FOCUS usage) and exporters (az script,
+//! ARM patches, CSV).
+
+use ahb_core::import::{ImportOutcome, Importer};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString, PyTuple};
+
+use crate::convert::{json_to_py, type_name};
+use crate::errors::to_py_err;
+use crate::estate::Estate;
+use crate::results::{Plan, Position};
+
+/// An input file: a path, or a `(name, text or bytes)` pair.
+fn input(obj: &Bound<'_, PyAny>) -> PyResult<(String, Vec<u8>)> {
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        let (name, data): (String, Bound<'_, PyAny>) = t.extract()?;
+        let bytes = if let Ok(s) = data.cast::<PyString>() {
+            s.to_str()?.as_bytes().to_vec()
+        } else {
+            data.extract::<Vec<u8>>()?
+        };
+        return Ok((name, bytes));
+    }
+    let path: std::path::PathBuf = obj.extract().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "an input is a path or a (name, text) pair, not {}",
+            type_name(obj)
+        ))
+    })?;
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| {
+        to_py_err(
+            obj.py(),
+            &ahb_core::Error::new(ahb_core::ErrorCode::Io, e.to_string()).in_file(name.clone()),
+        )
+    })?;
+    Ok((name, bytes))
+}
+
+fn inputs(list: Option<&Bound<'_, PyList>>) -> PyResult<Vec<(String, Vec<u8>)>> {
+    list.map_or(Ok(Vec::new()), |l| l.iter().map(|o| input(&o)).collect())
+}
+
+/// What `import_estate` produced: the validated estate and what was left out, and why.
+#[pyclass(frozen, module = "ahb._ahb", name = "ImportResult")]
+pub struct ImportResult {
+    outcome: ImportOutcome,
+}
+
+#[pymethods]
+impl ImportResult {
+    /// The validated estate.
+    #[getter]
+    fn estate(&self) -> Estate {
+        Estate::from_core(self.outcome.estate.clone())
+    }
+
+    /// Records that carry no AHB setting of their own, with the reason.
+    #[getter]
+    fn skipped<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::to_value(&self.outcome.skipped).expect("serialises");
+        json_to_py(py, &v, "skipped")
+    }
+
+    /// Records left out because their VM size or host SKU is not in the catalogue.
+    #[getter]
+    fn unknown_sizes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = serde_json::to_value(&self.outcome.unknown_sizes).expect("serialises");
+        json_to_py(py, &v, "unknown_sizes")
+    }
+
+    /// Licence-file columns ahb did not read, per file.
+    #[getter]
+    fn ignored_columns(&self) -> Vec<(String, Vec<String>)> {
+        self.outcome.ignored_columns.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ImportResult(resources={}, licences={}, skipped={}, unknown_sizes={})",
+            self.outcome.estate.resources.len(),
+            self.outcome.estate.licences.len(),
+            self.outcome.skipped.len(),
+            self.outcome.unknown_sizes.len()
+        )
+    }
+}
+
+/// Builds an estate from Azure inventory JSON files (Resource Graph, `az … list/show`, ARM
+/// bodies) and licence-inventory CSVs. Each input is a path or a `(name, text)` pair. With
+/// `require_known_sizes`, an unknown VM size is an `UnknownVariantError` instead of a
+/// left-out record.
+#[pyfunction]
+#[pyo3(signature = (inventory = None, licences = None, *, require_known_sizes = false))]
+pub fn import_estate(
+    py: Python<'_>,
+    inventory: Option<&Bound<'_, PyList>>,
+    licences: Option<&Bound<'_, PyList>>,
+    require_known_sizes: bool,
+) -> PyResult<ImportResult> {
+    let inventory = inputs(inventory)?;
+    let licences = inputs(licences)?;
+    py.detach(move || {
+        let mut imp = Importer::new();
+        for (name, bytes) in &inventory {
+            imp.add_inventory_bytes(name, bytes)?;
+        }
+        for (name, bytes) in &licences {
+            imp.add_licences_csv(name, bytes)?;
+        }
+        let outcome = imp.finish()?;
+        if require_known_sizes {
+            outcome.require_known_sizes()?;
+        }
+        Ok(outcome)
+    })
+    .map(|outcome| ImportResult { outcome })
+    .map_err(|e: ahb_core::Error| to_py_err(py, &e))
+}
+
+/// Every row of a Cost Management (EA/MCA) or FOCUS 1.0 CSV export, as dicts (nothing
+/// dropped: filter on `charge_type`). The input is a path or a `(name, text)` pair.
+#[pyfunction]
+pub fn cost_usage_from_csv<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (name, bytes) = input(source)?;
+    let rows = py
+        .detach(move || ahb_core::import::usage_from_csv(&name, &bytes))
+        .map_err(|e| to_py_err(py, &e))?;
+    let v = serde_json::to_value(&rows).expect("rows serialise");
+    json_to_py(py, &v, "usage")
+}
+
+/// The plan's changes as a bash script of `az` commands and its rollback: `(apply, rollback)`.
+#[pyfunction]
+pub fn az_script(
+    py: Python<'_>,
+    estate: &Bound<'_, Estate>,
+    plan: &Bound<'_, Plan>,
+) -> PyResult<(String, String)> {
+    ahb_core::export::az_script(&estate.get().inner, &plan.get().inner)
+        .map(|s| (s.apply, s.rollback))
+        .map_err(|e| to_py_err(py, &e))
+}
+
+/// The plan's changes as ARM requests, each with the request that undoes it (list of dicts).
+#[pyfunction]
+pub fn arm_patches<'py>(
+    py: Python<'py>,
+    estate: &Bound<'py, Estate>,
+    plan: &Bound<'py, Plan>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let patches = ahb_core::export::arm_patches(&estate.get().inner, &plan.get().inner)
+        .map_err(|e| to_py_err(py, &e))?;
+    let v = serde_json::to_value(&patches).expect("patches serialise");
+    json_to_py(py, &v, "patches")
+}
+
+/// The position as CSV: one row per requirement, with rule IDs.
+#[pyfunction]
+pub fn position_csv(position: &Bound<'_, Position>) -> String {
+    ahb_core::export::position_csv(&position.get().inner)
+}
+
+/// The plan as CSV: one row per assignment, with the licence lines that cover it.
+#[pyfunction]
+pub fn plan_csv(plan: &Bound<'_, Plan>) -> String {
+    ahb_core::export::plan_csv(&plan.get().inner)
+}
