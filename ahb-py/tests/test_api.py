@@ -167,5 +167,8 @@ def test_cli(sample: ahb.Estate) -> None:
     assert json.loads(js.stdout)["schema"] == "ahb.plan/1"
     legacy = run_cli("audit", str(SAMPLE), "--as-of", "2026-11-25", "--rules", "2021-11", "--json")
     assert json.loads(legacy.stdout)["rule_set"]["version"] == "2021-11"
+    usage = str(SAMPLE.parent / "sample-sql-usage.csv")
+    sim = run_cli("simulate", str(SAMPLE), usage)
+    assert sim.returncode == 0 and "central SQL AHB" in sim.stdout, sim.stderr
     bad = run_cli("audit", "/nonexistent.json")
     assert bad.returncode == 2 and "error 8 (io)" in bad.stderr

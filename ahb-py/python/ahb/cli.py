@@ -7,7 +7,7 @@ import datetime
 import sys
 from collections.abc import Sequence
 
-from ahb._ahb import AhbError, Estate, RuleSet, audit, optimize
+from ahb._ahb import AhbError, Estate, RuleSet, Usage, audit, optimize, simulate_central
 
 
 def _date(text: str) -> datetime.date:
@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
                 choices=["max_savings", "min_change", "compliance_first"],
                 default=None,
             )
+    c = sub.add_parser("simulate", help="hourly simulation of central SQL AHB assignments")
+    c.add_argument("file", help="estate JSON file with central_assignments")
+    c.add_argument("usage", help="usage CSV: resource,hour,vcores,licence_price_per_vcore_hour")
+    c.add_argument("--rules", default="2023-04", help="rule set version: 2023-04 or 2021-11")
+    c.add_argument("--json", action="store_true", help="print the versioned JSON")
     return p
 
 
@@ -43,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         estate = Estate.from_path(args.file)
         rules = RuleSet(args.rules)
-        if args.command == "audit":
+        if args.command == "simulate":
+            sim = simulate_central(estate, Usage.from_path(args.usage), rules)
+            out = sim.to_json() if args.json else sim.to_text()
+        elif args.command == "audit":
             result = audit(estate, rules, as_of=args.as_of)
             out = result.to_json() if args.json else result.to_text()
         else:
