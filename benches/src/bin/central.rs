@@ -30,13 +30,20 @@ pub fn used(r: u32, h: u32) -> u32 {
 }
 
 fn main() {
-    let n: u32 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let n: u32 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let hours = 8_760u32;
     let resources: Vec<serde_json::Value> = (0..n)
-        .map(|r| json!({"id": format!("db{r}"), "kind": "sql_database", "tier": "general_purpose",
-                        "vcores": base_vcores(r), "scope": "sub"}))
+        .map(|r| {
+            json!({"id": format!("db{r}"), "kind": "sql_database", "tier": "general_purpose",
+                        "vcores": base_vcores(r), "scope": "sub"})
+        })
         .collect();
-    let mean: u64 = (0..n).map(|r| u64::from(used(r, 3) + used(r, 12)) / 2).sum();
+    let mean: u64 = (0..n)
+        .map(|r| u64::from(used(r, 3) + used(r, 12)) / 2)
+        .sum();
     let cores = (mean * 6 / 10) as u32;
     let estate = Estate::from_json(
         &json!({"schema": "ahb.estate/1", "scopes": [{"id": "sub", "kind": "subscription"}],
@@ -48,7 +55,10 @@ fn main() {
     .expect("the generated estate is valid");
     let rows = n as usize * hours as usize;
     let mut usage = HourlyUsage {
-        start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap(),
+        start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap(),
         resources: (0..n).map(|r| format!("db{r}")).collect(),
         resource: Vec::with_capacity(rows),
         hour: Vec::with_capacity(rows),
