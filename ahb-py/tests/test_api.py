@@ -172,3 +172,20 @@ def test_cli(sample: ahb.Estate) -> None:
     assert sim.returncode == 0 and "central SQL AHB" in sim.stdout, sim.stderr
     bad = run_cli("audit", "/nonexistent.json")
     assert bad.returncode == 2 and "error 8 (io)" in bad.stderr
+
+
+def test_readme_example_runs() -> None:
+    """README.md's "From Python" block, run from the repository root."""
+    pytest.importorskip("pandas")
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text()
+    start = text.index("```python", text.index("## From Python")) + len("```python")
+    code = text[start : text.index("```", start)]
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0] == "False 50131.9470"
+    assert out.stdout.splitlines()[-1] == "ValidationError 2 resources 0 id"
+    quick = subprocess.run([sys.executable, "examples/python/quickstart.py"], cwd=ROOT,
+                           capture_output=True, text=True)
+    assert quick.returncode == 0 and quick.stdout == out.stdout, quick.stderr
