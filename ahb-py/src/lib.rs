@@ -1,5 +1,5 @@
 //! The Python module `ahb._ahb`. It converts and releases the GIL; every decision is made in
-//! `ahb-core`. One file per face of the core: add a module and one line to [`_ahb`] for each
+//! `ahb-core`. One file per face of the core: add a module and one line to `_ahb` for each
 //! new core function (timeline, central SQL, importers and exporters).
 
 mod central;
