@@ -120,6 +120,101 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<
     })
 }
 
+/// Builds Python objects straight from the core's serde JSON, keeping the key order of the
+/// JSON (struct field order) and applying the same Decimal and date rules as [`json_to_py`].
+struct PySeed<'py, 'k> {
+    py: Python<'py>,
+    key: &'k str,
+}
+
+fn de_err<E: serde::de::Error>(e: PyErr) -> E {
+    E::custom(e.to_string())
+}
+
+impl<'de, 'py> serde::de::DeserializeSeed<'de> for PySeed<'py, '_> {
+    type Value = Bound<'py, PyAny>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py, '_> {
+    type Value = Bound<'py, PyAny>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.py, b).to_owned().into_any())
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<Self::Value, E> {
+        Ok(PyInt::new(self.py, i).into_any())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Self::Value, E> {
+        Ok(PyInt::new(self.py, u).into_any())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Self::Value, E> {
+        // The core writes no floats; keep the shortest exact text if one appears.
+        let d = decimal_type(self.py).map_err(de_err)?;
+        d.call1((format!("{f}"),)).map_err(de_err)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        json_to_py(self.py, &Value::String(s.to_string()), self.key).map_err(de_err)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        self.visit_unit()
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let list = PyList::empty(self.py);
+        while let Some(item) = seq.next_element_seed(PySeed {
+            py: self.py,
+            key: self.key,
+        })? {
+            list.append(item).map_err(de_err)?;
+        }
+        Ok(list.into_any())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let dict = PyDict::new(self.py);
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(PySeed {
+                py: self.py,
+                key: &k,
+            })?;
+            dict.set_item(&k, v).map_err(de_err)?;
+        }
+        Ok(dict.into_any())
+    }
+}
+
+/// A core value as Python, through its serde JSON, in the JSON's key order (see
+/// [`json_to_py`] for the types).
+pub fn to_py<'py, T: serde::Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+    key: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    use serde::de::DeserializeSeed;
+    let text = serde_json::to_string(value).expect("core values always serialise");
+    let mut de = serde_json::Deserializer::from_str(&text);
+    PySeed { py, key }
+        .deserialize(&mut de)
+        .map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
 /// A Python value as JSON: `None`, `bool`, `int`, `float`, `str`, `Decimal` (as its exact
 /// string), `datetime.date` (ISO), lists, tuples and dicts with `str` keys. Anything else is a
 /// `TypeError`.

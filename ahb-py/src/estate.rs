@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::convert::{json_to_py, py_to_json, type_name};
+use crate::convert::{py_to_json, to_py, type_name};
 use crate::errors::to_py_err;
 
 /// A validated estate: licences, resources and scopes. Immutable.
@@ -113,8 +113,7 @@ impl Estate {
 
     /// The estate as a dict (amounts as `Decimal`, dates as `datetime.date`).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&*self.inner).expect("an estate always serialises");
-        json_to_py(py, &v, "")
+        to_py(py, &*self.inner, "")
     }
 
     /// Number of resources.

@@ -5,7 +5,7 @@ use ahb_core::import::{ImportOutcome, Importer};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 
-use crate::convert::{json_to_py, type_name};
+use crate::convert::{to_py, type_name};
 use crate::errors::to_py_err;
 use crate::estate::Estate;
 use crate::results::{Plan, Position};
@@ -58,15 +58,13 @@ impl ImportResult {
     /// Records that carry no AHB setting of their own, with the reason.
     #[getter]
     fn skipped<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&self.outcome.skipped).expect("serialises");
-        json_to_py(py, &v, "skipped")
+        to_py(py, &self.outcome.skipped, "skipped")
     }
 
     /// Records left out because their VM size or host SKU is not in the catalogue.
     #[getter]
     fn unknown_sizes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&self.outcome.unknown_sizes).expect("serialises");
-        json_to_py(py, &v, "unknown_sizes")
+        to_py(py, &self.outcome.unknown_sizes, "unknown_sizes")
     }
 
     /// Licence-file columns ahb did not read, per file.
@@ -129,8 +127,7 @@ pub fn cost_usage_from_csv<'py>(
     let rows = py
         .detach(move || ahb_core::import::usage_from_csv(&name, &bytes))
         .map_err(|e| to_py_err(py, &e))?;
-    let v = serde_json::to_value(&rows).expect("rows serialise");
-    json_to_py(py, &v, "usage")
+    to_py(py, &rows, "usage")
 }
 
 /// The plan's changes as a bash script of `az` commands and its rollback: `(apply, rollback)`.
@@ -154,8 +151,7 @@ pub fn arm_patches<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let patches = ahb_core::export::arm_patches(&estate.get().inner, &plan.get().inner)
         .map_err(|e| to_py_err(py, &e))?;
-    let v = serde_json::to_value(&patches).expect("patches serialise");
-    json_to_py(py, &v, "patches")
+    to_py(py, &patches, "patches")
 }
 
 /// The position as CSV: one row per requirement, with rule IDs.

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use serde_json::Value;
 
-use crate::convert::{date_arg, json_to_py, py_to_json};
+use crate::convert::{date_arg, py_to_json, to_py};
 use crate::errors::to_py_err;
 use crate::estate::Estate;
 use crate::rules::RuleSet;
@@ -62,8 +62,7 @@ impl Position {
     /// Savings claimed, at risk and left unclaimed (`Decimal`).
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&self.inner.totals).expect("totals serialise");
-        json_to_py(py, &v, "totals")
+        to_py(py, &self.inner.totals, "totals")
     }
 
     /// Versioned JSON (`ahb.position/1`), byte-identical for identical input.
@@ -78,8 +77,7 @@ impl Position {
 
     /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v: Value = serde_json::to_value(&*self.inner).expect("a position serialises");
-        json_to_py(py, &v, "")
+        to_py(py, &*self.inner, "")
     }
 
     /// A pandas DataFrame of one table: `"pools"`, `"resources"` (one row per requirement),
@@ -153,15 +151,13 @@ impl Plan {
     /// Savings of the plan and of today's settings, and the number of changes.
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&self.inner.totals).expect("totals serialise");
-        json_to_py(py, &v, "totals")
+        to_py(py, &self.inner.totals, "totals")
     }
 
     /// The optimality certificate: objective, upper bound, gap (`Decimal`).
     #[getter]
     fn certificate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&self.inner.certificate).expect("certificate serialises");
-        json_to_py(py, &v, "certificate")
+        to_py(py, &self.inner.certificate, "certificate")
     }
 
     /// Versioned JSON (`ahb.plan/1`).
@@ -176,8 +172,7 @@ impl Plan {
 
     /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v: Value = serde_json::to_value(&*self.inner).expect("a plan serialises");
-        json_to_py(py, &v, "")
+        to_py(py, &*self.inner, "")
     }
 
     /// A pandas DataFrame of one table: `"assignments"`, `"changes"` or `"pools"`.

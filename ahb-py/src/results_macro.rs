@@ -29,8 +29,7 @@ macro_rules! json_result {
 
             /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                let v = serde_json::to_value(&*self.inner).expect("results serialise");
-                crate::convert::json_to_py(py, &v, "")
+                crate::convert::to_py(py, &*self.inner, "")
             }
 
             /// A pandas DataFrame of one table (pandas needed).

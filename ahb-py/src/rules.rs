@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 use serde_json::Value;
 
-use crate::convert::{json_to_py, py_to_json};
+use crate::convert::{py_to_json, to_py};
 use crate::errors::to_py_err;
 
 /// A rule-set version with the knob values that settle its open questions. Immutable; derive
@@ -92,8 +92,7 @@ impl RuleSet {
     /// The knob values, as a new dict (dates as `datetime.date`).
     #[getter]
     fn knobs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&self.inner.knobs).expect("knobs always serialise");
-        json_to_py(py, &v, "knobs")
+        to_py(py, &self.inner.knobs, "knobs")
     }
 
     /// `{"version": ..., "knobs": {...}}` as JSON text.
@@ -103,8 +102,7 @@ impl RuleSet {
 
     /// `{"version": ..., "knobs": {...}}` as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = serde_json::to_value(&*self.inner).expect("a rule set always serialises");
-        json_to_py(py, &v, "")
+        to_py(py, &*self.inner, "")
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
