@@ -137,7 +137,8 @@ pub fn az_script(
     estate: &Bound<'_, Estate>,
     plan: &Bound<'_, Plan>,
 ) -> PyResult<(String, String)> {
-    ahb_core::export::az_script(&estate.get().inner, &plan.get().inner)
+    let (estate, plan) = (estate.get().inner.clone(), plan.get().inner.clone());
+    py.detach(move || ahb_core::export::az_script(&estate, &plan))
         .map(|s| (s.apply, s.rollback))
         .map_err(|e| to_py_err(py, &e))
 }
@@ -149,19 +150,23 @@ pub fn arm_patches<'py>(
     estate: &Bound<'py, Estate>,
     plan: &Bound<'py, Plan>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let patches = ahb_core::export::arm_patches(&estate.get().inner, &plan.get().inner)
+    let (estate, plan) = (estate.get().inner.clone(), plan.get().inner.clone());
+    let patches = py
+        .detach(move || ahb_core::export::arm_patches(&estate, &plan))
         .map_err(|e| to_py_err(py, &e))?;
     to_py(py, &patches, "patches")
 }
 
 /// The position as CSV: one row per requirement, with rule IDs.
 #[pyfunction]
-pub fn position_csv(position: &Bound<'_, Position>) -> String {
-    ahb_core::export::position_csv(&position.get().inner)
+pub fn position_csv(py: Python<'_>, position: &Bound<'_, Position>) -> String {
+    let position = position.get().inner.clone();
+    py.detach(move || ahb_core::export::position_csv(&position))
 }
 
 /// The plan as CSV: one row per assignment, with the licence lines that cover it.
 #[pyfunction]
-pub fn plan_csv(plan: &Bound<'_, Plan>) -> String {
-    ahb_core::export::plan_csv(&plan.get().inner)
+pub fn plan_csv(py: Python<'_>, plan: &Bound<'_, Plan>) -> String {
+    let plan = plan.get().inner.clone();
+    py.detach(move || ahb_core::export::plan_csv(&plan))
 }
