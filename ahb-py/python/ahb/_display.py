@@ -279,6 +279,7 @@ def plot_timeline(timeline: Any, ax: Any = None) -> Any:
     for key in [k for k in rows[0] if k.endswith("_shortfall")]:
         ax.step(dates, [r[key] for r in rows] + [rows[-1][key]], where="post",
                 label=key.replace("_shortfall", ""))
+    ax.figure.autofmt_xdate()
     ax.set_ylabel("shortfall (units)")
     ax.set_title(f"AHB shortfall from {timeline.start} to {timeline.end}")
     ax.legend()
