@@ -293,3 +293,31 @@ fn usage_csv_reads_bom_and_crlf_and_locates_errors() {
     let e = HourlyUsage::from_csv("resource,when,vcores\n").unwrap_err();
     assert_eq!(e.location().line, Some(1));
 }
+
+#[test]
+fn hourly_usage_from_a_focus_export() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/constructed_focus_hourly.csv"
+    ))
+    .unwrap();
+    let rows = ahb_core::import::usage_from_csv("constructed_focus_hourly.csv", &bytes).unwrap();
+    let id =
+        "/subscriptions/S1/resourceGroups/rg/providers/Microsoft.Sql/servers/srv/databases/db1";
+    let e = Estate::from_json(&json!({"schema": "ahb.estate/1",
+        "scopes": [{"id": "sub", "kind": "subscription"}],
+        "resources": [{"id": id, "kind": "sql_database", "tier": "general_purpose", "vcores": 4, "scope": "sub",
+                       "prices": {"payg_per_hour": "1.00", "ahb_per_hour": "0.60"}}],
+        "central_assignments": [{"id": "A", "scope": "sub", "edition": "standard", "cores": 2, "start": "2025-01-01"}]
+    }).to_string()).unwrap();
+    let (usage, used) = HourlyUsage::from_cost_rows(&e, &rows).unwrap();
+    assert_eq!(used.used, 2);
+    assert!(used.not_sql >= 1);
+    assert_eq!(usage.hours(), 2);
+    let s = simulate_central(&e, &RuleSet::current(), &usage).unwrap();
+    // Hour 0: the licence meter charged 0.2 for 4 vCores (0.05 each); 2 NC cover 2 of them.
+    assert_eq!(s.scopes[0].covered_nc, vec![2, 2]);
+    assert_eq!(s.scopes[0].overage[0], Decimal::new(10, 2));
+    // Hour 1 has no licence meter: the estate's prices give (1.00 − 0.60) / 4 = 0.10 per vCore.
+    assert_eq!(s.scopes[0].overage[1], Decimal::new(20, 2));
+}
