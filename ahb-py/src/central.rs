@@ -72,6 +72,33 @@ impl Usage {
         .map_err(|e| to_py_err(py, &e.in_file(shown)))
     }
 
+    /// Hourly SQL usage from a Cost Management (EA/MCA) or FOCUS 1.0 CSV export (a path or a
+    /// `(name, text)` pair), matched to `estate`'s resources; returns the usage and a dict
+    /// counting how the export's rows were used.
+    #[classmethod]
+    fn from_cost_export<'py>(
+        _cls: &Bound<'py, PyType>,
+        py: Python<'py>,
+        estate: &Bound<'py, Estate>,
+        source: &Bound<'py, PyAny>,
+    ) -> PyResult<(Self, Bound<'py, PyAny>)> {
+        let (name, bytes) = crate::io::input(source)?;
+        let estate = estate.get().inner.clone();
+        let (usage, used) = py
+            .detach(move || {
+                let rows = ahb_core::import::usage_from_csv(&name, &bytes)?;
+                HourlyUsage::from_cost_rows(&estate, &rows)
+            })
+            .map_err(|e| to_py_err(py, &e))?;
+        let used = crate::convert::to_py(py, &used, "used")?;
+        Ok((
+            Usage {
+                inner: Arc::new(usage),
+            },
+            used,
+        ))
+    }
+
     /// The columnar path behind `ahb.usage_from_frame`: hour 0, the distinct resource ids,
     /// then per row the resource code, seconds since hour 0 and vCores (little-endian i64
     /// buffers) and the encoded price column (or `None`).

@@ -11,7 +11,7 @@ use crate::estate::Estate;
 use crate::results::{Plan, Position};
 
 /// An input file: a path, or a `(name, text or bytes)` pair.
-fn input(obj: &Bound<'_, PyAny>) -> PyResult<(String, Vec<u8>)> {
+pub(crate) fn input(obj: &Bound<'_, PyAny>) -> PyResult<(String, Vec<u8>)> {
     if let Ok(t) = obj.cast::<PyTuple>() {
         let (name, data): (String, Bound<'_, PyAny>) = t.extract()?;
         let bytes = if let Ok(s) = data.cast::<PyString>() {

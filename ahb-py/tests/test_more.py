@@ -124,6 +124,23 @@ def test_cost_usage() -> None:
     assert len(rows) > 0 and isinstance(rows[0], dict)
 
 
+def test_usage_from_cost_export() -> None:
+    db = "/subscriptions/S1/resourceGroups/rg/providers/Microsoft.Sql/servers/srv/databases/db1"
+    estate = ahb.Estate.from_dict({
+        "schema": "ahb.estate/1",
+        "scopes": [{"id": "sub", "kind": "subscription"}],
+        "resources": [{"id": db, "kind": "sql_database", "tier": "general_purpose", "vcores": 4,
+                       "scope": "sub", "prices": {"payg_per_hour": "1.00", "ahb_per_hour": "0.60"}}],
+        "central_assignments": [{"id": "A", "scope": "sub", "edition": "standard", "cores": 2,
+                                 "start": "2025-01-01"}],
+    })
+    usage, used = ahb.Usage.from_cost_export(estate, DATA / "constructed_focus_hourly.csv")
+    assert used["used"] == 2 and usage.hours == 2
+    sim = ahb.simulate_central(estate, usage).to_dict()
+    # As ahb-core's test: the licence meter's 0.05 per vCore, then the estate's 0.10.
+    assert sim["scopes"][0]["overage"] == [Decimal("0.10"), Decimal("0.20")]
+
+
 def test_exporters(sample: ahb.Estate) -> None:
     position = ahb.audit(sample, as_of=AS_OF)
     plan = ahb.optimize(sample, as_of=AS_OF)

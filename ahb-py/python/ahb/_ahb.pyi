@@ -192,6 +192,10 @@ class Usage:
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> Usage: ...
     @classmethod
+    def from_cost_export(
+        cls, estate: Estate, source: str | os.PathLike[str] | tuple[str, str | bytes]
+    ) -> tuple[Usage, dict[str, Any]]: ...
+    @classmethod
     def _from_columns(
         cls,
         start: datetime.datetime,
