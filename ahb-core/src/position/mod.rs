@@ -6,6 +6,7 @@ pub(crate) mod network;
 mod pool;
 pub(crate) mod report;
 pub(crate) mod scopes;
+mod single_edition;
 
 use std::collections::HashMap;
 
@@ -161,7 +162,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         } else {
             0
         };
-        let (position, uncovered) = pool::check(
+        let (mut position, uncovered) = pool::check(
             pool,
             lines,
             &claims,
@@ -170,6 +171,9 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
             additive,
             &tree,
         );
+        if pool == Pool::WindowsServer {
+            windows_knobs(&mut position, &claims, k);
+        }
         let mut short_ids = HashMap::new();
         for u in uncovered {
             short_ids.insert(u.resource, u.short);
@@ -259,6 +263,93 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         totals,
         resources: assessments,
     })
+}
+
+/// The Windows knobs that act on a pool's totals: whole VMs from one edition (OQ-10), packs
+/// for display (OQ-8), reassignment spacing (OQ-16).
+fn windows_knobs(position: &mut PoolPosition, claims: &[Claim], k: &crate::rules::Knobs) {
+    use crate::model::Edition;
+    if k.ws_single_edition_per_vm {
+        // Host-level claims take Datacenter first; what Datacenter has left goes to VMs.
+        let vm_claims: Vec<u64> = claims
+            .iter()
+            .filter(|c| c.draw == Draw::Any)
+            .map(|c| c.units)
+            .collect();
+        let host_claimed: u64 = claims
+            .iter()
+            .filter(|c| c.draw != Draw::Any)
+            .map(|c| c.units)
+            .sum();
+        let host_short: u64 = position
+            .shortfall_by_draw
+            .iter()
+            .filter(|(d, _)| **d != Draw::Any)
+            .map(|(_, s)| *s)
+            .sum();
+        let lines = position
+            .lines
+            .iter()
+            .map(|l| &l.supply)
+            .filter(|l| l.eligible);
+        let (mut standard, mut dc_vm, mut dc_total) = (0, 0, 0);
+        for l in lines {
+            if l.edition == Some(Edition::Datacenter) {
+                dc_vm += l.for_vms;
+                dc_total += l.for_vms.max(l.for_hosts);
+            } else {
+                standard += l.for_vms;
+            }
+        }
+        let dc_left = dc_vm.min(dc_total.saturating_sub(host_claimed - host_short));
+        let flow_short = position
+            .shortfall_by_draw
+            .get(&Draw::Any)
+            .copied()
+            .unwrap_or(0);
+        match single_edition::shortfall(&vm_claims, standard, dc_left) {
+            Some(strict) if strict > flow_short => {
+                let extra = strict - flow_short;
+                position.shortfall += extra;
+                position.covered = position.covered.saturating_sub(extra);
+                *position.shortfall_by_draw.entry(Draw::Any).or_insert(0) += extra;
+                position.compliant = false;
+                position.reasons.push(Reason::new(
+                    "OQ-10",
+                    format!(
+                        "each VM from one edition: {extra} more core licences are needed than                          when VMs may mix Standard and Datacenter"
+                    ),
+                ));
+            }
+            Some(_) => position.reasons.push(Reason::new(
+                "OQ-10",
+                "each VM can be covered from one edition",
+            )),
+            None => position.reasons.push(Reason::new(
+                "OQ-10",
+                "the Standard supply is too large to check whole-VM editions exactly; not checked",
+            )),
+        }
+    }
+    let pack = u64::from(k.display_pack_size.max(1));
+    if position.shortfall > 0 {
+        position.reasons.push(Reason::new(
+            "OQ-8",
+            format!(
+                "short {} core licences = {} packs of {pack} (packs are for purchasing only)",
+                position.shortfall,
+                position.shortfall.div_ceil(pack)
+            ),
+        ));
+    }
+    if let Some(days) = k.reassignment_min_days {
+        position.reasons.push(Reason::new(
+            "OQ-16",
+            format!(
+                "reassignment_min_days = {days} is recorded, but the estate holds no history of                  licence moves to check it against"
+            ),
+        ));
+    }
 }
 
 /// What every licence line supplies on `as_of`, by pool.

@@ -122,9 +122,10 @@ pub struct Knobs {
     pub ineligible_programmes: Vec<Programme>,
     /// OQ-9: programmes whose Datacenter lines may license Azure Local (HCI-1 2025: EA or CSP).
     pub azure_local_programmes: Vec<Programme>,
-    /// OQ-10: a Windows VM must be covered by one edition only.
+    /// OQ-10: a Windows VM must be covered by one edition only (checked by the audit exactly,
+    /// ignoring scope assignments; the optimiser lets VMs mix editions).
     pub ws_single_edition_per_vm: bool,
-    /// OQ-11: demand basis of the compliance check.
+    /// OQ-11: demand basis of the compliance check (peak: every running resource at once).
     pub compliance_basis: ComplianceBasis,
     /// OQ-11: deallocated VMs need licences too.
     pub deallocated_vms_count: bool,
@@ -139,7 +140,8 @@ pub struct Knobs {
     /// OQ-15(c): accept `SLES_STANDARD` as the SLES pay-as-you-go type (always on in parsing;
     /// recorded here so results say so).
     pub sles_standard_alias: bool,
-    /// OQ-16: minimum days between reassignments of a licence (unenforced when absent).
+    /// OQ-16: minimum days between reassignments of a licence (unenforced when absent; when
+    /// set it is recorded in the audit, which has no history of licence moves to check).
     pub reassignment_min_days: Option<u32>,
     /// OQ-17: the unit RHEL subscriptions count when a line does not say.
     pub rhel_unit: LinuxUnit,
