@@ -587,6 +587,67 @@ const char *ahb_pool_name(uint32_t kind);
 // use by another thread.
 void ahb_position_free(struct ahb_position *position);
 
+// Writes the position at `from` and at every date up to `to` where supply changes (SA terms,
+// 180-day windows, central assignment expiry), with the cliff in money at each step, as JSON
+// to a new `ahb_bytes` at `*out`, owned by the caller. The options are `len` bytes of UTF-8
+// JSON: `{"from": "2026-11-25", "to": "2027-12-31"}`.
+//
+// Errors: `AHB_STATUS_NULL_ARGUMENT`, `AHB_STATUS_LENGTH_TOO_LARGE`, `AHB_STATUS_INVALID_UTF8`,
+// `AHB_STATUS_INVALID_OPTION` (bad options or `to` before `from`), and the ahb-core codes.
+//
+// # Safety
+//
+// `estate` and `rule_set` must each be NULL or live handles from this library;
+// `options_json` must be NULL or valid for reads of `len` bytes; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_timeline(const struct ahb_estate *estate,
+                        const struct ahb_rule_set *rule_set,
+                        const uint8_t *options_json,
+                        size_t len,
+                        struct ahb_bytes **out);
+
+// Simulates the estate's central SQL assignments over hourly usage given as `len` bytes of
+// UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`), with the rule set's
+// OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
+// assigned, demanded, covered and HA/DR NC, the pay-as-you-go overage, utilisation) to a new
+// `ahb_bytes` at `*out`, owned by the caller.
+//
+// Errors: as `ahb_timeline`, plus `AHB_STATUS_PARSE` for CSV that does not parse (the last
+// error gives the line and column) and `AHB_STATUS_INVALID_VALUE` / `AHB_STATUS_UNKNOWN_REFERENCE`
+// for rows out of order, duplicated or naming unknown resources.
+//
+// # Safety
+//
+// `estate` and `rule_set` must each be NULL or live handles from this library; `usage_csv`
+// must be NULL or valid for reads of `len` bytes; `out` must be NULL or valid for a write of
+// one pointer.
+AHB_MUST_USE
+ahb_status ahb_simulate_central(const struct ahb_estate *estate,
+                                const struct ahb_rule_set *rule_set,
+                                const uint8_t *usage_csv,
+                                size_t len,
+                                struct ahb_bytes **out);
+
+// Finds how many Enterprise and Standard core licences to assign to a scope, from hourly
+// usage CSV (as for `ahb_simulate_central`) and options `{"scope": "...", "prices":
+// {"enterprise_core": "1890", "standard_core": "493"}}` (yearly prices per core, as decimal
+// strings), and writes the result as JSON to a new `ahb_bytes` at `*out`, owned by the caller.
+//
+// # Safety
+//
+// `estate` and `rule_set` must each be NULL or live handles from this library; `usage_csv`
+// must be NULL or valid for reads of `usage_len` bytes; `options_json` NULL or valid for reads
+// of `options_len` bytes; `out` NULL or valid for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_best_assignment(const struct ahb_estate *estate,
+                               const struct ahb_rule_set *rule_set,
+                               const uint8_t *usage_csv,
+                               size_t usage_len,
+                               const uint8_t *options_json,
+                               size_t options_len,
+                               struct ahb_bytes **out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -36,6 +36,7 @@ pub mod rule_set;
 
 pub mod plan;
 pub mod position;
+pub mod time;
 
 mod ffi;
 mod panic;

@@ -441,6 +441,68 @@ done:
   ahb_estate_free(e);
 }
 
+/* Timeline and central SQL: NULLs, huge lengths, bad options and usage, then a real call. */
+static void time_and_central(const uint8_t *json, size_t len) {
+  ahb_estate *e = NULL;
+  ahb_rule_set *r = NULL;
+  ahb_bytes *b = NULL;
+  if (ahb_estate_from_json(json, len, &e) != AHB_STATUS_OK ||
+      ahb_rule_set_new_current(&r) != AHB_STATUS_OK) {
+    CHECK(!"the sample estate loads");
+    goto done;
+  }
+  const char *range = "{\"from\": \"2026-11-25\", \"to\": \"2027-03-31\"}";
+  const size_t n_range = strlen(range);
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_timeline(NULL, r, U8(range), n_range, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_timeline(e, NULL, U8(range), n_range, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_timeline(e, r, NULL, n_range, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_timeline(e, r, U8(range), n_range, NULL));
+  EXPECT(AHB_STATUS_LENGTH_TOO_LARGE, ahb_timeline(e, r, U8(range), HUGE_LEN, &b));
+  const char *backwards = "{\"from\": \"2027-01-01\", \"to\": \"2026-01-01\"}";
+  EXPECT(AHB_STATUS_INVALID_OPTION, ahb_timeline(e, r, U8(backwards), strlen(backwards), &b));
+  CHECK(b == NULL);
+  EXPECT(AHB_STATUS_OK, ahb_timeline(e, r, U8(range), n_range, &b));
+  CHECK(b != NULL && ahb_bytes_len(b) > 0);
+  ahb_bytes_free(b);
+  b = NULL;
+
+  const char *usage = "resource,hour,vcores,licence_price_per_vcore_hour\n"
+                      "sqldb-003,2026-10-01T00:00:00,16,0.0963\n";
+  const size_t n_usage = strlen(usage);
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_simulate_central(NULL, r, U8(usage), n_usage, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_simulate_central(e, r, NULL, n_usage, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_simulate_central(e, r, U8(usage), n_usage, NULL));
+  EXPECT(AHB_STATUS_LENGTH_TOO_LARGE, ahb_simulate_central(e, r, U8(usage), HUGE_LEN, &b));
+  EXPECT(AHB_STATUS_INVALID_UTF8, ahb_simulate_central(e, r, U8("resource,hour,vcores\n\xc0\xaf"), 23, &b));
+  const char *ghost = "resource,hour,vcores\nghost,2026-10-01T00:00:00,4\n";
+  EXPECT(AHB_STATUS_UNKNOWN_REFERENCE, ahb_simulate_central(e, r, U8(ghost), strlen(ghost), &b));
+  const char *negative = "resource,hour,vcores\nsqldb-003,2026-10-01T00:00:00,-4\n";
+  EXPECT(AHB_STATUS_PARSE, ahb_simulate_central(e, r, U8(negative), strlen(negative), &b));
+  CHECK(last_error_contains("vcores"));
+  CHECK(b == NULL);
+  EXPECT(AHB_STATUS_OK, ahb_simulate_central(e, r, U8(usage), n_usage, &b));
+  CHECK(b != NULL && ahb_bytes_len(b) > 0);
+  ahb_bytes_free(b);
+  b = NULL;
+
+  const char *best = "{\"scope\": \"sub-prod-data\", \"prices\": {\"enterprise_core\": \"1890\", "
+                     "\"standard_core\": \"493\"}}";
+  EXPECT(AHB_STATUS_NULL_ARGUMENT,
+         ahb_best_assignment(e, r, U8(usage), n_usage, NULL, strlen(best), &b));
+  EXPECT(AHB_STATUS_LENGTH_TOO_LARGE,
+         ahb_best_assignment(e, r, U8(usage), n_usage, U8(best), HUGE_LEN, &b));
+  const char *nowhere = "{\"scope\": \"nowhere\", \"prices\": {\"standard_core\": \"493\"}}";
+  EXPECT(AHB_STATUS_INVALID_OPTION,
+         ahb_best_assignment(e, r, U8(usage), n_usage, U8(nowhere), strlen(nowhere), &b));
+  EXPECT(AHB_STATUS_OK, ahb_best_assignment(e, r, U8(usage), n_usage, U8(best), strlen(best), &b));
+  CHECK(b != NULL && ahb_bytes_len(b) > 0);
+  ahb_bytes_free(b);
+
+done:
+  ahb_rule_set_free(r);
+  ahb_estate_free(e);
+}
+
 int main(int argc, char **argv) {
   const char *path = argc > 1 ? argv[1] : "examples/data/sample-estate.json";
   size_t len = 0;
@@ -456,6 +518,7 @@ int main(int argc, char **argv) {
   rule_sets();
   audits_and_positions(json, len);
   plans(json, len);
+  time_and_central(json, len);
   free(json);
   printf("misuse: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
