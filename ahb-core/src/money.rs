@@ -41,3 +41,13 @@ pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Err
         ))),
     }
 }
+
+/// Money as integer micro-units, rounded half away from zero: the solvers' exact currency.
+pub(crate) fn to_micro(d: Decimal) -> i128 {
+    (d * Decimal::from(1_000_000)).round().mantissa()
+}
+
+/// Micro-units back to money.
+pub(crate) fn from_micro(m: i128) -> Decimal {
+    Decimal::from_i128_with_scale(m, 6).normalize()
+}

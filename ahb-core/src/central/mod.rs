@@ -21,14 +21,7 @@ use crate::position::scopes::ScopeTree;
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
 use cover::{Bucket, Ladder, cover};
 
-/// Money as integer micro-units.
-pub(crate) fn micro(d: Decimal) -> i128 {
-    (d * Decimal::from(1_000_000)).round().mantissa()
-}
-
-fn from_micro(m: i128) -> Decimal {
-    Decimal::from_i128_with_scale(m, 6).normalize()
-}
+pub(crate) use crate::money::{from_micro, to_micro as micro};
 
 /// How the hourly usage of one resource is billed under central management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

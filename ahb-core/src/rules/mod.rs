@@ -90,15 +90,7 @@ impl RuleSet {
 
     /// Reads a rule set from JSON; absent knobs take the defaults.
     pub fn from_json(text: &str) -> Result<RuleSet> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                Error::parse(inner.line(), inner.column(), inner.to_string())
-            } else {
-                Error::option(e.path().to_string(), inner.to_string())
-            }
-        })
+        crate::error::options_from_json(text)
     }
 }
 

@@ -52,6 +52,15 @@ pub struct Knapsack<'a> {
     gcd: u64,
 }
 
+/// The greedy order of both solvers: value per unit, best first (compared exactly, without
+/// division); then fewer units; then input position, so the order is deterministic.
+pub(crate) fn best_ratio_first(x: (i128, u64, usize), y: (i128, u64, usize)) -> std::cmp::Ordering {
+    (y.0 * i128::from(x.1))
+        .cmp(&(x.0 * i128::from(y.1)))
+        .then(x.1.cmp(&y.1))
+        .then(x.2.cmp(&y.2))
+}
+
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
@@ -62,11 +71,7 @@ impl<'a> Knapsack<'a> {
         let mut order: Vec<usize> = (0..items.len()).collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&items[a], &items[b]);
-            // x.value / x.units > y.value / y.units, exactly.
-            (y.value * i128::from(x.units))
-                .cmp(&(x.value * i128::from(y.units)))
-                .then(x.units.cmp(&y.units))
-                .then(a.cmp(&b))
+            best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
         });
         let mut prefix_units = Vec::with_capacity(items.len() + 1);
         let mut prefix_value = Vec::with_capacity(items.len() + 1);

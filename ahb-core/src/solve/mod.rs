@@ -16,8 +16,6 @@ mod report;
 
 use std::collections::HashMap;
 
-use rust_decimal::Decimal;
-
 pub use options::{LicencePrices, Objective, OptimizeOptions, Reserve};
 pub use plan::{
     Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
@@ -31,17 +29,7 @@ use crate::position::scopes::ScopeTree;
 use crate::position::{assess_all, supply_by_pool};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
-/// Micro-units per unit of money: the solver's integer currency.
-const MICRO: i128 = 1_000_000;
-
-/// Money as integer micro-units, rounded half away from zero.
-fn micro(d: Decimal) -> i128 {
-    (d * Decimal::from(MICRO)).round().mantissa()
-}
-
-fn from_micro(m: i128) -> Decimal {
-    Decimal::from_i128_with_scale(m, 6).normalize()
-}
+use crate::money::{from_micro, to_micro as micro};
 
 /// The optimal plan for `estate` under `rules` and `options`.
 pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {

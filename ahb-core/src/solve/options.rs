@@ -141,17 +141,7 @@ impl OptimizeOptions {
 
     /// Reads options from JSON; errors name the option.
     pub fn from_json(text: &str) -> Result<OptimizeOptions> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let inner = e.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                Error::parse(inner.line(), inner.column(), inner.to_string())
-            } else {
-                let path = e.path().to_string();
-                let field = if path == "." { String::new() } else { path };
-                Error::option(field, inner.to_string())
-            }
-        })
+        crate::error::options_from_json(text)
     }
 
     /// Checks the options against the estate: pins and exclusions name known resources and do

@@ -367,10 +367,7 @@ fn greedy_with_bound(
     let mut order = free.to_vec();
     order.sort_by(|&a, &b| {
         let (x, y) = (&cands[a], &cands[b]);
-        (y.value * i128::from(x.units))
-            .cmp(&(x.value * i128::from(y.units)))
-            .then(x.units.cmp(&y.units))
-            .then(a.cmp(&b))
+        super::knapsack::best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
     });
     let mut chosen = vec![false; cands.len()];
     let (mut net, mut room) = (base.clone(), Headroom::new());
