@@ -149,6 +149,9 @@ namespace Ahb.Examples
                                                  UIntPtr len, out PlanHandle plan);
         [DllImport(Lib, CallingConvention = C)] internal static extern void ahb_plan_free(IntPtr plan);
         [DllImport(Lib, CallingConvention = C)]
+        internal static extern uint ahb_timeline(EstateHandle estate, RuleSetHandle ruleSet, byte[] optionsJson,
+                                                 UIntPtr len, out BytesHandle json);
+        [DllImport(Lib, CallingConvention = C)]
         internal static extern uint ahb_plan_json(PlanHandle plan, out BytesHandle json);
         [DllImport(Lib, CallingConvention = C)]
         internal static extern uint ahb_plan_text(PlanHandle plan, out BytesHandle text);
@@ -228,6 +231,15 @@ namespace Ahb.Examples
             PlanHandle plan;
             Check(Native.ahb_optimize(estate, rules, options, Len(options), out plan), "ahb_optimize");
             return plan;
+        }
+
+        /// <summary>The position at every date where supply changes, as JSON (ahb.timeline/1).</summary>
+        public static string Timeline(EstateHandle estate, RuleSetHandle rules, string from, string to)
+        {
+            byte[] options = Utf8("{\"from\": \"" + from + "\", \"to\": \"" + to + "\"}");
+            BytesHandle b;
+            Check(Native.ahb_timeline(estate, rules, options, Len(options), out b), "ahb_timeline");
+            return TakeText(b);
         }
 
         /// <summary>Copies an ahb_bytes result into a string and frees it.</summary>
@@ -367,6 +379,8 @@ namespace Ahb.Examples
                     Console.WriteLine("  {0,-34} {1,12}", "gap to the upper bound", Ahb.Total(plan, Ahb.PlanGap));
                     Console.WriteLine("plan JSON: {0} bytes", Encoding.UTF8.GetByteCount(Ahb.Json(plan)));
                 }
+                string timeline = Ahb.Timeline(estate, rules, asOf, "2027-12-31");
+                Console.WriteLine("timeline to 2027-12-31: {0} bytes of JSON", Encoding.UTF8.GetByteCount(timeline));
             }
         }
 
