@@ -101,7 +101,13 @@ fn events(
             });
         }
     };
-    for l in &estate.licences {
+    // Lines that never qualify (server + CAL, GEN-5; RHEL for Virtual Datacenters, LNX-4)
+    // change nothing when their terms start or end.
+    let qualifying = estate
+        .licences
+        .iter()
+        .filter(|l| l.metric != crate::model::Metric::ServerCal && !l.virtual_datacenters);
+    for l in qualifying {
         if let Some(t) = l.sa {
             add(
                 Some(t.start),
@@ -225,4 +231,39 @@ pub fn timeline(
         rule_set: rules.clone(),
         steps,
     })
+}
+
+impl Timeline {
+    /// A plain-text table: one line per step with the shortfall per pool, the optimal savings
+    /// and the cliff, then what changed.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let _ = writeln!(o, "ahb timeline {} to {}", self.from, self.to);
+        for s in &self.steps {
+            let shortfalls: Vec<String> = s
+                .pools
+                .iter()
+                .map(|p| format!("{:?} {}", p.pool, p.shortfall))
+                .collect();
+            let _ = writeln!(
+                o,
+                "{}  {:<13} short: {}; central {} NC; optimal {} / month (cliff {})",
+                s.date,
+                if s.compliant {
+                    "compliant"
+                } else {
+                    "NOT compliant"
+                },
+                shortfalls.join(", "),
+                s.central_assigned_nc,
+                s.optimal_monthly_savings.round_dp(2),
+                s.cliff_monthly.round_dp(2)
+            );
+            for e in &s.events {
+                let _ = writeln!(o, "            {}: {}", e.id, e.reason);
+            }
+        }
+        o
+    }
 }

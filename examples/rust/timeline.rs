@@ -1,0 +1,35 @@
+//! Prints the position of an estate at every date where its supply changes.
+//!
+//! ```text
+//! cargo run -p ahb-core --example timeline [-- FILE FROM TO]
+//! ```
+
+use std::process::ExitCode;
+
+use ahb_core::{Estate, RuleSet, timeline};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().cloned().unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/data/sample-estate.json"
+        )
+        .to_string()
+    });
+    let date = |i: usize, d: &str| args.get(i).map_or(d, String::as_str).parse();
+    let (Ok(from), Ok(to)) = (date(1, "2026-11-25"), date(2, "2027-12-31")) else {
+        eprintln!("error: FROM and TO must be YYYY-MM-DD dates");
+        return ExitCode::FAILURE;
+    };
+    match Estate::from_path(&path).and_then(|e| timeline(&e, &RuleSet::current(), from, to)) {
+        Ok(t) => {
+            print!("{}", t.to_text());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
