@@ -25,11 +25,13 @@
 
 pub mod catalogue;
 pub mod central;
+mod engine;
 pub mod error;
 pub mod export;
 pub mod import;
 pub mod model;
 pub mod money;
+pub mod options;
 pub mod position;
 pub mod rules;
 pub mod solve;

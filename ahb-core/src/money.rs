@@ -51,3 +51,32 @@ pub(crate) fn to_micro(d: Decimal) -> i128 {
 pub(crate) fn from_micro(m: i128) -> Decimal {
     Decimal::from_i128_with_scale(m, 6).normalize()
 }
+
+/// An amount for people to read: two decimals, thousands grouped (`12,345.60`).
+pub(crate) fn display(d: Decimal) -> String {
+    let r = d.round_dp(2);
+    let s = format!("{r:.2}");
+    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn money_groups_thousands_and_rounds_to_cents() {
+        assert_eq!(display(Decimal::new(123456789, 3)), "123,456.79");
+        assert_eq!(display(Decimal::new(-5, 1)), "-0.50");
+        assert_eq!(display(Decimal::ZERO), "0.00");
+    }
+}

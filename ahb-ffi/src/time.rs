@@ -30,8 +30,10 @@ struct BestOptions {
     prices: LicencePricesPerYear,
 }
 
+/// Options are read by the core's one options reader, so a wrong option is located the same way
+/// as from Rust and Python.
 fn options<T: for<'de> Deserialize<'de>>(text: &str) -> Result<T, FfiError> {
-    serde_json::from_str(text).map_err(|e| ahb_core::Error::option("options", e.to_string()).into())
+    ahb_core::options::from_json(text).map_err(Into::into)
 }
 
 /// Writes the position at `from` and at every date up to `to` where supply changes (SA terms,

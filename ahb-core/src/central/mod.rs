@@ -16,8 +16,8 @@ pub use best::{BestAssignment, LicencePricesPerYear, best_assignment};
 pub use usage::{CostRowsUsed, HourlyUsage, NO_PRICE, UsageRecord};
 
 use crate::error::{Error, ErrorCode, RecordRef, Result};
+use crate::model::ScopeTree;
 use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
-use crate::position::scopes::ScopeTree;
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
 use cover::{Bucket, Ladder, cover};
 
@@ -63,7 +63,7 @@ fn setup(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Result<Setup>
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let assessments = crate::position::assess_all(estate, rules, &tree);
+    let assessments = crate::engine::assess_all(estate, rules, &tree);
     let mut billing = Vec::with_capacity(usage.resources.len());
     let mut estate_price = Vec::with_capacity(usage.resources.len());
     for (k, id) in usage.resources.iter().enumerate() {

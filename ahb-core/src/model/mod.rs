@@ -7,6 +7,7 @@ mod licence;
 pub(crate) mod load;
 mod resource;
 mod scope;
+mod scope_tree;
 mod validate;
 
 pub use central::{CentralAssignment, EXPIRY_AFTER_REVIEW_DAYS};
@@ -17,3 +18,4 @@ pub use resource::{
     SqlTier, SqlVmEdition, SqlVmLicenseType, SsisEdition, VmLicenseType,
 };
 pub use scope::{Scope, ScopeKind};
+pub(crate) use scope_tree::ScopeTree;

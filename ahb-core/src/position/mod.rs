@@ -1,11 +1,8 @@
 //! The audit: per-resource requirements, per-pool supply on a date, compliance of today's AHB
 //! settings, and the eligible resources that do not claim the benefit yet.
 
-mod flow;
-pub(crate) mod network;
-mod pool;
-pub(crate) mod report;
-pub(crate) mod scopes;
+mod pool_position;
+mod report;
 mod single_edition;
 
 use std::collections::HashMap;
@@ -14,13 +11,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use pool::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences};
+pub use pool_position::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences};
 
-use crate::error::{Error, ErrorCode, RecordRef, Result};
-use crate::model::{Estate, HostLicenseType, Os, Product, ResourceSpec};
-use crate::rules::{Assessment, Context, Draw, LineSupply, Pool, Reason, RuleSet, line_supply};
-use pool::Claim;
-use scopes::ScopeTree;
+use crate::engine::{assess_all, supply_by_pool};
+use crate::error::Result;
+use crate::model::{Estate, ScopeTree};
+use crate::rules::{Assessment, Draw, Pool, Reason, RuleSet};
+use pool_position::Claim;
 
 /// The `schema` value of a serialised [`Position`].
 pub const POSITION_SCHEMA: &str = "ahb.position/1";
@@ -162,7 +159,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         } else {
             0
         };
-        let (mut position, uncovered) = pool::check(
+        let (mut position, uncovered) = pool_position::check(
             pool,
             lines,
             &claims,
@@ -350,118 +347,4 @@ fn windows_knobs(position: &mut PoolPosition, claims: &[Claim], k: &crate::rules
             ),
         ));
     }
-}
-
-/// What every licence line supplies on `as_of`, by pool.
-pub(crate) fn supply_by_pool(
-    estate: &Estate,
-    rules: &RuleSet,
-    as_of: NaiveDate,
-) -> Result<HashMap<Pool, Vec<LineSupply>>> {
-    let mut supply: HashMap<Pool, Vec<LineSupply>> = HashMap::new();
-    for (i, line) in estate.licences.iter().enumerate() {
-        check_linux_unit(i, line, rules)?;
-        let s = line_supply(line, as_of, &rules.knobs);
-        supply.entry(s.pool).or_default().push(s);
-    }
-    Ok(supply)
-}
-
-/// Assesses every resource with the facts of the estate around it.
-pub(crate) fn assess_all<'a>(
-    estate: &'a Estate,
-    rules: &RuleSet,
-    tree: &ScopeTree<'a>,
-) -> Vec<Assessment> {
-    let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
-    for r in &estate.resources {
-        if let ResourceSpec::DedicatedHost {
-            license_type,
-            sql_host_level,
-            ..
-        } = &r.spec
-        {
-            let windows = *license_type == HostLicenseType::WindowsServerHybrid;
-            hosts.insert(&r.id, (windows, *sql_host_level, 0, 0));
-        }
-    }
-    for r in &estate.resources {
-        match &r.spec {
-            ResourceSpec::Vm {
-                os: Os::Windows,
-                host: Some(h),
-                ..
-            } => {
-                if let Some(e) = hosts.get_mut(h.as_str()) {
-                    e.2 += 1;
-                }
-            }
-            ResourceSpec::SqlVm { host: Some(h), .. } => {
-                if let Some(e) = hosts.get_mut(h.as_str()) {
-                    e.3 += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    estate
-        .resources
-        .iter()
-        .map(|r| {
-            let host = match &r.spec {
-                ResourceSpec::Vm { host, .. } | ResourceSpec::SqlVm { host, .. } => host
-                    .as_deref()
-                    .and_then(|h| hosts.get(h))
-                    .copied()
-                    .unwrap_or_default(),
-                _ => Default::default(),
-            };
-            let own = hosts.get(r.id.as_str()).copied().unwrap_or_default();
-            let ctx = Context {
-                dev_test: tree.is_dev_test(r.scope.as_deref()),
-                host_windows_licensed: host.0,
-                host_sql_licensed: host.1,
-                windows_vms_on_host: own.2,
-                sql_vms_on_host: own.3,
-            };
-            rules.assess(r, &ctx)
-        })
-        .collect()
-}
-
-/// A Linux line must count in its distribution's unit (OQ-17): mixing units in one pool would
-/// make the pool's arithmetic meaningless, so it is an error, not a guess.
-fn check_linux_unit(index: usize, line: &crate::model::LicenceLine, rules: &RuleSet) -> Result<()> {
-    let (Some(unit), expected) = (
-        line.unit,
-        match line.product {
-            Product::Rhel => rules.knobs.rhel_unit,
-            Product::Sles => rules.knobs.sles_unit,
-            _ => return Ok(()),
-        },
-    ) else {
-        return Ok(());
-    };
-    if unit == expected {
-        return Ok(());
-    }
-    Err(Error::at_record(
-        ErrorCode::InvalidOption,
-        RecordRef {
-            collection: "licences",
-            index,
-            id: Some(line.id.clone()),
-        },
-        "unit",
-        format!(
-            "the line counts {unit:?} but the rule set counts {:?} subscriptions in {expected:?}; \
-             set knobs.{}_unit (OQ-17)",
-            line.product,
-            if line.product == Product::Rhel {
-                "rhel"
-            } else {
-                "sles"
-            }
-        ),
-    ))
 }

@@ -3,37 +3,12 @@
 
 use std::fmt::Write;
 
-use rust_decimal::Decimal;
-
 use super::Position;
-use crate::rules::{Knobs, Pool};
+use crate::money::display;
+use crate::rules::Knobs;
 
 /// How many under-claimed resources the report lists before summarising the rest.
 const UNDER_CLAIMED_SHOWN: usize = 15;
-
-pub(crate) fn money(d: Decimal) -> String {
-    let r = d.round_dp(2);
-    let s = format!("{r:.2}");
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{frac}")
-}
-
-pub(crate) fn pool_name(p: Pool) -> &'static str {
-    match p {
-        Pool::WindowsServer => "Windows Server",
-        Pool::SqlServer => "SQL Server",
-        Pool::Rhel => "RHEL",
-        Pool::Sles => "SLES",
-    }
-}
 
 impl Position {
     /// The position as a plain-text report.
@@ -72,7 +47,7 @@ impl Position {
             let _ = writeln!(
                 o,
                 "{:<15} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}  {}",
-                pool_name(p.pool),
+                p.pool.display_name(),
                 p.supply_for_vms,
                 p.supply_for_hosts,
                 p.claimed,
@@ -109,7 +84,7 @@ impl Position {
                     o,
                     "  {:<18} {:<15} {:>6} lic  {:>6} for VMs {:>6} for hosts {:>6} used  {}",
                     s.line,
-                    pool_name(s.pool),
+                    s.pool.display_name(),
                     s.licences,
                     s.for_vms,
                     s.for_hosts,
@@ -124,7 +99,7 @@ impl Position {
                 o,
                 "  {:<24} {:<15} {:>5} units {:>5} uncovered  {}",
                 c.resource,
-                pool_name(c.pool),
+                c.pool.display_name(),
                 c.units,
                 c.uncovered,
                 c.reason
@@ -140,9 +115,9 @@ impl Position {
                 o,
                 "  {:<24} {:<15} {:>5} units  {:>12} / month",
                 u.resource,
-                pool_name(u.pool),
+                u.pool.display_name(),
                 u.units,
-                u.monthly_savings.map_or("no prices".to_string(), money)
+                u.monthly_savings.map_or("no prices".to_string(), display)
             );
         }
         if self.under_claimed.len() > UNDER_CLAIMED_SHOWN {
@@ -156,24 +131,11 @@ impl Position {
         let _ = writeln!(
             o,
             "\nSavings per month: claimed and covered {}; at risk {}; unclaimed {} ({} per year)",
-            money(t.claimed_monthly_savings),
-            money(t.at_risk_monthly_savings),
-            money(t.unclaimed_monthly_savings),
-            money(t.unclaimed_yearly_savings)
+            display(t.claimed_monthly_savings),
+            display(t.at_risk_monthly_savings),
+            display(t.unclaimed_monthly_savings),
+            display(t.unclaimed_yearly_savings)
         );
         o
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::money;
-    use rust_decimal::Decimal;
-
-    #[test]
-    fn money_groups_thousands_and_rounds_to_cents() {
-        assert_eq!(money(Decimal::new(123456789, 3)), "123,456.79");
-        assert_eq!(money(Decimal::new(-5, 1)), "-0.50");
-        assert_eq!(money(Decimal::ZERO), "0.00");
     }
 }

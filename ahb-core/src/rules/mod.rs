@@ -90,7 +90,7 @@ impl RuleSet {
 
     /// Reads a rule set from JSON; absent knobs take the defaults.
     pub fn from_json(text: &str) -> Result<RuleSet> {
-        crate::error::options_from_json(text)
+        crate::options::from_json(text)
     }
 }
 
@@ -109,6 +109,16 @@ pub enum Pool {
 }
 
 impl Pool {
+    /// The pool as people name it (`Windows Server`, `SQL Server`, `RHEL`, `SLES`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Pool::WindowsServer => "Windows Server",
+            Pool::SqlServer => "SQL Server",
+            Pool::Rhel => "RHEL",
+            Pool::Sles => "SLES",
+        }
+    }
+
     /// The unit the pool counts.
     pub fn unit(self) -> &'static str {
         match self {

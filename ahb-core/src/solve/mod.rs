@@ -3,30 +3,30 @@
 //!
 //! Each pool is solved on its own (the pools share no licences): candidates are the eligible
 //! requirements, valued by the objective in integer micro-units of money per month, and
-//! `pool::solve` picks the best set the licence lines can cover at once. Ties are broken
+//! `allocate::solve` picks the best set the licence lines can cover at once. Ties are broken
 //! deterministically: fewer changes to today's settings first, then fewer licences, then
 //! resource id; licence lines are drawn on latest SA end first (then id).
 
-pub mod knapsack;
+mod allocate;
 mod options;
 mod plan;
-mod pool;
 mod recommend;
 mod report;
 
 use std::collections::HashMap;
 
+pub use crate::engine::knapsack;
+pub use allocate::{Candidate, MAX_SPECIAL, Method, PoolSolution, solve_candidates};
 pub use options::{LicencePrices, Objective, OptimizeOptions, Reserve};
 pub use plan::{
     Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
 };
-pub use pool::{Candidate, MAX_SPECIAL, Method, PoolSolution, solve_candidates};
 pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewal};
 
+use crate::engine::{assess_all, supply_by_pool};
 use crate::error::{Error, Result};
 use crate::model::Estate;
-use crate::position::scopes::ScopeTree;
-use crate::position::{assess_all, supply_by_pool};
+use crate::model::ScopeTree;
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
 use crate::money::{from_micro, to_micro as micro};
@@ -63,7 +63,7 @@ pub(crate) struct Solved<'a> {
     /// (resource index, requirement index) of each candidate.
     pub origin: Vec<(usize, usize)>,
     pub units: Vec<u64>,
-    pub solution: pool::PoolSolution,
+    pub solution: allocate::PoolSolution,
     /// The value transform's scale (2 × candidates + 1), big number and penalty per change.
     pub scale: i128,
     pub big: i128,
@@ -214,7 +214,7 @@ fn solve_all<'a>(
             }
         };
         let cands: Vec<Candidate> = origin.iter().map(candidate).collect();
-        let solution = pool::solve(
+        let solution = allocate::solve(
             pool,
             lines,
             &cands,

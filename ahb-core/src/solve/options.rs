@@ -141,7 +141,7 @@ impl OptimizeOptions {
 
     /// Reads options from JSON; errors name the option.
     pub fn from_json(text: &str) -> Result<OptimizeOptions> {
-        crate::error::options_from_json(text)
+        crate::options::from_json(text)
     }
 
     /// Checks the options against the estate: pins and exclusions name known resources and do

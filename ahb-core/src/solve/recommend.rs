@@ -6,9 +6,9 @@ use chrono::Days;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Objective, OptimizeOptions, Solved, from_micro, micro, pool};
+use super::{Objective, OptimizeOptions, Solved, from_micro, micro};
+use crate::model::ScopeTree;
 use crate::model::{Edition, Estate, Os, ResourceSpec};
-use crate::position::scopes::ScopeTree;
 use crate::rules::{Assessment, LineSupply, Pool, Reason, RuleSet, core_licences_per_vm};
 
 /// Extra capacity steps of the marginal-value curve, in multiples of the pool's step.
@@ -116,7 +116,7 @@ fn resolve(
     tree: &ScopeTree,
     assessments: &[Assessment],
 ) -> Option<i128> {
-    let sol = pool::solve(
+    let sol = super::allocate::solve(
         s.pool,
         lines,
         &s.cands,

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Action, Plan};
-use crate::position::report::{money, pool_name};
+use crate::money::display;
 
 /// How many changes the report lists before summarising the rest.
 const CHANGES_SHOWN: usize = 25;
@@ -22,9 +22,9 @@ impl Plan {
             o,
             "certificate ({}, over the requirements that draw on licences): {}, upper bound {}, gap {}{}\n",
             c.measure,
-            money(c.objective),
-            money(c.upper_bound),
-            money(c.gap),
+            display(c.objective),
+            display(c.upper_bound),
+            display(c.gap),
             if c.proven_optimal {
                 " — proven optimal"
             } else {
@@ -40,12 +40,12 @@ impl Plan {
             let _ = writeln!(
                 o,
                 "{:<15} {:>18} {:>8} {:>8} {:>8} {:>14} {:>6}",
-                pool_name(p.pool),
+                p.pool.display_name(),
                 format!("{:?}", p.method),
                 p.used,
                 p.idle,
                 p.reserve,
-                money(p.monthly_savings),
+                display(p.monthly_savings),
                 p.certificate.gap
             );
         }
@@ -53,10 +53,10 @@ impl Plan {
         let _ = writeln!(
             o,
             "\nSavings: {} per hour, {} per month, {} per year (today: {} per month)",
-            money(t.hourly_savings),
-            money(t.monthly_savings),
-            money(t.yearly_savings),
-            money(t.today_monthly_savings)
+            display(t.hourly_savings),
+            display(t.monthly_savings),
+            display(t.yearly_savings),
+            display(t.today_monthly_savings)
         );
         let _ = writeln!(o, "\nChanges ({}):", self.changes.len());
         for ch in self.changes.iter().take(CHANGES_SHOWN) {
@@ -69,9 +69,9 @@ impl Plan {
                 o,
                 "  {verb} {:<24} {:<15} {:>5} units  {:>12} / month",
                 ch.resource,
-                pool_name(ch.pool),
+                ch.pool.display_name(),
                 ch.units,
-                ch.monthly_savings_delta.map_or("no prices".into(), money)
+                ch.monthly_savings_delta.map_or("no prices".into(), display)
             );
         }
         if self.changes.len() > CHANGES_SHOWN {
@@ -88,9 +88,9 @@ impl Plan {
                 let pts: Vec<String> = p
                     .curve
                     .iter()
-                    .map(|m| format!("+{} → {}", m.extra_units, money(m.extra_yearly_savings)))
+                    .map(|m| format!("+{} → {}", m.extra_units, display(m.extra_yearly_savings)))
                     .collect();
-                let _ = writeln!(o, "  {:<15} {}", pool_name(p.pool), pts.join(", "));
+                let _ = writeln!(o, "  {:<15} {}", p.pool.display_name(), pts.join(", "));
                 if let Some(u) = p.recommended_extra_units {
                     let _ = writeln!(o, "  {:<15} buy {u} more units ({})", "", p.basis);
                 }
@@ -104,7 +104,7 @@ impl Plan {
                     "  {:<18} ends {}  {:>12}{}",
                     n.line,
                     n.sa_end,
-                    money(n.yearly_savings_lost),
+                    display(n.yearly_savings_lost),
                     match n.worth_renewing {
                         Some(true) => "  worth renewing",
                         Some(false) => "  not worth renewing",

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::flow::Network;
-use super::scopes::ScopeTree;
 use crate::model::Edition;
+use crate::model::ScopeTree;
 use crate::rules::{Draw, LineSupply, Pool};
 
 /// The draws a line can serve, in a fixed order (the grouping signature).

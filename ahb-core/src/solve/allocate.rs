@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 
 use super::knapsack::{Item, Knapsack};
+use crate::engine::network::{Reach, SupplyNetwork};
 use crate::error::{Error, Result};
-use crate::position::network::{Reach, SupplyNetwork};
-use crate::position::scopes::ScopeTree;
+use crate::model::ScopeTree;
 use crate::rules::{Draw, LineSupply, Pool};
 
 /// Candidates needing special lines that the exact method enumerates in all combinations.

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::network::{Reach, SupplyNetwork};
-use super::scopes::ScopeTree;
+use crate::engine::network::{Reach, SupplyNetwork};
+use crate::model::ScopeTree;
 use crate::rules::{Draw, LineSupply, Pool, Reason};
 
 /// One claimed requirement, as the pool check needs it.

@@ -1,0 +1,124 @@
+//! What every resource needs and what every licence line supplies, on a date: the facts that
+//! the audit and the optimiser both start from.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, ErrorCode, RecordRef, Result};
+use crate::model::{Estate, HostLicenseType, Os, Product, ResourceSpec, ScopeTree};
+use crate::rules::{Assessment, Context, LineSupply, Pool, RuleSet, line_supply};
+
+/// What every licence line supplies on `as_of`, by pool.
+pub(crate) fn supply_by_pool(
+    estate: &Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+) -> Result<HashMap<Pool, Vec<LineSupply>>> {
+    let mut supply: HashMap<Pool, Vec<LineSupply>> = HashMap::new();
+    for (i, line) in estate.licences.iter().enumerate() {
+        check_linux_unit(i, line, rules)?;
+        let s = line_supply(line, as_of, &rules.knobs);
+        supply.entry(s.pool).or_default().push(s);
+    }
+    Ok(supply)
+}
+
+/// Assesses every resource with the facts of the estate around it.
+pub(crate) fn assess_all<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    tree: &ScopeTree<'a>,
+) -> Vec<Assessment> {
+    let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
+    for r in &estate.resources {
+        if let ResourceSpec::DedicatedHost {
+            license_type,
+            sql_host_level,
+            ..
+        } = &r.spec
+        {
+            let windows = *license_type == HostLicenseType::WindowsServerHybrid;
+            hosts.insert(&r.id, (windows, *sql_host_level, 0, 0));
+        }
+    }
+    for r in &estate.resources {
+        match &r.spec {
+            ResourceSpec::Vm {
+                os: Os::Windows,
+                host: Some(h),
+                ..
+            } => {
+                if let Some(e) = hosts.get_mut(h.as_str()) {
+                    e.2 += 1;
+                }
+            }
+            ResourceSpec::SqlVm { host: Some(h), .. } => {
+                if let Some(e) = hosts.get_mut(h.as_str()) {
+                    e.3 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    estate
+        .resources
+        .iter()
+        .map(|r| {
+            let host = match &r.spec {
+                ResourceSpec::Vm { host, .. } | ResourceSpec::SqlVm { host, .. } => host
+                    .as_deref()
+                    .and_then(|h| hosts.get(h))
+                    .copied()
+                    .unwrap_or_default(),
+                _ => Default::default(),
+            };
+            let own = hosts.get(r.id.as_str()).copied().unwrap_or_default();
+            let ctx = Context {
+                dev_test: tree.is_dev_test(r.scope.as_deref()),
+                host_windows_licensed: host.0,
+                host_sql_licensed: host.1,
+                windows_vms_on_host: own.2,
+                sql_vms_on_host: own.3,
+            };
+            rules.assess(r, &ctx)
+        })
+        .collect()
+}
+
+/// A Linux line must count in its distribution's unit (OQ-17): mixing units in one pool would
+/// make the pool's arithmetic meaningless, so it is an error, not a guess.
+fn check_linux_unit(index: usize, line: &crate::model::LicenceLine, rules: &RuleSet) -> Result<()> {
+    let (Some(unit), expected) = (
+        line.unit,
+        match line.product {
+            Product::Rhel => rules.knobs.rhel_unit,
+            Product::Sles => rules.knobs.sles_unit,
+            _ => return Ok(()),
+        },
+    ) else {
+        return Ok(());
+    };
+    if unit == expected {
+        return Ok(());
+    }
+    Err(Error::at_record(
+        ErrorCode::InvalidOption,
+        RecordRef {
+            collection: "licences",
+            index,
+            id: Some(line.id.clone()),
+        },
+        "unit",
+        format!(
+            "the line counts {unit:?} but the rule set counts {:?} subscriptions in {expected:?}; \
+             set knobs.{}_unit (OQ-17)",
+            line.product,
+            if line.product == Product::Rhel {
+                "rhel"
+            } else {
+                "sles"
+            }
+        ),
+    ))
+}
