@@ -19,8 +19,11 @@ fn estate() -> Estate {
     .unwrap()
 }
 
+mod common;
+
+/// The audit date of these tests.
 fn date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+    common::ymd(2026, 6, 1)
 }
 
 #[test]

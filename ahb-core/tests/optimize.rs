@@ -11,8 +11,11 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
+mod common;
+
+/// The audit date of these tests.
 fn date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+    common::ymd(2026, 6, 1)
 }
 
 /// A resource of a random kind with prices; `on` sets today's claim.

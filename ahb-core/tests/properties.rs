@@ -8,8 +8,11 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
+mod common;
+
+/// The audit date of these tests.
 fn date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+    common::ymd(2026, 6, 1)
 }
 
 fn resource(v: Value) -> Resource {

@@ -5,9 +5,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
+mod common;
+use common::ymd as d;
 
 #[test]
 fn steps_at_sa_end_window_close_and_assignment_expiry() {

@@ -5,18 +5,18 @@ use std::sync::Arc;
 
 use ahb_core::central::{
     BestAssignment as CoreBest, CentralSimulation as CoreSimulation, HourlyUsage,
-    LicencePricesPerYear, NO_PRICE,
+    LicencePricesPerYear,
 };
-use ahb_core::{Error, ErrorCode, RecordRef};
+use ahb_core::{Error, ErrorCode};
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyType};
+use pyo3::types::{PyList, PyType};
 use rust_decimal::Decimal;
 
 use crate::convert::{py_to_json, type_name};
 use crate::errors::to_py_err;
-use crate::estate::{Estate, Table};
+use crate::estate::{Estate, i64s};
 use crate::results::rules_or_current;
 use crate::results_macro::json_result;
 use crate::rules::RuleSet;
@@ -25,27 +25,6 @@ use crate::rules::RuleSet;
 #[pyclass(frozen, module = "ahb._ahb", name = "Usage")]
 pub struct Usage {
     inner: Arc<HourlyUsage>,
-}
-
-fn usage_error(row: usize, column: &str, message: String) -> Error {
-    Error::at_record(
-        ErrorCode::InvalidValue,
-        RecordRef {
-            collection: "usage",
-            index: row,
-            id: None,
-        },
-        column,
-        message,
-    )
-}
-
-fn i64s(b: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
-    Ok(b.cast::<PyBytes>()?
-        .as_bytes()
-        .chunks_exact(8)
-        .map(|c| i64::from_le_bytes(c.try_into().expect("8 bytes")))
-        .collect())
 }
 
 #[pymethods]
@@ -114,70 +93,20 @@ impl Usage {
         vcores: &Bound<'_, PyAny>,
         price: Option<&Bound<'_, PyList>>,
     ) -> PyResult<Self> {
-        let resource = i64s(resource)?;
-        let seconds = i64s(seconds)?;
-        let vcores = i64s(vcores)?;
-        let price = price.map(Table::extract).transpose()?;
-        let build = move || -> Result<HourlyUsage, Error> {
-            let n = resource.len();
-            let col = price.as_ref().and_then(|t| t.columns.first());
-            let mut u = HourlyUsage {
+        let (resource, seconds, vcores) = (i64s(resource)?, i64s(seconds)?, i64s(vcores)?);
+        let price = match price {
+            Some(list) => Some(crate::estate::column(&list.get_item(0)?)?),
+            None => None,
+        };
+        let build = move || {
+            HourlyUsage::from_columns(
                 start,
                 resources,
-                resource: Vec::with_capacity(n),
-                hour: Vec::with_capacity(n),
-                vcores: Vec::with_capacity(n),
-                price_micro: Vec::with_capacity(n),
-            };
-            for i in 0..n {
-                let r = u32::try_from(resource[i])
-                    .map_err(|_| usage_error(i, "resource", "missing resource".into()))?;
-                let s = seconds[i];
-                if s < 0 || s % 3600 != 0 {
-                    return Err(usage_error(
-                        i,
-                        "hour",
-                        "not the start of an hour at or after the first row's hour".into(),
-                    ));
-                }
-                let v = u32::try_from(vcores[i])
-                    .map_err(|_| usage_error(i, "vcores", format!("{} vCores", vcores[i])))?;
-                let p = match col.and_then(|c| c.cell(i, true)) {
-                    None => NO_PRICE,
-                    Some(serde_json::Value::String(text)) => {
-                        let d: Decimal = text.parse().map_err(|_| {
-                            usage_error(
-                                i,
-                                "licence_price_per_vcore_hour",
-                                format!("invalid amount {text:?}"),
-                            )
-                        })?;
-                        if d.is_sign_negative() && !d.is_zero() {
-                            return Err(usage_error(
-                                i,
-                                "licence_price_per_vcore_hour",
-                                format!("price {d} is negative"),
-                            ));
-                        }
-                        i64::try_from((d * Decimal::from(1_000_000)).round().mantissa()).map_err(
-                            |_| usage_error(i, "licence_price_per_vcore_hour", "too large".into()),
-                        )?
-                    }
-                    Some(other) => {
-                        return Err(usage_error(
-                            i,
-                            "licence_price_per_vcore_hour",
-                            format!("invalid amount {other}"),
-                        ));
-                    }
-                };
-                u.resource.push(r);
-                u.hour.push((s / 3600) as u32);
-                u.vcores.push(v);
-                u.price_micro.push(p);
-            }
-            u.check()?;
-            Ok(u)
+                &resource,
+                &seconds,
+                &vcores,
+                price.as_ref(),
+            )
         };
         py.detach(build)
             .map(|u| Usage { inner: Arc::new(u) })

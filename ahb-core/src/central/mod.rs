@@ -3,6 +3,7 @@
 //! how many licences a scope should be assigned.
 
 mod best;
+mod columns;
 mod cover;
 mod usage;
 

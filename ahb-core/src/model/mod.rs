@@ -2,6 +2,7 @@
 //! and described by `schema/estate.schema.json`.
 
 mod central;
+pub mod columns;
 mod estate;
 mod licence;
 pub(crate) mod load;
