@@ -50,7 +50,7 @@ REQUIRED = [
     "Standard_L8s_v3",
 ]
 
-SIZE_COL = re.compile(r"^(size|size name|name|vm size|size \(sku\))$")
+SIZE_COL = re.compile(r"^(size|size name|name|vm size|size \(sku\)|size\W+size\\name)$")
 VCPU_COL = re.compile(r"^vcpus?( \(qty\.?\))?$|^vcpu cores?$|^vcpus? \(cores?\)$")
 ACTIVE_COL = re.compile(r"^active vcpus?$|^constrained vcpus?$")
 BASE_COL = re.compile(r"^base size$|^base vm size$")
@@ -150,6 +150,7 @@ def learn_url(path: str) -> str:
 
 
 def clean(cell: str) -> str:
+    cell = cell.replace("&nbsp;", " ")
     cell = re.sub(r"<sup>.*?</sup>", "", cell, flags=re.I)
     cell = re.sub(r"<br\s*/?>", " ", cell, flags=re.I)
     cell = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", cell)  # links -> text
@@ -185,14 +186,29 @@ def tables(text: str):
             i += 1
 
 
+# Typos in the pages, corrected where the same page spells the size right in its other tables.
+ERRATA = {
+    # lsv2-series: the vCPU table says "Standard_L80s_v26", its storage table "Standard_L80s_v2"
+    "Standard_L80s_v26": "Standard_L80s_v2",
+    # edv5-series: footnote mark 2 fused to the name in every table ("Standard_E104id_v52");
+    # no ARM size ends in _v52, and the Edsv5 page lists the sibling Standard_E104ids_v5
+    "Standard_E104id_v52": "Standard_E104id_v5",
+    # bv1-series: the size tables say "Standard_B1ls2"; the page's CPU-burst table and its
+    # note ("B1ls is supported only on Linux") name the size Standard_B1ls
+    "Standard_B1ls2": "Standard_B1ls",
+}
+
+
 def size_name(cell: str) -> str | None:
-    token = cell.split(" ")[0].rstrip("*")
+    # "A0\\Basic_A0" (classic name \\ ARM name) -> the ARM name
+    token = cell.split(" ")[0].rstrip("*").split("\\")[-1]
     if token.lower().startswith("standard_"):
         token = "Standard_" + token[len("standard_") :]
     elif token.lower().startswith("basic_"):
         token = "Basic_" + token[len("basic_") :]
     elif BARE_NAME.match(token):
         token = "Standard_" + token
+    token = ERRATA.get(token, token)
     return token if SIZE_NAME.match(token) else None
 
 
