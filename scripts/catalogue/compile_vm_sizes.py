@@ -186,17 +186,16 @@ def tables(text: str):
             i += 1
 
 
-# Typos in the pages, corrected where the same page spells the size right in its other tables.
+# Typos in the pages, corrected where the same page shows the right name elsewhere.
 ERRATA = {
-    # lsv2-series: the vCPU table says "Standard_L80s_v26", its storage table "Standard_L80s_v2"
-    "Standard_L80s_v26": "Standard_L80s_v2",
-    # edv5-series: footnote mark 2 fused to the name in every table ("Standard_E104id_v52");
-    # no ARM size ends in _v52, and the Edsv5 page lists the sibling Standard_E104ids_v5
-    "Standard_E104id_v52": "Standard_E104id_v5",
     # bv1-series: the size tables say "Standard_B1ls2"; the page's CPU-burst table and its
     # note ("B1ls is supported only on Linux") name the size Standard_B1ls
     "Standard_B1ls2": "Standard_B1ls",
 }
+# A footnote mark fused to the version ("Standard_D2a_v41", "Standard_E104id_v52",
+# "Standard_L80s_v26"): no ARM size has a two-digit version, so the last digit is dropped.
+FUSED_FOOTNOTE = re.compile(r"^(.*_v[1-9])[0-9]$")
+FIXED: list[str] = []
 
 
 def size_name(cell: str) -> str | None:
@@ -208,8 +207,13 @@ def size_name(cell: str) -> str | None:
         token = "Basic_" + token[len("basic_") :]
     elif BARE_NAME.match(token):
         token = "Standard_" + token
-    token = ERRATA.get(token, token)
-    return token if SIZE_NAME.match(token) else None
+    fixed = ERRATA.get(token, token)
+    m = FUSED_FOOTNOTE.match(fixed)
+    if m:
+        fixed = m.group(1)
+    if fixed != token:
+        FIXED.append(f"{token} -> {fixed}")
+    return fixed if SIZE_NAME.match(fixed) else None
 
 
 def number(cell: str) -> int | None:
@@ -445,6 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         ("existing rows kept (not listed by the pages read)", report.kept),
         ("constrained sizes whose base size was not found", report.unresolved),
         ("table rows skipped (no number)", report.skipped_cells),
+        ("size names corrected (typos in the pages)", sorted(set(FIXED))),
     ]:
         print(f"{title}: {len(items)}", file=err)
         for it in items:
