@@ -51,7 +51,10 @@ REQUIRED = [
 ]
 
 SIZE_COL = re.compile(r"^(size|size name|name|vm size|size \(sku\)|size\W+size\\name)$")
-VCPU_COL = re.compile(r"^vcpus?( \(qty\.?\))?$|^vcpu cores?$|^vcpus? \(cores?\)$")
+VCPU_COL = re.compile(
+    # "Cores (Qty.)" heads the column on the DCsv2, DCsv3 and DCdsv3 pages (one vCPU per core)
+    r"^vcpus?( \(qty\.?\))?$|^vcpu cores?$|^vcpus? \(cores?\)$|^cores( \(qty\.?\))?$"
+)
 ACTIVE_COL = re.compile(r"^active vcpus?$|^constrained vcpus?$")
 BASE_COL = re.compile(r"^base size$|^base vm size$")
 SIZE_NAME = re.compile(r"^(Standard|Basic)_[A-Za-z0-9][A-Za-z0-9_\-]*$")
