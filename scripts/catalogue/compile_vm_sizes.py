@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"source: {desc}; {len(files)} pages read", file=err)
     commits = sorted(set(versions.values()))
     if len(commits) > 1:
-        print(f"  {len(commits)} file versions (see MANIFEST.tsv)", file=err)
+        print(f"  pages come from {len(commits)} different commits (see MANIFEST.tsv)", file=err)
     print(f"sizes: {len(rows)}", file=err)
     fams: dict[str, int] = {}
     for r in rows.values():
