@@ -5,12 +5,12 @@ public documentation repository (MicrosoftDocs/azure-compute-docs, content CC BY
 Only facts are extracted (size name, vCPUs, active vCPUs of constrained sizes); no prose is
 copied. Python 3.11 standard library only.
 
-    python3 scripts/catalogue/compile_vm_sizes.py SOURCE \
+    python3 scripts/catalogue/compile_vm_sizes.py SOURCE [SOURCE ...] \
         [--keep ahb-core/src/catalogue/vm_sizes.csv] \
         [--out ahb-core/src/catalogue/vm_sizes.csv] \
         [--check ahb-core/tests/data/vm_vcpu_test_vectors.csv]
 
-SOURCE is either a git directory of the docs repository (bare or not; HEAD is read with
+SOURCE (one or more) is either a git directory of the docs repository (bare or not; HEAD is read with
 `git ls-tree` / `git show`) or a checked-out folder laid out like the repository
 (articles/virtual-machines/...). A folder may carry a MANIFEST.tsv (path, commit, repository)
 naming the version of each file it holds.
@@ -411,13 +411,28 @@ def check(rows: dict[str, dict], vectors: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("source", help="docs git dir or folder")
+    ap.add_argument(
+        "source",
+        nargs="+",
+        help="docs git dir or folder; with several, a page path found in an earlier source wins",
+    )
     ap.add_argument("--out", help="CSV to write (default: stdout)")
     ap.add_argument("--keep", help="existing CSV whose rows the pages do not list are kept")
     ap.add_argument("--check", metavar="VECTORS", help="test vectors CSV to verify against")
     a = ap.parse_args(argv)
 
-    files, versions, desc = read_source(a.source)
+    files: dict[str, str] = {}
+    versions: dict[str, str] = {}
+    descs = []
+    for src in a.source:
+        f_src, v_src, d_src = read_source(src)
+        for p, text in f_src.items():
+            if p not in files:
+                files[p] = text
+                if p in v_src:
+                    versions[p] = v_src[p]
+        descs.append(d_src)
+    desc = " + ".join(descs)
     if not files:
         print(f"no size pages found in {a.source}", file=sys.stderr)
         return 2
