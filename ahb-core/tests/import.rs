@@ -1,6 +1,6 @@
-//! Importers, catalogue and exporters against every file of tests/data (copied from
-//! ../shared/data with SOURCES.md, plus constructed files): each imports, or is rejected with a
-//! precise error naming file, line or record, and column or field.
+//! Importers, catalogue and exporters against every file of tests/data (public samples whose
+//! sources and licences are in tests/data/SOURCES.md, plus constructed files): each imports, or
+//! is rejected with a precise error naming file, line or record, and column or field.
 
 use ahb_core::catalogue::Catalogue;
 use ahb_core::export::{arm_patches, az_script, plan_csv, position_csv};

@@ -1,7 +1,7 @@
 //! The C ABI of ahb (`libahb`, header `include/ahb.h`). It converts and guards; every decision
 //! is made in `ahb-core`.
 //!
-//! The conventions are rustls-ffi's (`../shared/research/engineering.md` §1.1, §3.4):
+//! The conventions are rustls-ffi's (see CONTRIBUTING.md, "Add an FFI function"):
 //!
 //! - Every name starts with `ahb_`. Opaque handles (`ahb_estate`, `ahb_rule_set`,
 //!   `ahb_position`, `ahb_plan`, `ahb_bytes`) are created by library functions and released by their

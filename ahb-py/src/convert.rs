@@ -7,15 +7,22 @@
 use chrono::NaiveDate;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
-static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// Exact decimal text as `decimal.Decimal`, through pyo3's `rust_decimal` conversion.
+fn decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let d = text
+        .parse::<rust_decimal::Decimal>()
+        .or_else(|_| rust_decimal::Decimal::from_scientific(text))
+        .map_err(|e| PyValueError::new_err(format!("amount {text:?}: {e}")))?;
+    Ok(d.into_pyobject(py)?.into_any())
+}
 
-/// `decimal.Decimal`, imported once.
-pub fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    DECIMAL.import(py, "decimal", "Decimal")
+/// Whether `obj` is a `decimal.Decimal` (the class pyo3's conversion produces).
+fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let ty = obj.get_type();
+    Ok(ty.module()?.to_str()? == "decimal" && ty.name()?.to_str()? == "Decimal")
 }
 
 /// Keys whose string values are amounts of money or other exact decimals.
@@ -89,12 +96,12 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<
                 i.into_pyobject(py)?.into_any()
             } else {
                 // The core writes no floats; keep the exact text if one appears.
-                decimal_type(py)?.call1((n.to_string(),))?
+                decimal(py, &n.to_string())?
             }
         }
         Value::String(s) => {
             if is_money_key(key) && is_decimal_syntax(s) {
-                decimal_type(py)?.call1((s.as_str(),))?
+                decimal(py, s)?
             } else if let Some(d) = as_date(s).filter(|_| is_date_key(key)) {
                 d.into_pyobject(py)?.into_any()
             } else if let Some(t) = as_datetime(s).filter(|_| is_date_key(key)) {
@@ -160,8 +167,7 @@ impl<'de, 'py> serde::de::Visitor<'de> for PySeed<'py, '_> {
 
     fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Self::Value, E> {
         // The core writes no floats; keep the shortest exact text if one appears.
-        let d = decimal_type(self.py).map_err(de_err)?;
-        d.call1((format!("{f}"),)).map_err(de_err)
+        decimal(self.py, &format!("{f}")).map_err(de_err)
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
@@ -219,7 +225,6 @@ pub fn to_py<'py, T: serde::Serialize + ?Sized>(
 /// string), `datetime.date` (ISO), lists, tuples and dicts with `str` keys. Anything else is a
 /// `TypeError`.
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -244,7 +249,7 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
             .map(Value::Number)
             .ok_or_else(|| PyValueError::new_err(format!("{f} is not a finite number")));
     }
-    if obj.is_instance(decimal_type(py)?)? {
+    if is_decimal(obj)? {
         let finite: bool = obj.call_method0("is_finite")?.extract()?;
         if !finite {
             return Err(PyValueError::new_err(format!(

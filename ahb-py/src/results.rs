@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use ahb_core::{OptimizeOptions, Plan as CorePlan, Position as CorePosition};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::convert::{date_arg, py_to_json, to_py};
 use crate::errors::to_py_err;
 use crate::estate::Estate;
+use crate::results_macro::json_result;
 use crate::rules::RuleSet;
 
 /// Calls `ahb._display.<name>(obj, *args)`: notebook display and pandas live in Python.
@@ -33,14 +34,9 @@ pub(crate) fn rules_or_current(rules: Option<&Bound<'_, RuleSet>>) -> Arc<ahb_co
     )
 }
 
-/// The compliance position of an estate on a date (`ahb.audit`). Immutable.
-#[pyclass(frozen, module = "ahb._ahb", name = "Position")]
-pub struct Position {
-    pub(crate) inner: Arc<CorePosition>,
-}
-
-#[pymethods]
-impl Position {
+// The compliance position of an estate on a date (`ahb.audit`): tables `"pools"`,
+// `"resources"` (one row per requirement), `"over_claimed"`, `"under_claimed"`, `"lines"`.
+json_result!(Position, CorePosition, "position", table = "pools", {
     /// Whether today's AHB settings are covered on `as_of`.
     #[getter]
     fn compliant(&self) -> bool {
@@ -65,30 +61,9 @@ impl Position {
         to_py(py, &self.inner.totals, "totals")
     }
 
-    /// Versioned JSON (`ahb.position/1`), byte-identical for identical input.
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The core's text report.
     fn to_text(&self) -> String {
         self.inner.to_text()
-    }
-
-    /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &*self.inner, "")
-    }
-
-    /// A pandas DataFrame of one table: `"pools"`, `"resources"` (one row per requirement),
-    /// `"over_claimed"`, `"under_claimed"` or `"lines"`. Needs pandas.
-    #[pyo3(signature = (table = "pools"))]
-    fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
-        display(
-            slf.as_any(),
-            "position_frame",
-            vec![PyString::new(slf.py(), table).into_any()],
-        )
     }
 
     /// A bar chart of coverage by pool (matplotlib, only if installed); returns the Axes.
@@ -99,10 +74,6 @@ impl Position {
     ) -> PyResult<Bound<'py, PyAny>> {
         let ax = ax.unwrap_or_else(|| slf.py().None().into_bound(slf.py()));
         display(slf.as_any(), "plot_coverage", vec![ax])
-    }
-
-    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        display(slf.as_any(), "position_html", vec![])
     }
 
     fn __repr__(&self) -> String {
@@ -119,17 +90,11 @@ impl Position {
             self.inner.under_claimed.len()
         )
     }
-}
+});
 
-/// A savings-maximising compliant plan with its optimality certificate (`ahb.optimize`).
-/// Immutable.
-#[pyclass(frozen, module = "ahb._ahb", name = "Plan")]
-pub struct Plan {
-    pub(crate) inner: Arc<CorePlan>,
-}
-
-#[pymethods]
-impl Plan {
+// A savings-maximising compliant plan with its optimality certificate (`ahb.optimize`):
+// tables `"assignments"`, `"changes"`, `"pools"`.
+json_result!(Plan, CorePlan, "plan", table = "assignments", {
     /// The date planned for.
     #[getter]
     fn as_of(&self) -> chrono::NaiveDate {
@@ -160,33 +125,9 @@ impl Plan {
         to_py(py, &self.inner.certificate, "certificate")
     }
 
-    /// Versioned JSON (`ahb.plan/1`).
-    fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The core's text report.
     fn to_text(&self) -> String {
         self.inner.to_text()
-    }
-
-    /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &*self.inner, "")
-    }
-
-    /// A pandas DataFrame of one table: `"assignments"`, `"changes"` or `"pools"`.
-    #[pyo3(signature = (table = "assignments"))]
-    fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
-        display(
-            slf.as_any(),
-            "plan_frame",
-            vec![PyString::new(slf.py(), table).into_any()],
-        )
-    }
-
-    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        display(slf.as_any(), "plan_html", vec![])
     }
 
     fn __repr__(&self) -> String {
@@ -202,7 +143,7 @@ impl Plan {
             }
         )
     }
-}
+});
 
 /// Audits `estate` on `as_of` (default: today) under `rules` (default: current). The GIL is
 /// released while the core works.
@@ -218,7 +159,7 @@ pub fn audit(
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
     py.detach(move || ahb_core::audit(&estate, &rules, date))
-        .map(|p| Position { inner: Arc::new(p) })
+        .map(Position::wrap)
         .map_err(|e| to_py_err(py, &e))
 }
 
@@ -248,6 +189,6 @@ pub fn optimize(
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
     py.detach(move || ahb_core::optimize(&estate, &rules, &opts))
-        .map(|p| Plan { inner: Arc::new(p) })
+        .map(Plan::wrap)
         .map_err(|e| to_py_err(py, &e))
 }

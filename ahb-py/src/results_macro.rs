@@ -1,11 +1,38 @@
 //! One macro for the frozen result classes that are the core's serde JSON plus a text report:
 //! each new core result is one `json_result!` line and its own extra getters.
 
-/// `json_result!(Name, CoreType, "display", { more methods })` declares a frozen pyclass holding
+/// `json_result!(Name, CoreType, "display", [table = "default",] { more methods })` declares a frozen pyclass holding
 /// an `Arc<CoreType>` with `to_json`, `to_dict`, `to_pandas(table)` and `_repr_html_` (the last
 /// two in `ahb._display`, as `<display>_frame` and `<display>_html`), and the methods given.
 macro_rules! json_result {
+    ($name:ident, $core:ty, $display:literal, table = $default:literal, { $($extra:tt)* }) => {
+        json_result!(@class $name, $core, $display, {
+            /// A pandas DataFrame of one table (pandas needed).
+            #[pyo3(signature = (table = $default))]
+            fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+                let py = slf.py();
+                let f = py.import("ahb._display")?.getattr(concat!($display, "_frame"))?;
+                f.call1((slf, table))
+            }
+            $($extra)*
+        });
+    };
     ($name:ident, $core:ty, $display:literal, { $($extra:tt)* }) => {
+        json_result!(@class $name, $core, $display, {
+            /// A pandas DataFrame of one table (pandas needed).
+            #[pyo3(signature = (table = None))]
+            fn to_pandas<'py>(
+                slf: &Bound<'py, Self>,
+                table: Option<&str>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let py = slf.py();
+                let f = py.import("ahb._display")?.getattr(concat!($display, "_frame"))?;
+                f.call1((slf, table))
+            }
+            $($extra)*
+        });
+    };
+    (@class $name:ident, $core:ty, $display:literal, { $($extra:tt)* }) => {
         #[doc = concat!("A frozen `", stringify!($name), "` result of ahb-core.")]
         #[pyclass(frozen, module = "ahb._ahb")]
         pub struct $name {
@@ -30,17 +57,6 @@ macro_rules! json_result {
             /// The JSON as a dict: money as `Decimal`, dates as `datetime.date`.
             fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 crate::convert::to_py(py, &*self.inner, "")
-            }
-
-            /// A pandas DataFrame of one table (pandas needed).
-            #[pyo3(signature = (table = None))]
-            fn to_pandas<'py>(
-                slf: &Bound<'py, Self>,
-                table: Option<&str>,
-            ) -> PyResult<Bound<'py, PyAny>> {
-                let py = slf.py();
-                let f = py.import("ahb._display")?.getattr(concat!($display, "_frame"))?;
-                f.call1((slf, table))
             }
 
             fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
