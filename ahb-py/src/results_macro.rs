@@ -5,7 +5,7 @@
 /// an `Arc<CoreType>` with `to_json`, `to_dict`, `to_pandas(table)` and `_repr_html_` (the last
 /// two in `ahb._display`, as `<display>_frame` and `<display>_html`), and the methods given.
 macro_rules! json_result {
-    ($name:ident, $core:ty, $display:literal, table = $default:literal, { $($extra:tt)* }) => {
+    ($name:ident, $core:ty, $display:literal, table = $default:tt, { $($extra:tt)* }) => {
         json_result!(@class $name, $core, $display, {
             /// A pandas DataFrame of one table (pandas needed).
             #[pyo3(signature = (table = $default))]
