@@ -33,6 +33,7 @@ pub mod money;
 pub mod position;
 pub mod rules;
 pub mod solve;
+pub mod text;
 pub mod timeline;
 
 pub use error::{Error, ErrorCode, Location, RecordRef, Result};

@@ -22,8 +22,10 @@
 
 mod azure;
 mod cost;
+mod hourly;
 pub(crate) mod json;
 mod licences;
+mod skus;
 mod table;
 pub mod usage;
 
@@ -32,8 +34,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use cost::usage_from_csv;
-pub use licences::{LicenceImport, licences_from_csv};
+pub use cost::{usage_from_csv, usage_from_csv_with_order};
+pub use hourly::CostRowsUsed;
+pub use licences::{LicenceImport, licences_from_csv, licences_from_csv_with_order};
 pub use usage::{AhbEvidence, UsageRow};
 
 use crate::catalogue::Catalogue;
@@ -180,10 +183,8 @@ impl Importer {
 
     /// Adds Azure inventory from bytes that must be UTF-8.
     pub fn add_inventory_bytes(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let before = &bytes[..e.valid_up_to()];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::parse(line, 1, "the input is not valid UTF-8").in_file(file)
+        let text = crate::text::utf8(bytes).map_err(|(_, line, column)| {
+            Error::parse(line, column, "the input is not valid UTF-8").in_file(file)
         })?;
         self.add_inventory_json(file, text)
     }
