@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Ctx, R, Row, bad, license_text, missing};
+use super::{Ctx, R, Row, bad, license_text, missing, typed_str};
 use super::{Pending, Spec, running};
 use crate::catalogue::Catalogue;
 use crate::error::ErrorCode;
@@ -15,7 +15,7 @@ pub(super) fn vm(row: &Value, cat: &Catalogue, cx: &Ctx) -> R<Row> {
     let id = cx.id.clone();
     let name = cx.name.clone();
     Ok({
-        let (size, at) = fact_str(row, "hardwareProfile.vmSize")
+        let (size, at) = typed_str(row, "hardwareProfile.vmSize")?
             .ok_or_else(|| missing("properties.hardwareProfile.vmSize", "VM size"))?;
         let Some(facts) = cat.vm_size(size) else {
             return Ok(Row::Unknown {
@@ -115,7 +115,7 @@ pub(super) fn host(row: &Value, cat: &Catalogue, cx: &Ctx) -> R<Row> {
                 field: "sku.name".into(),
             });
         };
-        let license = match license_text(row, "licenseType") {
+        let license = match license_text(row, "licenseType")? {
             None => HostLicenseType::None,
             Some((s, at)) => match s.to_ascii_lowercase().as_str() {
                 "windows_server_hybrid" => HostLicenseType::WindowsServerHybrid,
@@ -141,7 +141,7 @@ pub(super) fn host(row: &Value, cat: &Catalogue, cx: &Ctx) -> R<Row> {
 }
 
 fn vm_license(row: &Value, dotted: &str) -> R<VmLicenseType> {
-    let Some((s, at)) = license_text(row, dotted) else {
+    let Some((s, at)) = license_text(row, dotted)? else {
         return Ok(VmLicenseType::None);
     };
     let canonical = [

@@ -204,13 +204,34 @@ fn type_from_id(id: &str) -> Option<String> {
     Some(t)
 }
 
-/// A licence-type string; absent, `null`, `""` and `"None"` all mean "not set" (data.md §1.1).
-pub(super) fn license_text<'a>(row: &'a Value, dotted: &str) -> Option<(&'a str, String)> {
-    fact_str(row, dotted).filter(|(s, _)| !s.eq_ignore_ascii_case("none"))
+/// A string fact that must be a string when present: `null` and `""` are absent, a number,
+/// boolean, array or object is a typed error naming the field (PowerShell writes some enums as
+/// numbers, and a number must never be read as "not set").
+pub(super) fn typed_str<'a>(row: &'a Value, dotted: &str) -> R<Option<(&'a str, String)>> {
+    match fact(row, dotted) {
+        None => Ok(None),
+        Some((Value::String(s), at)) => {
+            let s = s.trim();
+            Ok((!s.is_empty()).then_some((s, at)))
+        }
+        Some((other, at)) => Err(bad(
+            ErrorCode::InvalidValue,
+            at,
+            format!("{other} is not a string"),
+        )),
+    }
 }
 
-/// Whether the VM is running, from `az vm list -d` (`VM deallocated`), Resource Graph
+/// A licence-type string; absent, `null`, `""` and `"None"` all mean "not set" (see
+/// docs/ARCHITECTURE.md, importers); any other type is an error.
+pub(super) fn license_text<'a>(row: &'a Value, dotted: &str) -> R<Option<(&'a str, String)>> {
+    Ok(typed_str(row, dotted)?.filter(|(s, _)| !s.eq_ignore_ascii_case("none")))
+}
+
+/// Whether the VM needs its licences, from `az vm list -d` (`VM deallocated`), Resource Graph
 /// (`extended.instanceView.powerState.code`) or an ARM instance view; unknown means running.
+/// Only a deallocated VM is off (OQ-11): a `stopped` VM is still allocated and billed, and
+/// keeps needing its licences.
 pub(super) fn running(row: &Value) -> bool {
     let mut states: Vec<String> = Vec::new();
     for p in [
@@ -229,9 +250,7 @@ pub(super) fn running(row: &Value) -> bool {
             }
         }
     }
-    !states
-        .iter()
-        .any(|s| s.contains("deallocat") || s.contains("stopped"))
+    !states.iter().any(|s| s.contains("deallocat"))
 }
 
 /// Locates a conversion error at `index` of `file`.

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Ctx, R, Row, bad, license_text, missing};
+use super::{Ctx, R, Row, bad, license_text, missing, typed_str};
 use super::{Pending, Spec};
 use crate::error::ErrorCode;
 use crate::import::json::{self, fact, fact_str};
@@ -16,7 +16,7 @@ pub(super) fn sql_vm(row: &Value, cx: &Ctx) -> R<Row> {
     let id = cx.id.clone();
     let name = cx.name.clone();
     Ok({
-        let (ed, at) = fact_str(row, "sqlImageSku")
+        let (ed, at) = typed_str(row, "sqlImageSku")?
             .ok_or_else(|| missing("properties.sqlImageSku", "SQL edition (sqlImageSku)"))?;
         let edition = match ed.to_ascii_lowercase().as_str() {
             "enterprise" => SqlVmEdition::Enterprise,
@@ -33,7 +33,7 @@ pub(super) fn sql_vm(row: &Value, cx: &Ctx) -> R<Row> {
                 ));
             }
         };
-        let license = match license_text(row, "sqlServerLicenseType") {
+        let license = match license_text(row, "sqlServerLicenseType")? {
             None => SqlVmLicenseType::Payg,
             Some((s, at)) => match s.to_ascii_uppercase().as_str() {
                 "PAYG" => SqlVmLicenseType::Payg,
@@ -220,7 +220,7 @@ fn vcores(row: &Value) -> R<u32> {
 }
 
 fn paas_license(row: &Value) -> R<PaasLicenseType> {
-    Ok(match license_text(row, "licenseType") {
+    Ok(match license_text(row, "licenseType")? {
         None => PaasLicenseType::LicenseIncluded,
         Some((s, at)) => match s.to_ascii_lowercase().as_str() {
             "licenseincluded" => PaasLicenseType::LicenseIncluded,
