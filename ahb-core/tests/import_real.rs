@@ -323,3 +323,22 @@ fn one_decimal_rule_for_json_and_csv() {
         assert!(cost(bad).is_err(), "{bad}");
     }
 }
+
+#[allow(dead_code)]
+#[path = "../../examples/rust/import_loop.rs"]
+mod import_loop;
+
+#[test]
+fn readme_loop_output_is_what_the_example_prints() {
+    let printed = import_loop::run().unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let at = readme
+        .find("`cargo run -p ahb-core --example import_loop` prints:")
+        .expect("README section");
+    let start = readme[at..].find("```text\n").unwrap() + at + "```text\n".len();
+    let end = readme[start..].find("```").unwrap() + start;
+    assert_eq!(&readme[start..end], printed);
+    // The loop gives a plan with changes and says what is unpriced.
+    assert!(printed.contains("plan: 1 changes") && printed.contains("UNPRICED: "));
+}

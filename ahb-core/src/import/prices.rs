@@ -530,22 +530,23 @@ impl Effective {
             let (Some(id), Some(price)) = (&r.resource_id, r.unit_price) else {
                 continue;
             };
-            if !r
+            let usage = r
                 .charge_type
                 .as_deref()
-                .is_none_or(|c| c.eq_ignore_ascii_case("usage"))
-                || !r
-                    .pricing_model
-                    .as_deref()
-                    .is_none_or(|p| p.eq_ignore_ascii_case("ondemand"))
-                || !r
-                    .unit
-                    .as_deref()
-                    .is_some_and(|u| matches!(squash(u).as_str(), "1hour" | "hour" | "hours"))
-                || !r
-                    .meter_category
-                    .as_deref()
-                    .is_some_and(|c| squash(c) == "virtualmachines")
+                .is_none_or(|c| c.eq_ignore_ascii_case("usage"));
+            let on_demand = r
+                .pricing_model
+                .as_deref()
+                .is_none_or(|p| p.eq_ignore_ascii_case("ondemand"));
+            let hourly = r
+                .unit
+                .as_deref()
+                .is_some_and(|u| matches!(squash(u).as_str(), "1hour" | "hour" | "hours"));
+            let compute = r
+                .meter_category
+                .as_deref()
+                .is_some_and(|c| squash(c) == "virtualmachines");
+            if !(usage && on_demand && hourly && compute)
                 || price.is_zero()
                 || price.is_sign_negative()
             {
@@ -581,8 +582,8 @@ impl Effective {
         }
         let ratio = *price / billed_list;
         let prices = Prices {
-            payg_per_hour: (list.payg_per_hour * ratio).round_dp(6),
-            ahb_per_hour: (list.ahb_per_hour * ratio).round_dp(6),
+            payg_per_hour: (list.payg_per_hour * ratio).round_dp(6).normalize(),
+            ahb_per_hour: (list.ahb_per_hour * ratio).round_dp(6).normalize(),
             currency: currency.clone().or_else(|| list.currency.clone()),
         };
         Some((
