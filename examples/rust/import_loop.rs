@@ -38,6 +38,7 @@ fn text(name: &str) -> Result<String, String> {
     String::from_utf8(data(name)?).map_err(|e| format!("{name}: {e}"))
 }
 
+/// Runs the loop and returns what `main` prints (the README test calls it too).
 pub fn run() -> Result<String, String> {
     use std::fmt::Write as _;
     let e = |e: ahb_core::Error| e.to_string();
