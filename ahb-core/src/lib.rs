@@ -35,6 +35,7 @@ pub mod options;
 pub mod position;
 pub mod rules;
 pub mod solve;
+pub mod text;
 pub mod timeline;
 
 pub use error::{Error, ErrorCode, Location, RecordRef, Result};

@@ -8,10 +8,7 @@ use serde::{Deserialize, Deserializer, de};
 pub const HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
 
 fn parse<E: de::Error>(s: &str) -> Result<Decimal, E> {
-    let t = s.trim();
-    t.parse::<Decimal>()
-        .or_else(|_| Decimal::from_scientific(t))
-        .map_err(|_| E::custom(format!("invalid decimal amount {s:?}")))
+    crate::text::parse_decimal(s).ok_or_else(|| E::custom(format!("invalid decimal amount {s:?}")))
 }
 
 #[derive(Deserialize)]

@@ -79,15 +79,7 @@ pub(crate) unsafe fn bytes_in<'a>(arg: &str, ptr: *const u8, len: usize) -> FfiR
 pub(crate) unsafe fn str_in<'a>(arg: &str, ptr: *const u8, len: usize) -> FfiResult<&'a str> {
     // SAFETY: forwarded from this function's own contract.
     let bytes = unsafe { bytes_in(arg, ptr, len) }?;
-    std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = at
-            - bytes[..at]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1)
-            + 1;
+    ahb_core::text::utf8(bytes).map_err(|(at, line, column)| {
         FfiError::new(
             AHB_STATUS_INVALID_UTF8,
             format!(

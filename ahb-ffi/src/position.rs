@@ -57,15 +57,8 @@ fn pool_kind(p: Pool) -> u32 {
 
 /// Reads a `YYYY-MM-DD` date, exactly ten characters.
 fn parse_date(text: &str) -> FfiResult<NaiveDate> {
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    let date = shaped
-        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
-        .flatten();
-    date.ok_or_else(|| FfiError::invalid("as_of", format!("{text:?} is not a YYYY-MM-DD date")))
+    ahb_core::text::parse_ymd(text)
+        .ok_or_else(|| FfiError::invalid("as_of", format!("{text:?} is not a YYYY-MM-DD date")))
 }
 
 /// Audits `estate` on the date given by the `as_of_len` UTF-8 bytes at `as_of` (`YYYY-MM-DD`,

@@ -18,7 +18,9 @@ use crate::status::ahb_status;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TimelineOptions {
+    #[serde(deserialize_with = "ahb_core::text::de_date")]
     from: NaiveDate,
+    #[serde(deserialize_with = "ahb_core::text::de_date")]
     to: NaiveDate,
 }
 
@@ -81,12 +83,12 @@ pub unsafe extern "C" fn ahb_timeline(
 unsafe fn usage(usage_csv: *const u8, len: usize) -> Result<HourlyUsage, FfiError> {
     // SAFETY: forwarded from the caller's contract.
     let bytes = unsafe { bytes_in("usage_csv", usage_csv, len)? };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let text = ahb_core::text::utf8(bytes).map_err(|(at, line, column)| {
         FfiError::new(
             crate::status::AHB_STATUS_INVALID_UTF8,
             format!(
-                "argument `usage_csv` is not valid UTF-8: invalid byte at offset {}",
-                e.valid_up_to()
+                "argument `usage_csv` is not valid UTF-8: invalid byte at offset {at} \
+                 (line {line}, column {column})"
             ),
         )
     })?;

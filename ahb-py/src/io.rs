@@ -73,38 +73,118 @@ impl ImportResult {
         self.outcome.ignored_columns.clone()
     }
 
+    /// References to resources outside the import, and what was done instead.
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.outcome.warnings, "warnings")
+    }
+
+    /// Resources priced, each with its price source (cost export or retail list).
+    #[getter]
+    fn priced<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.outcome.priced, "priced")
+    }
+
+    /// Resources that could carry the benefit but have no price, with the reason.
+    #[getter]
+    fn unpriced<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.outcome.unpriced, "unpriced")
+    }
+
+    /// The one currency of the estate's prices, if any.
+    #[getter]
+    fn currency(&self) -> Option<String> {
+        self.outcome.currency.clone()
+    }
+
     fn __repr__(&self) -> String {
         format!(
-            "ImportResult(resources={}, licences={}, skipped={}, unknown_sizes={})",
+            "ImportResult(resources={}, licences={}, skipped={}, unknown_sizes={}, unpriced={})",
             self.outcome.estate.resources.len(),
             self.outcome.estate.licences.len(),
             self.outcome.skipped.len(),
-            self.outcome.unknown_sizes.len()
+            self.outcome.unknown_sizes.len(),
+            self.outcome.unpriced.len()
         )
     }
 }
 
 /// Builds an estate from Azure inventory JSON files (Resource Graph, `az … list/show`, ARM
-/// bodies) and licence-inventory CSVs. Each input is a path or a `(name, text)` pair. With
+/// bodies) and licence-inventory CSVs. Each input is a path or a `(name, text)` pair.
+/// `catalogue`: `az vm list-skus` JSON files that extend or override the bundled VM sizes.
+/// `prices`: Retail Prices API pages; `costs`: cost exports whose effective prices are
+/// preferred. `date_order` (`"dmy"` or `"mdy"`) states how slash dates read when a file does
+/// not show it. With `strict`, a reference to a resource outside the import is an error. With
 /// `require_known_sizes`, an unknown VM size is an `UnknownVariantError` instead of a
 /// left-out record.
 #[pyfunction]
-#[pyo3(signature = (inventory = None, licences = None, *, require_known_sizes = false))]
+#[pyo3(signature = (
+    inventory = None,
+    licences = None,
+    *,
+    catalogue = None,
+    prices = None,
+    costs = None,
+    date_order = None,
+    strict = false,
+    require_known_sizes = false
+))]
+#[allow(clippy::too_many_arguments)]
 pub fn import_estate(
     py: Python<'_>,
     inventory: Option<&Bound<'_, PyList>>,
     licences: Option<&Bound<'_, PyList>>,
+    catalogue: Option<&Bound<'_, PyList>>,
+    prices: Option<&Bound<'_, PyList>>,
+    costs: Option<&Bound<'_, PyList>>,
+    date_order: Option<&str>,
+    strict: bool,
     require_known_sizes: bool,
 ) -> PyResult<ImportResult> {
     let inventory = inputs(inventory)?;
     let licences = inputs(licences)?;
+    let catalogue = inputs(catalogue)?;
+    let prices = inputs(prices)?;
+    let costs = inputs(costs)?;
+    let order = match date_order {
+        None => None,
+        Some(s) => Some(ahb_core::text::DateOrder::parse(s).ok_or_else(|| {
+            to_py_err(
+                py,
+                &ahb_core::Error::option(
+                    "date_order",
+                    format!("date_order {s:?} is neither \"dmy\" nor \"mdy\""),
+                ),
+            )
+        })?),
+    };
     py.detach(move || {
-        let mut imp = Importer::new();
+        let mut cat = ahb_core::catalogue::Catalogue::bundled();
+        for (name, bytes) in &catalogue {
+            let text = ahb_core::text::utf8(bytes).map_err(|(_, line, column)| {
+                ahb_core::Error::parse(line, column, "the input is not valid UTF-8")
+                    .in_file(name.clone())
+            })?;
+            cat = cat.with_vm_skus_json(name, text)?;
+        }
+        let mut imp = Importer::with_catalogue(cat);
+        imp.set_strict(strict);
+        imp.set_date_order(order);
         for (name, bytes) in &inventory {
             imp.add_inventory_bytes(name, bytes)?;
         }
         for (name, bytes) in &licences {
             imp.add_licences_csv(name, bytes)?;
+        }
+        for (name, bytes) in &prices {
+            let text = ahb_core::text::utf8(bytes).map_err(|(_, line, column)| {
+                ahb_core::Error::parse(line, column, "the input is not valid UTF-8")
+                    .in_file(name.clone())
+            })?;
+            imp.add_retail_prices_json(name, text)?;
+        }
+        for (name, bytes) in &costs {
+            imp.add_cost_export_csv(name, bytes)?;
         }
         let outcome = imp.finish()?;
         if require_known_sizes {

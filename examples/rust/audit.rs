@@ -51,9 +51,16 @@ fn run() -> Result<(), String> {
     let estate = Estate::from_path(&path).map_err(|e| e.to_string())?;
     let position = audit(&estate, &rules, date).map_err(|e| e.to_string())?;
     if json {
-        println!("{}", position.to_json());
+        emit(&format!("{}\n", position.to_json()));
     } else {
-        print!("{}", position.to_text());
+        emit(&position.to_text());
     }
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

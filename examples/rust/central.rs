@@ -38,7 +38,7 @@ fn run() -> Result<(), String> {
     let usage = HourlyUsage::from_csv(&text).map_err(|e| e.in_file(usage_path).to_string())?;
     let rules = RuleSet::current();
     let sim = simulate_central(&estate, &rules, &usage).map_err(|e| e.to_string())?;
-    print!("{}", sim.to_text());
+    emit(&sim.to_text());
     // Software Assurance renewal of licences already owned, per core per year (about a quarter
     // of the licence price).
     let prices = LicencePricesPerYear {
@@ -47,6 +47,13 @@ fn run() -> Result<(), String> {
     };
     let best =
         best_assignment(&estate, &rules, &usage, &scope, &prices).map_err(|e| e.to_string())?;
-    print!("{}", best.to_text());
+    emit(&best.to_text());
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

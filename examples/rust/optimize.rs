@@ -52,9 +52,16 @@ fn run() -> Result<(), String> {
     let estate = Estate::from_path(&path).map_err(|e| e.to_string())?;
     let plan = optimize(&estate, &RuleSet::current(), &options).map_err(|e| e.to_string())?;
     if json {
-        println!("{}", plan.to_json());
+        emit(&format!("{}\n", plan.to_json()));
     } else {
-        print!("{}", plan.to_text());
+        emit(&plan.to_text());
     }
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -46,20 +46,24 @@ fn run() -> Result<(), String> {
     let plan = optimize(&estate, &RuleSet::current(), &OptimizeOptions::new(date))
         .map_err(|e| e.to_string())?;
     if patches {
-        println!(
-            "{}",
+        emit(&format!(
+            "{}\n",
             arm_patches_json(&estate, &plan).map_err(|e| e.to_string())?
-        );
+        ));
         return Ok(());
     }
     let script = az_script(&estate, &plan).map_err(|e| e.to_string())?;
-    print!(
-        "{}",
-        if rollback {
-            script.rollback
-        } else {
-            script.apply
-        }
-    );
+    emit(if rollback {
+        &script.rollback
+    } else {
+        &script.apply
+    });
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     };
     match Estate::from_path(&path).and_then(|e| timeline(&e, &RuleSet::current(), from, to)) {
         Ok(t) => {
-            print!("{}", t.to_text());
+            emit(&t.to_text());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -32,4 +32,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }

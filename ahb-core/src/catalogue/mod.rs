@@ -8,14 +8,13 @@
 //!
 //! The bundled tables (`vm_sizes.csv`, `host_skus.csv`, embedded with `include_str!`) list the
 //! Microsoft Learn page (CC BY 4.0) each fact comes from. The user's own `az vm list-skus` JSON
-//! overrides them ([`Catalogue::with_vm_skus_json`]), because the Resource SKUs API is the
+//! overrides them (`Catalogue::with_vm_skus_json`, read in `crate::import`), because the Resource SKUs API is the
 //! authoritative, per-region source.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
-use serde_json::Value;
-
-use crate::error::{Error, ErrorCode, RecordRef, Result};
+use serde::Deserialize;
 
 const VM_SIZES: &str = include_str!("vm_sizes.csv");
 const HOST_SKUS: &str = include_str!("host_skus.csv");
@@ -68,7 +67,7 @@ impl Default for Catalogue {
 
 /// Sizes are compared without case (ARM ids and exports disagree on it) and with the
 /// `Standard_` prefix made explicit (cost rows and some tools drop it).
-fn size_key(name: &str) -> String {
+pub(crate) fn size_key(name: &str) -> String {
     let lower = name.trim().to_ascii_lowercase();
     if lower.starts_with("standard_") || lower.starts_with("basic_") {
         lower
@@ -78,35 +77,10 @@ fn size_key(name: &str) -> String {
 }
 
 impl Catalogue {
-    /// The catalogue shipped with ahb.
+    /// The catalogue shipped with ahb (its tables are parsed once per process).
     pub fn bundled() -> Catalogue {
-        let mut vm = BTreeMap::new();
-        for line in VM_SIZES.lines().skip(1).filter(|l| !l.is_empty()) {
-            let f: Vec<&str> = line.splitn(4, ',').collect();
-            let vcpus = f[1].parse().expect("bundled vm_sizes.csv is well formed");
-            let active = (!f[2].is_empty()).then(|| f[2].parse().expect("bundled active vCPUs"));
-            vm.insert(
-                size_key(f[0]),
-                SizeFacts {
-                    vcpus,
-                    active_vcpus: active,
-                    source: FactSource::Bundled(f[3].to_string()),
-                },
-            );
-        }
-        let mut hosts = BTreeMap::new();
-        for line in HOST_SKUS.lines().skip(1).filter(|l| !l.is_empty()) {
-            let f: Vec<&str> = line.splitn(4, ',').collect();
-            hosts.insert(
-                f[0].to_ascii_lowercase(),
-                HostFacts {
-                    physical_cores: f[1].parse().expect("bundled host_skus.csv is well formed"),
-                    vcpus: f[2].parse().expect("bundled host vCPUs"),
-                    source: FactSource::Bundled(f[3].to_string()),
-                },
-            );
-        }
-        Catalogue { vm, hosts }
+        static BUNDLED: OnceLock<Catalogue> = OnceLock::new();
+        BUNDLED.get_or_init(parse_bundled).clone()
     }
 
     /// An empty catalogue: every size is unknown until `az vm list-skus` output is added.
@@ -132,136 +106,106 @@ impl Catalogue {
         self.vm.len()
     }
 
-    /// Adds or overrides VM sizes from the JSON of `az vm list-skus` (or the Resource SKUs REST
-    /// response `{"value": [...]}`). Each `virtualMachines` record's string capabilities
-    /// `vCPUs` and `vCPUsAvailable` are read; records of other resource types (disks, hosts,
-    /// availability sets) are not VM sizes and are passed over. The same size listed for several
-    /// regions must agree, otherwise the file is rejected: ahb cannot tell which is right.
-    pub fn with_vm_skus_json(mut self, file: &str, text: &str) -> Result<Catalogue> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::parse(e.line(), e.column(), format!("az vm list-skus JSON: {e}")).in_file(file)
-        })?;
-        let items = match &value {
-            Value::Array(a) => a.as_slice(),
-            Value::Object(o) => match crate::import::json::get(&value, "value") {
-                Some(Value::Array(a)) => a.as_slice(),
-                _ => {
-                    let _ = o;
-                    return Err(Error::new(
-                        ErrorCode::InvalidValue,
-                        "expected the array printed by `az vm list-skus` or {\"value\": [...]}",
-                    )
-                    .in_file(file));
-                }
+    /// The facts of a VM size, by its key.
+    pub(crate) fn vm_by_key(&self, key: &str) -> Option<&SizeFacts> {
+        self.vm.get(key)
+    }
+
+    /// Adds or overrides a VM size (user SKU files).
+    pub(crate) fn insert_vm(&mut self, name: &str, facts: SizeFacts) {
+        self.vm.insert(size_key(name), facts);
+    }
+}
+
+/// One row of `vm_sizes.csv`.
+#[derive(Deserialize)]
+struct VmRow {
+    size: String,
+    vcpus: u32,
+    active_vcpus: Option<u32>,
+    source: String,
+}
+
+/// One row of `host_skus.csv`.
+#[derive(Deserialize)]
+struct HostRow {
+    sku: String,
+    physical_cores: u32,
+    vcpus: u32,
+    source: String,
+}
+
+/// Rows of a bundled table, read through the `csv` crate by header name. The tables are part of
+/// the build and checked by the tests (`bundled_tables_parse`), so a malformed row is a bug of
+/// the build: it is left out rather than stopping every import.
+fn table<'a, T: serde::de::DeserializeOwned + 'a>(text: &'a str) -> impl Iterator<Item = T> + 'a {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes())
+        .into_deserialize::<T>()
+        .filter_map(std::result::Result::ok)
+}
+
+fn parse_bundled() -> Catalogue {
+    let mut vm = BTreeMap::new();
+    for r in table::<VmRow>(VM_SIZES) {
+        vm.insert(
+            size_key(&r.size),
+            SizeFacts {
+                vcpus: r.vcpus,
+                active_vcpus: r.active_vcpus,
+                source: FactSource::Bundled(r.source),
             },
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::InvalidValue,
-                    "expected the array printed by `az vm list-skus`",
-                )
-                .in_file(file));
-            }
+        );
+    }
+    let mut hosts = BTreeMap::new();
+    for r in table::<HostRow>(HOST_SKUS) {
+        hosts.insert(
+            r.sku.trim().to_ascii_lowercase(),
+            HostFacts {
+                physical_cores: r.physical_cores,
+                vcpus: r.vcpus,
+                source: FactSource::Bundled(r.source),
+            },
+        );
+    }
+    Catalogue { vm, hosts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every data row of the bundled tables is read: none is malformed, none is dropped.
+    #[test]
+    fn bundled_tables_parse() {
+        let rows = |text: &str| {
+            text.lines()
+                .skip(1)
+                .filter(|l| !l.trim().is_empty())
+                .count()
         };
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for (index, item) in items.iter().enumerate() {
-            let at = |code, field: &str, msg: String| {
-                Error::at_record(
-                    code,
-                    RecordRef {
-                        collection: "skus",
-                        index,
-                        id: crate::import::json::get_str(item, "name").map(str::to_string),
-                    },
-                    field,
-                    msg,
-                )
-                .in_file(file)
-            };
-            let kind = crate::import::json::get_str(item, "resourceType").unwrap_or("");
-            if !kind.eq_ignore_ascii_case("virtualMachines") {
-                continue;
-            }
-            let Some(name) = crate::import::json::get_str(item, "name") else {
-                return Err(at(
-                    ErrorCode::MissingField,
-                    "name",
-                    "a SKU without a name".into(),
-                ));
-            };
-            let mut vcpus = None;
-            let mut available = None;
-            if let Some(Value::Array(caps)) = crate::import::json::get(item, "capabilities") {
-                for (ci, cap) in caps.iter().enumerate() {
-                    let cname = crate::import::json::get_str(cap, "name").unwrap_or("");
-                    let target = if cname.eq_ignore_ascii_case("vCPUs") {
-                        &mut vcpus
-                    } else if cname.eq_ignore_ascii_case("vCPUsAvailable") {
-                        &mut available
-                    } else {
-                        continue;
-                    };
-                    let field = format!("capabilities[{ci}].value");
-                    let raw = match crate::import::json::get(cap, "value") {
-                        Some(Value::String(s)) => s.trim().to_string(),
-                        Some(Value::Number(n)) => n.to_string(),
-                        _ => {
-                            return Err(at(
-                                ErrorCode::MissingField,
-                                &field,
-                                format!("capability {cname} has no value"),
-                            ));
-                        }
-                    };
-                    let n: u32 = raw.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
-                        at(
-                            ErrorCode::InvalidValue,
-                            &field,
-                            format!("capability {cname} = {raw:?} is not a positive whole number"),
-                        )
-                    })?;
-                    *target = Some(n);
-                }
-            }
-            let Some(vcpus) = vcpus else {
-                return Err(at(
-                    ErrorCode::MissingField,
-                    "capabilities",
-                    format!("VM size {name} has no vCPUs capability"),
-                ));
-            };
-            let active = available.filter(|&a| a != vcpus);
-            if let Some(a) = active
-                && a > vcpus
-            {
-                return Err(at(
-                    ErrorCode::InvalidValue,
-                    "capabilities",
-                    format!("VM size {name}: vCPUsAvailable {a} exceeds vCPUs {vcpus}"),
-                ));
-            }
-            let key = size_key(name);
-            if let Some(&first) = seen.get(&key) {
-                let old = &self.vm[&key];
-                if old.vcpus != vcpus || old.active_vcpus != active {
-                    return Err(at(
-                        ErrorCode::InvalidValue,
-                        "capabilities",
-                        format!("VM size {name} disagrees with its listing at index {first}"),
-                    ));
-                }
-                continue;
-            }
-            seen.insert(key.clone(), index);
-            self.vm.insert(
-                key,
-                SizeFacts {
-                    vcpus,
-                    active_vcpus: active,
-                    source: FactSource::UserSkus(file.to_string()),
-                },
-            );
-        }
-        Ok(self)
+        let strict = |text: &str| {
+            csv::ReaderBuilder::new()
+                .trim(csv::Trim::All)
+                .from_reader(text.as_bytes())
+                .into_deserialize::<VmRow>()
+                .map(|r| r.map(|_| ()))
+                .collect::<std::result::Result<Vec<()>, _>>()
+        };
+        assert!(strict(VM_SIZES).is_ok(), "{:?}", strict(VM_SIZES).err());
+        let c = Catalogue::bundled();
+        let distinct: std::collections::BTreeSet<String> = VM_SIZES
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .filter_map(|l| l.split(',').next())
+            .map(size_key)
+            .collect();
+        assert_eq!(c.vm_sizes(), distinct.len());
+        assert!(rows(VM_SIZES) >= distinct.len());
+        assert_eq!(table::<HostRow>(HOST_SKUS).count(), rows(HOST_SKUS));
+        assert!(c.host_sku("DSv3-Type1").is_some());
     }
 }

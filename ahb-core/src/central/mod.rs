@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use best::{BestAssignment, LicencePricesPerYear, best_assignment};
-pub use usage::{CostRowsUsed, HourlyUsage, NO_PRICE, UsageRecord};
+pub use usage::{HourlyUsage, NO_PRICE, UsageRecord};
 
 use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::ScopeTree;

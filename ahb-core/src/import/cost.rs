@@ -11,10 +11,11 @@ use chrono::Days;
 use serde_json::Value;
 
 use super::json;
-use super::table::{Table, parse_decimal};
+use super::table::Table;
 use super::usage::{AhbEvidence, UsageRow};
 use crate::error::{ErrorCode, Result};
 use crate::model::{Product, SqlTier};
+use crate::text::{self, DateOrder};
 
 /// Column positions of one export, resolved once from its header.
 struct Cols {
@@ -38,7 +39,20 @@ struct Cols {
 /// Reads every row of a Cost Management or FOCUS CSV export. Rows are never dropped: purchases,
 /// refunds and other providers' rows are returned with their `charge_type` for the caller to
 /// filter. The first bad cell stops the import with its file, line and column.
+///
+/// Slash dates are month-first, as Cost Management writes them, unless a date of the file is
+/// only readable day-first; [`usage_from_csv_with_order`] states the order.
 pub fn usage_from_csv(file: &str, bytes: &[u8]) -> Result<Vec<UsageRow>> {
+    usage_from_csv_with_order(file, bytes, None)
+}
+
+/// [`usage_from_csv`] with the order of slash dates stated (`None`: month-first unless the
+/// file's dates show day-first).
+pub fn usage_from_csv_with_order(
+    file: &str,
+    bytes: &[u8],
+    date_order: Option<DateOrder>,
+) -> Result<Vec<UsageRow>> {
     let mut t = Table::open(file, bytes)?;
     let focus = t.col(&["ChargePeriodStart"]).is_some();
     let cols = if focus {
@@ -87,6 +101,7 @@ pub fn usage_from_csv(file: &str, bytes: &[u8]) -> Result<Vec<UsageRow>> {
             t.required(None, name)?;
         }
     }
+    t.decide_date_order(date_order, Some(DateOrder::Mdy), &[cols.start, cols.end])?;
     let mut rows = Vec::new();
     while t.next_row()? {
         if t.row_is_blank() {
@@ -137,15 +152,16 @@ fn row(t: &Table<'_>, c: &Cols) -> Result<UsageRow> {
             return Ok(None);
         };
         let parsed = match v {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => parse_decimal(s).and_then(|d| d.to_string().parse::<f64>().ok()),
+            Value::Number(n) => text::parse_decimal(&n.to_string()),
+            Value::String(s) => text::parse_decimal(s),
             _ => None,
         };
-        match parsed {
-            Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= f64::from(u32::MAX) => {
-                Ok(Some(f as u32))
-            }
-            _ => Err(t.error(
+        match parsed
+            .filter(|d| d.fract().is_zero())
+            .and_then(|d| rust_decimal::prelude::ToPrimitive::to_u32(&d))
+        {
+            Some(n) => Ok(Some(n)),
+            None => Err(t.error(
                 ErrorCode::InvalidValue,
                 c.info,
                 format!("{key} = {v} is not a whole number"),

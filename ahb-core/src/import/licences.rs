@@ -20,7 +20,12 @@
 //! | `linux unit` | no | `vm` or `vcpu` (RHEL/SLES) |
 //! | `virtual datacenters` | no | `true`/`false` (RHEL for Virtual Datacenters) |
 //!
-//! Dates are `YYYY-MM-DD` or `MM/DD/YYYY`. Other columns are reported in
+//! Dates are `YYYY-MM-DD` or slash dates. A SAM export is written in its author's locale, so the
+//! order of a slash date is read from the file: when any date of the file has a first field
+//! above 12 the file is day-first (`DD/MM/YYYY`), when any has a second field above 12 it is
+//! month-first (`MM/DD/YYYY`); when every slash date could be read either way the caller must
+//! state the order ([`licences_from_csv_with_order`], `date_order` in Python, the CLI and C), and
+//! without it the first ambiguous date is an error that says so. Other columns are reported in
 //! [`LicenceImport::ignored_columns`], never silently read or dropped.
 
 use std::collections::BTreeSet;
@@ -28,12 +33,15 @@ use std::collections::BTreeSet;
 use super::table::{Table, norm};
 use crate::error::{ErrorCode, Result};
 use crate::model::{Edition, LicenceLine, LinuxUnit, Metric, Product, Programme, Term};
+use crate::text::DateOrder;
 
 /// The licence lines of one inventory file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenceImport {
     /// One line per data row, in file order.
     pub licences: Vec<LicenceLine>,
+    /// The one-based file line of each licence line, so later errors can point at it.
+    pub lines: Vec<usize>,
     /// Header cells ahb does not read (SAM exports carry many), so the caller sees them.
     pub ignored_columns: Vec<String>,
 }
@@ -85,8 +93,18 @@ const SCOPE: &[&str] = &["scope"];
 const LINUX_UNIT: &[&str] = &["linux unit"];
 const VDC: &[&str] = &["virtual datacenters"];
 
-/// Reads a licence-inventory CSV (see the module documentation for its columns).
+/// Reads a licence-inventory CSV (see the module documentation for its columns and dates).
 pub fn licences_from_csv(file: &str, bytes: &[u8]) -> Result<LicenceImport> {
+    licences_from_csv_with_order(file, bytes, None)
+}
+
+/// [`licences_from_csv`] with the order of slash dates stated; `None` infers it from the file
+/// and rejects an ambiguous date.
+pub fn licences_from_csv_with_order(
+    file: &str,
+    bytes: &[u8],
+    date_order: Option<DateOrder>,
+) -> Result<LicenceImport> {
     let mut t = Table::open(file, bytes)?;
     let known: BTreeSet<String> = [
         ID, PRODUCT, EDITION, METRIC, QUANTITY, PROGRAMME, AGREEMENT, SA_START, SA_END, ON_PREM,
@@ -130,7 +148,9 @@ pub fn licences_from_csv(file: &str, bytes: &[u8]) -> Result<LicenceImport> {
             t.required(None, name)?;
         }
     }
+    t.decide_date_order(date_order, None, &[sa_start, sa_end, migration])?;
     let mut licences: Vec<LicenceLine> = Vec::new();
+    let mut lines = Vec::new();
     let mut ids = BTreeSet::new();
     while t.next_row()? {
         if t.row_is_blank() {
@@ -249,6 +269,7 @@ pub fn licences_from_csv(file: &str, bytes: &[u8]) -> Result<LicenceImport> {
                 "on-premises use is too large",
             )
         })?;
+        lines.push(t.line);
         licences.push(LicenceLine {
             id: line_id,
             product: prod,
@@ -267,6 +288,7 @@ pub fn licences_from_csv(file: &str, bytes: &[u8]) -> Result<LicenceImport> {
     }
     Ok(LicenceImport {
         licences,
+        lines,
         ignored_columns,
     })
 }

@@ -22,8 +22,11 @@
 
 mod azure;
 mod cost;
+mod hourly;
 pub(crate) mod json;
 mod licences;
+mod prices;
+mod skus;
 mod table;
 pub mod usage;
 
@@ -32,13 +35,16 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use cost::usage_from_csv;
-pub use licences::{LicenceImport, licences_from_csv};
+pub use cost::{usage_from_csv, usage_from_csv_with_order};
+pub use hourly::CostRowsUsed;
+pub use licences::{LicenceImport, licences_from_csv, licences_from_csv_with_order};
+pub use prices::{PriceSource, PriceType, Priced, RetailPrices, Unpriced};
 pub use usage::{AhbEvidence, UsageRow};
 
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::{Estate, LicenceLine, Resource, ResourceSpec, Scope, ScopeKind};
+use crate::text::DateOrder;
 
 /// Where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,6 +90,28 @@ pub struct ImportOutcome {
     pub unknown_sizes: Vec<UnknownSize>,
     /// Licence-file columns ahb did not read, per file.
     pub ignored_columns: Vec<(String, Vec<String>)>,
+    /// References to resources outside the import (a dedicated host, a SQL VM's compute VM)
+    /// that were left out or cut, with what was done; empty in strict mode, where they are
+    /// errors.
+    pub warnings: Vec<Warning>,
+    /// Resources priced, and from which source (cost export preferred over list prices).
+    pub priced: Vec<Priced>,
+    /// Resources that can carry the benefit but have no price: their savings count as zero, so
+    /// any plan over them is not a finished optimum. Loud on purpose: check this list.
+    pub unpriced: Vec<Unpriced>,
+    /// The one currency of every price of the estate, when there are prices.
+    pub currency: Option<String>,
+}
+
+/// A reference the importer could not follow, and what it did instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// The record that holds the reference.
+    pub origin: Origin,
+    /// The field of the reference.
+    pub field: String,
+    /// What was missing and what was done.
+    pub message: String,
 }
 
 impl ImportOutcome {
@@ -112,16 +140,24 @@ impl ImportOutcome {
 struct Item {
     origin: Origin,
     pending: azure::Pending,
+    /// The ARM `location` (region), for prices.
+    location: Option<String>,
 }
 
-/// Collects inventory, licence files into one estate.
+/// Collects inventory, licence files, price lists and cost exports into one estate.
 pub struct Importer {
     catalogue: Catalogue,
     items: Vec<Item>,
     licences: Vec<LicenceLine>,
+    /// File and line of each licence line, for errors raised at `finish`.
+    licence_at: Vec<(String, usize)>,
     skipped: Vec<Skipped>,
     unknown: Vec<UnknownSize>,
     ignored: Vec<(String, Vec<String>)>,
+    retail: Option<RetailPrices>,
+    effective: prices::Effective,
+    strict: bool,
+    date_order: Option<DateOrder>,
 }
 
 impl Default for Importer {
@@ -142,10 +178,44 @@ impl Importer {
             catalogue,
             items: Vec::new(),
             licences: Vec::new(),
+            licence_at: Vec::new(),
             skipped: Vec::new(),
             unknown: Vec::new(),
             ignored: Vec::new(),
+            retail: None,
+            effective: prices::Effective::default(),
+            strict: false,
+            date_order: None,
         }
+    }
+
+    /// Strict mode: a reference to a resource outside the import (a dedicated host, a SQL VM's
+    /// compute VM) is an error, as it was before partial inventories were accepted. Off by
+    /// default: such references become [`ImportOutcome::warnings`] or [`ImportOutcome::skipped`].
+    pub fn set_strict(&mut self, strict: bool) {
+        self.strict = strict;
+    }
+
+    /// States the order of slash dates (`01/07/2025`) in the CSV files added after this call;
+    /// `None` infers it from each file and rejects an ambiguous one.
+    pub fn set_date_order(&mut self, order: Option<DateOrder>) {
+        self.date_order = order;
+    }
+
+    /// Adds one page of the Azure Retail Prices API response (`{"Items": [...]}`); call once
+    /// per page file. Prices must all be in one currency.
+    pub fn add_retail_prices_json(&mut self, file: &str, text: &str) -> Result<()> {
+        self.retail
+            .get_or_insert_with(RetailPrices::new)
+            .add_json(file, text)
+    }
+
+    /// Adds a cost export (EA, MCA or FOCUS CSV) whose hourly VM rows give effective prices,
+    /// preferred over list prices for the resources they bill (see [`RetailPrices`]).
+    pub fn add_cost_export_csv(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
+        let rows = usage_from_csv_with_order(file, bytes, self.date_order)?;
+        self.effective.add_rows(file, &rows);
+        Ok(())
     }
 
     /// Adds Azure inventory JSON: Resource Graph rows, `az vm|vmss|sql … list/show`, ARM GET
@@ -165,8 +235,15 @@ impl Importer {
                 index,
                 id: json::get_str(row, "id").unwrap_or("").to_string(),
             };
+            let location = json::get_str(row, "location")
+                .map(|l| l.replace(' ', "").to_ascii_lowercase())
+                .filter(|l| !l.is_empty());
             match converted {
-                azure::Row::Resource(pending) => self.items.push(Item { origin, pending }),
+                azure::Row::Resource(pending) => self.items.push(Item {
+                    origin,
+                    pending,
+                    location,
+                }),
                 azure::Row::Skip(reason) => self.skipped.push(Skipped { origin, reason }),
                 azure::Row::Unknown { size, field } => self.unknown.push(UnknownSize {
                     origin,
@@ -180,27 +257,27 @@ impl Importer {
 
     /// Adds Azure inventory from bytes that must be UTF-8.
     pub fn add_inventory_bytes(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let before = &bytes[..e.valid_up_to()];
-            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-            Error::parse(line, 1, "the input is not valid UTF-8").in_file(file)
+        let text = crate::text::utf8(bytes).map_err(|(_, line, column)| {
+            Error::parse(line, column, "the input is not valid UTF-8").in_file(file)
         })?;
         self.add_inventory_json(file, text)
     }
 
     /// Adds a licence-inventory CSV (columns in [`licences_from_csv`]).
     pub fn add_licences_csv(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
-        let got = licences_from_csv(file, bytes)?;
-        for l in got.licences {
+        let got = licences_from_csv_with_order(file, bytes, self.date_order)?;
+        for (l, line) in got.licences.into_iter().zip(got.lines) {
             if self.licences.iter().any(|x| x.id == l.id) {
                 return Err(Error::new(
                     ErrorCode::DuplicateId,
                     format!("licence id {:?} is already used by another file", l.id),
                 )
                 .in_file(file)
+                .with_line(line, None)
                 .with_field("id"));
             }
             self.licences.push(l);
+            self.licence_at.push((file.to_string(), line));
         }
         if !got.ignored_columns.is_empty() {
             self.ignored.push((file.to_string(), got.ignored_columns));
@@ -209,16 +286,44 @@ impl Importer {
     }
 
     /// Joins SQL VMs to their compute VMs and VMs to their hosts, builds the subscription and
-    /// resource-group scopes from the ARM ids, and validates the estate.
+    /// resource-group scopes from the ARM ids, prices the resources, and validates the estate.
+    ///
+    /// # Errors
+    ///
+    /// A resource id imported twice (`duplicate_id`); in strict mode, a reference to a resource
+    /// outside the import (`unknown_reference`); a SQL VM whose compute VM is not a VM
+    /// (`invalid_value`); prices in a second currency (`invalid_value`, field `currency`); and
+    /// any estate validation error, located in the file and line (licence CSV) or record
+    /// (inventory) it came from.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ahb_core::import::Importer;
+    /// let mut imp = Importer::new();
+    /// imp.add_inventory_json("sqlvm.json", r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.SqlVirtualMachine/sqlVirtualMachines/db1",
+    ///   "type": "Microsoft.SqlVirtualMachine/sqlVirtualMachines",
+    ///   "properties": {"sqlImageSku": "Enterprise", "sqlServerLicenseType": "PAYG",
+    ///     "virtualMachineResourceId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/db1"}}]"#).unwrap();
+    /// let out = imp.finish().unwrap();
+    /// // The compute VM was not exported: the SQL VM is skipped with the reason, not an error.
+    /// assert!(out.estate.resources.is_empty());
+    /// assert!(out.skipped[0].reason.contains("not in the import"));
+    /// ```
     pub fn finish(self) -> Result<ImportOutcome> {
         let Importer {
             items,
             licences,
-            skipped,
+            licence_at,
+            mut skipped,
             mut unknown,
             ignored,
+            retail,
+            effective,
+            strict,
             ..
         } = self;
+        let mut warnings = Vec::new();
         // ARM ids compare without case; the first spelling seen is the one kept.
         let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
         for (i, it) in items.iter().enumerate() {
@@ -243,23 +348,38 @@ impl Importer {
             .collect();
         let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
         let mut resources = Vec::new();
+        let mut origins: Vec<&Item> = Vec::new();
         for it in &items {
             let p = &it.pending;
-            let resolve = |(target, field): &(String, String), what: &str| -> Result<usize> {
-                by_id
-                    .get(&target.to_ascii_lowercase())
-                    .copied()
-                    .ok_or_else(|| {
-                        Error::at_record(
-                            ErrorCode::UnknownReference,
-                            record(&it.origin),
-                            field.clone(),
-                            format!(
-                                "{what} {target} is not in the imported inventory; import it too"
+            let missing_ref = |(target, field): &(String, String), what: &str| {
+                Error::at_record(
+                    ErrorCode::UnknownReference,
+                    record(&it.origin),
+                    field.clone(),
+                    format!("{what} {target} is not in the imported inventory; import it too"),
+                )
+                .in_file(it.origin.file.clone())
+            };
+            // A host outside the import: strict fails; otherwise the resource is imported as
+            // if not on a dedicated host, with a warning (its host-level cover is unknown).
+            let mut host_of = |h: &Option<(String, String)>| -> Result<Option<String>> {
+                let Some(h) = h else { return Ok(None) };
+                match by_id.get(&h.0.to_ascii_lowercase()) {
+                    Some(&i) => Ok(Some(items[i].pending.id.clone())),
+                    None if strict => Err(missing_ref(h, "dedicated host")),
+                    None => {
+                        warnings.push(Warning {
+                            origin: it.origin.clone(),
+                            field: h.1.clone(),
+                            message: format!(
+                                "dedicated host {} is not in the import: imported as a VM \
+                                 without host; import the host to see host-level licensing",
+                                h.0
                             ),
-                        )
-                        .in_file(it.origin.file.clone())
-                    })
+                        });
+                        Ok(None)
+                    }
+                }
             };
             let spec = match &p.spec {
                 azure::Spec::Ready(s) => s.clone(),
@@ -277,10 +397,7 @@ impl Importer {
                     active_vcpus: *active,
                     size: Some(size.clone()),
                     license_type: *license,
-                    host: match host {
-                        None => None,
-                        Some(h) => Some(items[resolve(h, "dedicated host")?].pending.id.clone()),
-                    },
+                    host: host_of(host)?,
                     sql_image: *sql_image,
                 },
                 azure::Spec::SqlVm {
@@ -296,7 +413,21 @@ impl Importer {
                         });
                         continue;
                     }
-                    let target = &items[resolve(vm, "compute VM")?].pending;
+                    let Some(&target) = by_id.get(&vm.0.to_ascii_lowercase()) else {
+                        if strict {
+                            return Err(missing_ref(vm, "compute VM"));
+                        }
+                        skipped.push(Skipped {
+                            origin: it.origin.clone(),
+                            reason: format!(
+                                "its compute VM {} is not in the import ({}): its vCPUs are \
+                                 unknown; import the VM too (strict mode makes this an error)",
+                                vm.0, vm.1
+                            ),
+                        });
+                        continue;
+                    };
+                    let target = &items[target].pending;
                     let azure::Spec::Vm {
                         vcpus,
                         active,
@@ -318,12 +449,7 @@ impl Importer {
                         active_vcpus: *active,
                         license_type: *license,
                         vm: Some(target.id.clone()),
-                        host: match host {
-                            None => None,
-                            Some(h) => {
-                                Some(items[resolve(h, "dedicated host")?].pending.id.clone())
-                            }
-                        },
+                        host: host_of(host)?,
                     }
                 }
             };
@@ -342,20 +468,145 @@ impl Importer {
                 running,
                 spec,
             });
+            origins.push(it);
         }
+        // Prices: the cost export's effective rate where it bills the resource, else the list.
+        let (priced, unpriced, currency) =
+            price_all(&mut resources, &origins, retail.as_ref(), &effective)?;
         let estate = Estate {
             licences,
             resources,
             scopes: scopes.into_values().collect(),
             ..Estate::default()
         };
-        estate.validate()?;
+        estate
+            .validate()
+            .map_err(|e| locate_in_files(e, &licence_at, &origins))?;
         Ok(ImportOutcome {
             estate,
             skipped,
             unknown_sizes: unknown,
             ignored_columns: ignored,
+            warnings,
+            priced,
+            unpriced,
+            currency,
         })
+    }
+}
+
+/// Whether a resource can carry the benefit at all, so that a missing price matters.
+fn benefit_possible(spec: &ResourceSpec) -> bool {
+    use crate::model::{Os, SqlVmEdition};
+    match spec {
+        ResourceSpec::Vm { os, .. } | ResourceSpec::ScaleSet { os, .. } => {
+            matches!(os, Os::Windows | Os::Rhel | Os::Sles)
+        }
+        ResourceSpec::SqlVm { edition, .. } => {
+            matches!(edition, SqlVmEdition::Enterprise | SqlVmEdition::Standard)
+        }
+        ResourceSpec::SqlDatabase { tier, .. }
+        | ResourceSpec::SqlElasticPool { tier, .. }
+        | ResourceSpec::SqlManagedInstance { tier, .. }
+        | ResourceSpec::SqlInstancePool { tier, .. } => !tier.is_dtu(),
+        _ => true,
+    }
+}
+
+type PriceResult = (Vec<Priced>, Vec<Unpriced>, Option<String>);
+
+/// Prices every resource that can carry the benefit; one currency for all.
+fn price_all(
+    resources: &mut [Resource],
+    origins: &[&Item],
+    retail: Option<&RetailPrices>,
+    effective: &prices::Effective,
+) -> Result<PriceResult> {
+    let mut priced = Vec::new();
+    let mut unpriced = Vec::new();
+    let mut currency: Option<(String, String)> = retail
+        .and_then(RetailPrices::currency)
+        .map(|c| (c.to_string(), "the retail price list".to_string()));
+    for (c, file, line) in effective.currencies() {
+        let c = c.trim().to_ascii_uppercase();
+        match &currency {
+            None => currency = Some((c, format!("{file} line {line}"))),
+            Some((have, from)) if *have != c => {
+                return Err(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!(
+                        "cost in {c}, but {from} is in {have}: one estate takes one currency \
+                         (ahb never adds amounts in two currencies)"
+                    ),
+                )
+                .in_file(file)
+                .with_line(line, None)
+                .with_field("BillingCurrency"));
+            }
+            Some(_) => {}
+        }
+    }
+    for (r, it) in resources.iter_mut().zip(origins) {
+        if !benefit_possible(&r.spec) {
+            continue;
+        }
+        let list = match retail {
+            None => Err("no price list was imported".to_string()),
+            Some(l) => l.price(&r.spec, it.location.as_deref(), PriceType::Consumption),
+        };
+        let windows_like = matches!(
+            r.spec,
+            ResourceSpec::Vm { .. } | ResourceSpec::ScaleSet { .. }
+        );
+        let eff = if windows_like {
+            effective.price(&r.id, list.as_ref().ok())
+        } else {
+            None
+        };
+        match (eff, list) {
+            (Some((p, source)), _) => {
+                r.prices = Some(p);
+                priced.push(Priced {
+                    resource: r.id.clone(),
+                    source,
+                });
+            }
+            (None, Ok(p)) => {
+                r.prices = Some(p);
+                priced.push(Priced {
+                    resource: r.id.clone(),
+                    source: PriceSource::RetailList {
+                        price_type: PriceType::Consumption,
+                    },
+                });
+            }
+            (None, Err(reason)) => unpriced.push(Unpriced {
+                resource: r.id.clone(),
+                reason,
+            }),
+        }
+    }
+    Ok((priced, unpriced, currency.map(|(c, _)| c)))
+}
+
+/// An estate validation error, pointed back at the file it came from: the licence CSV's file
+/// and line, or the inventory file and record of a resource.
+fn locate_in_files(e: Error, licence_at: &[(String, usize)], origins: &[&Item]) -> Error {
+    let Some(rec) = e.location().record.clone() else {
+        return e;
+    };
+    match rec.collection {
+        "licences" => match licence_at.get(rec.index) {
+            Some((file, line)) => e.in_file(file.clone()).with_line(*line, None),
+            None => e,
+        },
+        "resources" => match origins.get(rec.index) {
+            Some(it) => e
+                .in_file(it.origin.file.clone())
+                .with_record(record(&it.origin)),
+            None => e,
+        },
+        _ => e,
     }
 }
 

@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 
 use crate::error::{Error, ErrorCode, RecordRef, Result};
+use crate::text::{self, DateError, DateOrder};
 
 /// `"SA Start"`, `"sa_start"` and `"SaStart"` all become `"sastart"`.
 pub(crate) fn norm(h: &str) -> String {
@@ -28,6 +29,9 @@ pub(crate) struct Table<'a> {
     record: csv::StringRecord,
     /// One-based line of the current data row.
     pub line: usize,
+    /// How slash dates of this file are read; `None` until stated or inferred, and then an
+    /// ambiguous slash date is an error.
+    date_order: Option<DateOrder>,
 }
 
 impl<'a> Table<'a> {
@@ -58,7 +62,51 @@ impl<'a> Table<'a> {
             mark: (0, 1),
             record: csv::StringRecord::new(),
             line: 1,
+            date_order: None,
         })
+    }
+
+    /// Decides how the slash dates of this file read: the `stated` order when the caller gave
+    /// one; else the order the values of the date columns `cols` show (a first field above 12
+    /// is a day, a second above 12 is a day; one file is written by one tool in one locale, so
+    /// every date column counts); else `default` (the documented order of the export format,
+    /// when it has one). A file whose dates show both orders is rejected.
+    pub fn decide_date_order(
+        &mut self,
+        stated: Option<DateOrder>,
+        default: Option<DateOrder>,
+        cols: &[Option<usize>],
+    ) -> Result<()> {
+        let cols: Vec<usize> = cols.iter().flatten().copied().collect();
+        if stated.is_some() || cols.is_empty() {
+            self.date_order = stated.or(default);
+            return Ok(());
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(self.bytes);
+        let mut record = csv::StringRecord::new();
+        let mut values = Vec::new();
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| csv_error(&self.file, &e))?
+        {
+            for &c in &cols {
+                if let Some(v) = record.get(c) {
+                    values.push(v.to_string());
+                }
+            }
+        }
+        let inferred = text::infer_order(values.iter().map(String::as_str)).map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidValue,
+                "the dates of this file are written both day-first and month-first",
+            )
+            .in_file(self.file.clone())
+        })?;
+        self.date_order = inferred.or(default);
+        Ok(())
     }
 
     /// The position of the first column whose normalised header is one of `names`.
@@ -148,12 +196,12 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// A decimal cell (`1.5`, `-2`, `1.0E-4`).
+    /// A decimal cell (`1.5`, `-2`, `1.0E-4`), read by [`text::parse_decimal`].
     pub fn decimal(&self, col: Option<usize>) -> Result<Option<Decimal>> {
         let Some(s) = self.cell(col) else {
             return Ok(None);
         };
-        parse_decimal(s).map(Some).ok_or_else(|| {
+        text::parse_decimal(s).map(Some).ok_or_else(|| {
             self.error(
                 ErrorCode::InvalidValue,
                 col,
@@ -162,18 +210,37 @@ impl<'a> Table<'a> {
         })
     }
 
-    /// A date or date-time cell; see [`parse_datetime`].
+    /// A date or date-time cell, read by [`text::parse_datetime`] in the file's date order.
     pub fn datetime(&self, col: Option<usize>) -> Result<Option<NaiveDateTime>> {
         let Some(s) = self.cell(col) else {
             return Ok(None);
         };
-        parse_datetime(s).map(Some).ok_or_else(|| {
-            self.error(
+        match text::parse_datetime(s, self.date_order) {
+            Ok(d) => Ok(Some(d)),
+            Err(DateError::Ambiguous) => Err(self.error(
                 ErrorCode::InvalidValue,
                 col,
-                format!("{s:?} is not a date (YYYY-MM-DD, MM/DD/YYYY or an ISO 8601 time)"),
-            )
-        })
+                format!(
+                    "{s:?} could be day-first or month-first and no date in the file shows which: \
+                     state the date order (date_order \"dmy\" or \"mdy\")"
+                ),
+            )),
+            Err(DateError::Invalid) => Err(self.error(
+                ErrorCode::InvalidValue,
+                col,
+                match self.date_order {
+                    Some(DateOrder::Dmy) => {
+                        format!("{s:?} is not a date (YYYY-MM-DD, DD/MM/YYYY or an ISO 8601 time)")
+                    }
+                    Some(DateOrder::Mdy) => {
+                        format!("{s:?} is not a date (YYYY-MM-DD, MM/DD/YYYY or an ISO 8601 time)")
+                    }
+                    None => format!(
+                        "{s:?} is not a date (YYYY-MM-DD, a slash date or an ISO 8601 time)"
+                    ),
+                },
+            )),
+        }
     }
 
     /// A date cell.
@@ -194,37 +261,4 @@ fn csv_error(file: &str, e: &csv::Error) -> Error {
     Error::new(ErrorCode::Parse, msg)
         .in_file(file)
         .with_line(line, None)
-}
-
-/// A decimal in plain or scientific notation.
-pub(crate) fn parse_decimal(s: &str) -> Option<Decimal> {
-    let s = s.trim();
-    s.parse::<Decimal>()
-        .ok()
-        .or_else(|| Decimal::from_scientific(s).ok())
-}
-
-/// Dates as the exports write them: ISO `YYYY-MM-DD` with an optional time (`T` or space,
-/// optional fraction and `Z`), and `MM/DD/YYYY` (US order, as in real EA exports) with an
-/// optional time.
-pub(crate) fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim();
-    let s = s.strip_suffix('Z').unwrap_or(s);
-    for f in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%m/%d/%Y %H:%M:%S",
-        "%m/%d/%Y %I:%M:%S %p",
-    ] {
-        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(d);
-        }
-    }
-    for f in ["%Y-%m-%d", "%m/%d/%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, f) {
-            return d.and_hms_opt(0, 0, 0);
-        }
-    }
-    None
 }

@@ -1,13 +1,49 @@
-"""``python -m ahb`` and the ``ahb`` console script."""
+"""``python -m ahb`` and the ``ahb`` console script.
+
+Commands: ``import`` (Azure exports to an estate), ``audit``, ``optimize`` (with ``--az-script``
+or ``--arm``), ``timeline``, ``simulate`` and ``best``. Every command has ``--help``.
+
+Exit codes:
+
+- ``0``: done. What needs attention is said, not coded: a non-compliant audit says so in its
+  report; resources the import left out, warned about or left unpriced are listed on stderr;
+  a plan over unpriced resources prints a CAVEAT line on stderr (and in the text report).
+- ``1``: an internal error of ahb (a bug: please report it with the message).
+- ``2``: not done: bad input or bad arguments (the message names the file, line and field).
+
+A closed output pipe (``ahb audit … | head``) ends the command quietly.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
+import os
 import sys
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
-from ahb._ahb import AhbError, Estate, RuleSet, Usage, audit, optimize, simulate_central
+from ahb._ahb import (
+    AhbError,
+    Estate,
+    RuleSet,
+    Usage,
+    __version__,
+    arm_patches,
+    audit,
+    az_script,
+    best_assignment,
+    import_estate,
+    optimize,
+    simulate_central,
+    timeline,
+)
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_ERROR = 2
 
 
 def _date(text: str) -> datetime.date:
@@ -17,52 +53,264 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ahb", description="Azure Hybrid Benefit licensing engine.")
-    sub = p.add_subparsers(dest="command", required=True)
-    for name, help_ in (
-        ("audit", "compliance position of an estate on a date"),
-        ("optimize", "savings-maximising compliant plan"),
-    ):
-        c = sub.add_parser(name, help=help_)
-        c.add_argument("file", help="estate JSON file (ahb.estate/1)")
-        c.add_argument("--as-of", type=_date, default=None, help="date, YYYY-MM-DD (default: today)")
-        c.add_argument("--rules", default="2023-04", help="rule set version: 2023-04 or 2021-11")
-        c.add_argument("--json", action="store_true", help="print the versioned JSON")
-        if name == "optimize":
-            c.add_argument(
-                "--objective",
-                choices=["max_savings", "min_change", "compliance_first"],
-                default=None,
-            )
-    c = sub.add_parser("simulate", help="hourly simulation of central SQL AHB assignments")
-    c.add_argument("file", help="estate JSON file with central_assignments")
-    c.add_argument("usage", help="usage CSV: resource,hour,vcores,licence_price_per_vcore_hour")
+def _common(c: argparse.ArgumentParser, *, as_of: bool = True) -> None:
+    c.add_argument("file", help="estate JSON file (ahb.estate/1)")
+    if as_of:
+        c.add_argument(
+            "--as-of", type=_date, default=None, help="date, YYYY-MM-DD (default: today)"
+        )
     c.add_argument("--rules", default="2023-04", help="rule set version: 2023-04 or 2021-11")
     c.add_argument("--json", action="store_true", help="print the versioned JSON")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ahb",
+        description="Azure Hybrid Benefit licensing engine.",
+        epilog="Exit codes: 0 done (warnings, unpriced resources and caveats go to stderr); "
+        "1 internal error; 2 bad input or arguments.",
+    )
+    p.add_argument("--version", action="version", version=f"ahb {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser(
+        "import",
+        help="Azure exports (inventory, licences, prices, costs) to an estate JSON",
+        description="Reads Azure inventory JSON (Resource Graph, az list/show, ARM bodies, "
+        "PowerShell ConvertTo-Json), licence CSVs, Retail Prices API pages and cost exports, "
+        "and writes the estate. What was left out, warned about or left unpriced is printed "
+        "to stderr.",
+    )
+    c.add_argument("inventory", nargs="*", help="inventory JSON files")
+    c.add_argument("--licences", action="append", default=[], help="licence CSV (repeatable)")
+    c.add_argument(
+        "--catalogue",
+        action="append",
+        default=[],
+        help="`az vm list-skus` JSON extending the bundled VM sizes (repeatable)",
+    )
+    c.add_argument(
+        "--prices", action="append", default=[], help="Retail Prices API page JSON (repeatable)"
+    )
+    c.add_argument(
+        "--costs",
+        action="append",
+        default=[],
+        help="cost export CSV whose effective prices are preferred (repeatable)",
+    )
+    c.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy"],
+        default=None,
+        help="order of ambiguous slash dates such as 01/07/2025 in the CSV files",
+    )
+    c.add_argument(
+        "--strict",
+        action="store_true",
+        help="a reference to a resource outside the import is an error",
+    )
+    c.add_argument(
+        "--require-known-sizes", action="store_true", help="an unknown VM size is an error"
+    )
+    c.add_argument("-o", "--output", default=None, help="estate JSON file (default: stdout)")
+
+    c = sub.add_parser("audit", help="compliance position of an estate on a date")
+    _common(c)
+
+    c = sub.add_parser("optimize", help="savings-maximising compliant plan")
+    _common(c)
+    c.add_argument(
+        "--objective",
+        choices=["max_savings", "min_change", "compliance_first"],
+        default=None,
+    )
+    c.add_argument(
+        "--options", default=None, help="JSON file of optimize options (as in the Python API)"
+    )
+    out = c.add_mutually_exclusive_group()
+    out.add_argument(
+        "--az-script",
+        action="store_true",
+        help="print the az CLI script that applies the plan (see --rollback)",
+    )
+    out.add_argument("--arm", action="store_true", help="print the ARM requests as JSON")
+    c.add_argument(
+        "--rollback", default=None, help="with --az-script: write the rollback script here"
+    )
+
+    c = sub.add_parser("timeline", help="the position over dates, with the cliffs")
+    _common(c, as_of=False)
+    c.add_argument("--from", dest="start", type=_date, default=None, help="first date")
+    c.add_argument("--to", dest="end", type=_date, required=True, help="last date")
+
+    c = sub.add_parser("simulate", help="hourly simulation of central SQL AHB assignments")
+    _common(c, as_of=False)
+    c.add_argument("usage", help="usage CSV: resource,hour,vcores,licence_price_per_vcore_hour")
+
+    c = sub.add_parser("best", help="best central SQL assignment for a scope")
+    _common(c, as_of=False)
+    c.add_argument("usage", help="usage CSV: resource,hour,vcores,licence_price_per_vcore_hour")
+    c.add_argument("--scope", required=True, help="scope id of the assignment")
+    c.add_argument("--enterprise-core", default=None, help="yearly price of an Enterprise core")
+    c.add_argument("--standard-core", default=None, help="yearly price of a Standard core")
     return p
+
+
+def _json_default(o: object) -> str:
+    if isinstance(o, (Decimal, datetime.date)):
+        return str(o)
+    raise TypeError(f"{type(o).__name__} is not JSON")
+
+
+def _import(args: argparse.Namespace) -> tuple[str, int]:
+    result = import_estate(
+        list(args.inventory),
+        list(args.licences),
+        catalogue=list(args.catalogue),
+        prices=list(args.prices),
+        costs=list(args.costs),
+        date_order=args.date_order,
+        strict=args.strict,
+        require_known_sizes=args.require_known_sizes,
+    )
+    estate = result.estate
+    err = sys.stderr
+    print(
+        f"ahb: imported {estate.resource_count} resources, {estate.licence_count} licence lines",
+        file=err,
+    )
+    for s in result.skipped:
+        o = s["origin"]
+        print(f"  skipped {o['file']}[{o['index']}] {o['id']}: {s['reason']}", file=err)
+    for u in result.unknown_sizes:
+        o = u["origin"]
+        print(
+            f"  UNKNOWN SIZE {u['size']!r} ({u['field']}) in {o['file']}[{o['index']}] {o['id']}:"
+            " left out; add `az vm list-skus` output with --catalogue",
+            file=err,
+        )
+    for w in result.warnings:
+        o = w["origin"]
+        print(f"  warning {o['file']}[{o['index']}] {w['field']}: {w['message']}", file=err)
+    unpriced = result.unpriced
+    currency = result.currency or "no currency"
+    print(
+        f"  priced: {len(result.priced)} resources ({currency}); "
+        f"UNPRICED: {len(unpriced)} resources that could carry the benefit",
+        file=err,
+    )
+    for u in unpriced:
+        print(f"    unpriced {u['resource']}: {u['reason']}", file=err)
+    text = estate.to_json()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text if text.endswith("\n") else text + "\n")
+        text = ""
+    return text, EXIT_OK
+
+
+def _unpriced_caveat(plan_dict: dict[str, Any]) -> str:
+    unpriced = set(plan_dict.get("unpriced") or [])
+    if not unpriced:
+        return ""
+    units = sum(
+        int(a.get("units") or 0)
+        for a in plan_dict.get("assignments") or []
+        if a.get("resource") in unpriced
+    )
+    return (
+        f"CAVEAT: {len(unpriced)} resources ({units} licence units) have no prices; their "
+        "savings count as zero, so this plan is not a finished optimum for them. Import "
+        "prices (ahb import --prices/--costs) or optimise them by units.\n"
+    )
+
+
+def _optimize(args: argparse.Namespace, estate: Estate, rules: RuleSet) -> tuple[str, int]:
+    options: dict[str, Any] = {}
+    if args.options:
+        with open(args.options, encoding="utf-8") as f:
+            loaded = json.load(f)
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{args.options}: options must be a JSON object")
+        options.update(loaded)
+    if args.objective is not None:
+        options["objective"] = args.objective
+    plan = optimize(estate, rules, as_of=args.as_of, **options)
+    caveat = _unpriced_caveat(plan.to_dict())
+    code = EXIT_OK
+    if caveat:
+        print(caveat.rstrip("\n"), file=sys.stderr)
+    if args.az_script:
+        apply, rollback = az_script(estate, plan)
+        if args.rollback:
+            with open(args.rollback, "w", encoding="utf-8") as f:
+                f.write(rollback)
+        else:
+            print("ahb: rollback not saved; pass --rollback FILE to keep it", file=sys.stderr)
+        return apply, code
+    if args.arm:
+        return json.dumps(arm_patches(estate, plan), indent=2, default=_json_default), code
+    if args.json:
+        return plan.to_json(), code
+    return caveat + plan.to_text(), code
+
+
+def _run(args: argparse.Namespace) -> tuple[str, int]:
+    if args.command == "import":
+        return _import(args)
+    estate = Estate.from_path(args.file)
+    rules = RuleSet(args.rules)
+    if args.command == "audit":
+        result = audit(estate, rules, as_of=args.as_of)
+        out = result.to_json() if args.json else result.to_text()
+        return out, EXIT_OK
+    if args.command == "optimize":
+        return _optimize(args, estate, rules)
+    if args.command == "timeline":
+        t = timeline(estate, rules, start=args.start, end=args.end)
+        return t.to_json(), EXIT_OK
+    usage = Usage.from_path(args.usage)
+    if args.command == "simulate":
+        sim = simulate_central(estate, usage, rules)
+        return (sim.to_json() if args.json else sim.to_text()), EXIT_OK
+    best = best_assignment(
+        estate,
+        usage,
+        args.scope,
+        rules,
+        enterprise_core=args.enterprise_core,
+        standard_core=args.standard_core,
+    )
+    return (best.to_json() if args.json else best.to_text()), EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        estate = Estate.from_path(args.file)
-        rules = RuleSet(args.rules)
-        if args.command == "simulate":
-            sim = simulate_central(estate, Usage.from_path(args.usage), rules)
-            out = sim.to_json() if args.json else sim.to_text()
-        elif args.command == "audit":
-            result = audit(estate, rules, as_of=args.as_of)
-            out = result.to_json() if args.json else result.to_text()
-        else:
-            options = {} if args.objective is None else {"objective": args.objective}
-            plan = optimize(estate, rules, as_of=args.as_of, **options)
-            out = plan.to_json() if args.json else plan.to_text()
+        out, code = _run(args)
     except AhbError as e:
         print(f"ahb: error {e.code} ({e.code_name}): {e}", file=sys.stderr)
-        return 2
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
-    return 0
+        return EXIT_ERROR
+    except OSError as e:
+        print(f"ahb: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except ValueError as e:
+        print(f"ahb: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as e:  # noqa: BLE001 - the documented exit code 1 for a bug
+        print(f"ahb: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if out:
+        try:
+            sys.stdout.write(out if out.endswith("\n") else out + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, and keep Python from failing
+            # again when it flushes stdout at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return code
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

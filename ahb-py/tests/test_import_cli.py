@@ -1,0 +1,102 @@
+"""The import loop from Python and the CLI: catalogue, prices, cost exports, date order,
+strict mode, and the commands' exit codes and closed pipes."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import ahb
+from conftest import ROOT
+
+DATA = ROOT / "ahb-core" / "tests" / "data"
+INVENTORY = [DATA / "constructed_az_vm_list.json", DATA / "constructed_arg_mixed.json",
+             DATA / "constructed_powershell_get_azvm.json"]
+PRICES = [DATA / "retail_prices_page1.json", DATA / "retail_prices_page2.json"]
+APP01 = ("/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/RG-APP/providers/"
+         "Microsoft.Compute/virtualMachines/app01")
+AMBIGUOUS = ("id,product,edition,metric,quantity,programme,sa start,sa end\n"
+             "ws,Windows Server,Datacenter,core,16,EA,01/07/2025,01/06/2028\n")
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "ahb", *args], capture_output=True, text=True,
+                          input=stdin)
+
+
+def test_import_estate_prices_costs_catalogue_and_strict() -> None:
+    res = ahb.import_estate(
+        INVENTORY,
+        catalogue=[DATA / "constructed_vm_skus.json"],
+        prices=PRICES,
+        costs=[DATA / "constructed_cost_effective.csv"],
+    )
+    assert res.currency == "USD"
+    priced = {p["resource"]: p["source"] for p in res.priced}
+    assert priced[APP01]["source"] == "cost_export"
+    assert priced[APP01]["line"] == 2
+    assert len(res.unpriced) > 0 and all(u["reason"] for u in res.unpriced)
+    app01 = next(r for r in res.estate.to_dict()["resources"] if r["id"] == APP01)
+    assert app01["prices"]["currency"] == "USD"
+    # The SQL VM example alone: skipped with its reason, or an error in strict mode.
+    alone = [DATA / "azure-rest-api-specs_SqlVirtualMachines_ListBySqlVmGroup.json"]
+    assert "compute VM" in ahb.import_estate(alone).skipped[0]["reason"]
+    with pytest.raises(ahb.UnknownReferenceError):
+        ahb.import_estate(alone, strict=True)
+
+
+def test_date_order_is_required_for_ambiguous_dates() -> None:
+    with pytest.raises(ahb.ValidationError) as e:
+        ahb.import_estate(licences=[("l.csv", AMBIGUOUS)])
+    assert e.value.line == 2 and "date_order" in str(e.value)
+    res = ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="dmy")
+    assert res.estate.to_dict()["licences"][0]["sa"]["start"] == "2025-07-01"
+    with pytest.raises(ahb.OptionError):
+        ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="ymd")  # type: ignore[arg-type]
+
+
+def test_cli_import_then_optimize_with_az_script(tmp_path: pathlib.Path) -> None:
+    estate = tmp_path / "estate.json"
+    args = ["import", *map(str, INVENTORY)]
+    for p in PRICES:
+        args += ["--prices", str(p)]
+    out = cli(*args, "--licences", str(DATA / "constructed_licences.csv"), "-o", str(estate))
+    assert out.returncode == 0, out.stderr
+    assert "UNPRICED" in out.stderr and "priced:" in out.stderr
+    assert json.loads(estate.read_text())["schema"] == "ahb.estate/1"
+    rollback = tmp_path / "rollback.sh"
+    script = cli("optimize", str(estate), "--as-of", "2026-11-25", "--az-script",
+                 "--rollback", str(rollback))
+    assert script.returncode == 0, script.stderr
+    assert script.stdout.startswith("#!") or "az " in script.stdout
+    assert rollback.exists()
+    text = cli("optimize", str(estate), "--as-of", "2026-11-25")
+    assert "CAVEAT" in text.stdout and "licence units" in text.stdout
+    arm = cli("optimize", str(estate), "--as-of", "2026-11-25", "--arm")
+    assert isinstance(json.loads(arm.stdout), list)
+    tl = cli("timeline", str(estate), "--from", "2026-11-25", "--to", "2027-12-31")
+    assert tl.returncode == 0 and json.loads(tl.stdout)["schema"].startswith("ahb.timeline")
+
+
+def test_cli_version_help_exit_codes_and_closed_pipe(tmp_path: pathlib.Path) -> None:
+    v = cli("--version")
+    assert v.returncode == 0 and v.stdout.startswith("ahb ")
+    for cmd in ["import", "audit", "optimize", "timeline", "simulate", "best"]:
+        h = cli(cmd, "--help")
+        assert h.returncode == 0 and "usage:" in h.stdout, cmd
+    bad = cli("import", "--date-order", "dmy", "--licences", str(DATA / "bad_licences_quantity.csv"))
+    assert bad.returncode == 2 and "bad_licences_quantity.csv" in bad.stderr
+    assert cli("audit").returncode == 2
+    # A closed pipe: the reader exits at once; ahb must not print a traceback.
+    sample = ROOT / "examples" / "data" / "sample-estate.json"
+    p = subprocess.Popen([sys.executable, "-m", "ahb", "timeline", str(sample), "--from",
+                          "2026-11-25", "--to", "2030-12-31"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait() in (0, 2) and "Traceback" not in err, err

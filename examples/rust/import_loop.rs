@@ -1,0 +1,152 @@
+//! The whole loop from real exports to a change script: Azure inventory (Resource Graph, `az vm
+//! list -d`, PowerShell `Get-AzVM`), a SAM licence CSV, two pages of the Retail Prices API and a
+//! cost export (all in `ahb-core/tests/data`, sources in its SOURCES.md) → an estate → today's
+//! position → a priced plan → the `az` script and its rollback.
+//!
+//! ```text
+//! cargo run -p ahb-core --example import_loop
+//! ```
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use ahb_core::export::az_script;
+use ahb_core::import::{Importer, PriceSource};
+use ahb_core::{OptimizeOptions, RuleSet, audit, optimize};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(text) => {
+            // A closed pipe (`| head`) is not an error: stop quietly.
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data(name: &str) -> Result<Vec<u8>, String> {
+    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).map_err(|e| format!("{path}: {e}"))
+}
+
+fn text(name: &str) -> Result<String, String> {
+    String::from_utf8(data(name)?).map_err(|e| format!("{name}: {e}"))
+}
+
+/// Runs the loop and returns what `main` prints (the README test calls it too).
+pub fn run() -> Result<String, String> {
+    use std::fmt::Write as _;
+    let e = |e: ahb_core::Error| e.to_string();
+    let mut imp = Importer::new();
+    for f in [
+        "constructed_arg_mixed.json",
+        "constructed_az_vm_list.json",
+        "constructed_powershell_get_azvm.json",
+    ] {
+        imp.add_inventory_bytes(f, &data(f)?).map_err(e)?;
+    }
+    imp.add_licences_csv(
+        "constructed_licences.csv",
+        &data("constructed_licences.csv")?,
+    )
+    .map_err(e)?;
+    for f in ["retail_prices_page1.json", "retail_prices_page2.json"] {
+        imp.add_retail_prices_json(f, &text(f)?).map_err(e)?;
+    }
+    imp.add_cost_export_csv(
+        "constructed_cost_effective.csv",
+        &data("constructed_cost_effective.csv")?,
+    )
+    .map_err(e)?;
+    let o = imp.finish().map_err(e)?;
+
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "imported {} resources, {} licence lines; {} skipped, {} unknown sizes, {} warnings",
+        o.estate.resources.len(),
+        o.estate.licences.len(),
+        o.skipped.len(),
+        o.unknown_sizes.len(),
+        o.warnings.len()
+    );
+    let currency = o.currency.as_deref().unwrap_or("-");
+    for p in &o.priced {
+        let r = o
+            .estate
+            .resources
+            .iter()
+            .find(|r| r.id == p.resource)
+            .and_then(|r| r.prices.as_ref().map(|x| (r, x)));
+        let Some((r, prices)) = r else { continue };
+        let source = match &p.source {
+            PriceSource::CostExport { file, line } => format!("effective, {file} line {line}"),
+            PriceSource::RetailList { .. } => "retail list".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "priced {}: {} / {} {currency} per hour ({source})",
+            r.name.as_deref().unwrap_or(&r.id),
+            prices.payg_per_hour,
+            prices.ahb_per_hour
+        );
+    }
+    let _ = writeln!(
+        s,
+        "UNPRICED: {} resources that could carry the benefit",
+        o.unpriced.len()
+    );
+
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("bad date")?;
+    let rules = RuleSet::current();
+    let position = audit(&o.estate, &rules, as_of).map_err(e)?;
+    let _ = writeln!(
+        s,
+        "\nposition on {as_of}: {}",
+        if position.compliant {
+            "compliant"
+        } else {
+            "NOT compliant"
+        }
+    );
+    let plan = optimize(&o.estate, &rules, &OptimizeOptions::new(as_of)).map_err(e)?;
+    let _ = writeln!(
+        s,
+        "plan: {} changes, {} unpriced resources valued at zero",
+        plan.changes.len(),
+        plan.unpriced.len()
+    );
+    if !plan.unpriced.is_empty() {
+        let units: u64 = plan
+            .assignments
+            .iter()
+            .filter(|a| plan.unpriced.contains(&a.resource))
+            .map(|a| a.units)
+            .sum();
+        let _ = writeln!(
+            s,
+            "CAVEAT: {} resources ({units} licence units) have no price and count as zero: \
+             this is not a finished optimum for them",
+            plan.unpriced.len()
+        );
+    }
+    for c in &plan.changes {
+        let _ = writeln!(
+            s,
+            "  {:?} {:?} on {}: {} per month",
+            c.action,
+            c.pool,
+            c.resource.rsplit('/').next().unwrap_or(&c.resource),
+            c.monthly_savings_delta
+                .map_or_else(|| "unpriced".to_string(), |d| d.to_string())
+        );
+    }
+    let script = az_script(&o.estate, &plan).map_err(e)?;
+    let _ = writeln!(s, "\n{}\n# rollback:\n{}", script.apply, script.rollback);
+    Ok(s)
+}
