@@ -12,10 +12,8 @@ use serde_json::{Map, Number, Value};
 
 /// Exact decimal text as `decimal.Decimal`, through pyo3's `rust_decimal` conversion.
 fn decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    let d = text
-        .parse::<rust_decimal::Decimal>()
-        .or_else(|_| rust_decimal::Decimal::from_scientific(text))
-        .map_err(|e| PyValueError::new_err(format!("amount {text:?}: {e}")))?;
+    let d = ahb_core::text::parse_decimal(text)
+        .ok_or_else(|| PyValueError::new_err(format!("{text:?} is not a decimal amount")))?;
     Ok(d.into_pyobject(py)?.into_any())
 }
 
@@ -57,30 +55,15 @@ pub fn is_date_key(key: &str) -> bool {
     SUFFIXES.iter().any(|s| key.ends_with(s)) || key == "until"
 }
 
-fn is_decimal_syntax(s: &str) -> bool {
-    let t = s.strip_prefix('-').unwrap_or(s);
-    let mut parts = t.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
-
 fn as_date(s: &str) -> Option<NaiveDate> {
-    if s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-' {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-    } else {
-        None
-    }
+    ahb_core::text::parse_ymd(s)
 }
 
+/// The core's date-times are ISO with a `T` (`2026-01-01T05:00:00`).
 fn as_datetime(s: &str) -> Option<chrono::NaiveDateTime> {
-    if s.len() == 19 && s.as_bytes()[10] == b'T' {
-        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()
-    } else {
-        None
-    }
+    (s.len() == 19 && s.as_bytes()[10] == b'T')
+        .then(|| ahb_core::text::parse_datetime(s, None).ok())
+        .flatten()
 }
 
 /// The core's JSON as Python: dicts, lists, `int`, `bool`, `str`, `None`, `Decimal` for money,
@@ -100,8 +83,8 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value, key: &str) -> PyResult<Bound<
             }
         }
         Value::String(s) => {
-            if is_money_key(key) && is_decimal_syntax(s) {
-                decimal(py, s)?
+            if let Some(d) = ahb_core::text::parse_decimal(s).filter(|_| is_money_key(key)) {
+                d.into_pyobject(py)?.into_any()
             } else if let Some(d) = as_date(s).filter(|_| is_date_key(key)) {
                 d.into_pyobject(py)?.into_any()
             } else if let Some(t) = as_datetime(s).filter(|_| is_date_key(key)) {
@@ -318,7 +301,7 @@ pub fn date_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, name: &str) -> P
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;
-        return NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        return ahb_core::text::parse_ymd(s).ok_or_else(|| {
             PyValueError::new_err(format!("{name}: {s:?} is not an ISO date (YYYY-MM-DD)"))
         });
     }

@@ -111,9 +111,8 @@ impl HourlyUsage {
 
 /// A non-negative price per vCore-hour in micro-units.
 fn micro_price(row: usize, text: &str) -> Result<i64> {
-    let d: Decimal = text
-        .parse()
-        .map_err(|_| row_error(row, PRICE, format!("invalid amount {text:?}")))?;
+    let d = crate::text::parse_decimal(text)
+        .ok_or_else(|| row_error(row, PRICE, format!("invalid amount {text:?}")))?;
     if d.is_sign_negative() && !d.is_zero() {
         return Err(row_error(row, PRICE, format!("price {d} is negative")));
     }
