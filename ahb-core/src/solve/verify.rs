@@ -190,7 +190,9 @@ pub(crate) fn verified(
 ) -> Result<Plan> {
     let fixed = fixed(estate, options);
     let mut plan = first.clone();
+    // Repair solves skip the recommendations (each re-solves pools); the first plan's are kept.
     let mut opts = options.clone();
+    opts.recommendations = false;
     let mut reasons = Vec::new();
     let mut pos = reaudit(estate, rules, &plan)?;
 
@@ -204,21 +206,45 @@ pub(crate) fn verified(
             .any(|p| p.pool == Pool::WindowsServer && p.estate_minimum_topup > 0 && p.shortfall > 0)
     };
     if minimum > 0 && ws_short(&pos) {
-        let mut o = opts.clone();
-        o.reserve.windows_server = o.reserve.windows_server.saturating_add(minimum);
-        match solve(&o) {
-            Ok(p) => {
+        // The smallest number of core licences kept free (0…minimum) whose plan meets the
+        // minimum: the plan's own claims plus the reserve reach it. Keeping the whole minimum
+        // free always does, when the licences can hold it.
+        let solve_with = |r: u64| -> Result<Option<(Plan, Position, OptimizeOptions)>> {
+            let mut o = opts.clone();
+            o.reserve.windows_server = o.reserve.windows_server.saturating_add(r);
+            let Ok(p) = solve(&o) else {
+                return Ok(None);
+            };
+            let a = reaudit(estate, rules, &p)?;
+            Ok((!ws_short(&a)).then_some((p, a, o)))
+        };
+        let (mut lo, mut hi) = (1, minimum);
+        let mut best = None;
+        while lo <= hi {
+            let mid = lo + (hi - lo) / 2;
+            match solve_with(mid)? {
+                Some(b) => {
+                    best = Some((b, mid));
+                    hi = mid - 1;
+                }
+                None => lo = mid + 1,
+            }
+        }
+        match best {
+            Some(((p, a, o), r)) => {
                 reasons.push(Reason::new(
                     "WS-3",
                     format!(
-                        "the plan keeps {minimum} Windows Server core licences free so that the \
-                         estate minimum of {minimum} is held (OQ-1 estate_minimum_core_licences)"
+                        "the plan keeps {r} Windows Server core licences free so that the \
+                         estate holds the minimum of {minimum} (OQ-1 \
+                         estate_minimum_core_licences)"
                     ),
                 ));
                 plan = p;
+                pos = a;
                 opts = o;
             }
-            Err(_) => {
+            None => {
                 let ids = drop_order(&plan, Pool::WindowsServer, &fixed);
                 let o = with_excluded(&opts, &ids);
                 plan = solve(&o)?;
@@ -230,9 +256,9 @@ pub(crate) fn verified(
                          (OQ-1): no Windows Server VM carries the benefit"
                     ),
                 ));
+                pos = reaudit(estate, rules, &plan)?;
             }
         }
-        pos = reaudit(estate, rules, &plan)?;
     }
 
     // Anything else the audit finds short that dropping claims can remove (OQ-10, …).
@@ -331,6 +357,9 @@ pub(crate) fn verified(
              over_claimed): the plan is not certified optimal; buy licences or change the \
              assignments",
         ));
+    }
+    if repaired {
+        plan.recommendations = first.recommendations.clone();
     }
     plan.options = options.clone();
     plan.verification = Verification {

