@@ -61,7 +61,12 @@ fn reaudit(v: &Value, plan: &ahb_core::Plan, rules: &RuleSet) -> ahb_core::Posit
             }
             "azure_local_cluster" => r["ahb"] = json!(on),
             "sql_vm" => r["license_type"] = json!(if on { "AHUB" } else { "PAYG" }),
-            "sql_database" => {
+            "dedicated_host" => r["sql_host_level"] = json!(on),
+            "sql_database"
+            | "sql_elastic_pool"
+            | "sql_managed_instance"
+            | "sql_instance_pool"
+            | "ssis_runtime" => {
                 r["license_type"] = json!(if on { "BasePrice" } else { "LicenseIncluded" })
             }
             _ => {}
@@ -272,13 +277,29 @@ proptest! {
     /// only non-compliance allowed is one no AHB setting can remove: an activated Azure Local
     /// cluster the licences do not cover (HCI-5), and then the plan is not certified.
     #[test]
-    fn ws_3_hci_5_oq_10_no_plan_fails_the_audit(
+    fn ws_3_hci_5_oq_10_sql_23_no_plan_fails_the_audit(
         res in prop::collection::vec((0u8..6, 1u32..20, 0u32..400, any::<bool>()), 1..8),
         lines in prop::collection::vec((0u8..5, 1u32..40), 1..5),
         legacy in any::<bool>(),
         single in any::<bool>(),
+        central in prop::option::of((any::<bool>(), 1u32..12, 0u8..3)),
     ) {
-        let v = random_estate(&res, &lines);
+        let mut v = random_estate(&res, &lines);
+        // Scopes, resources spread over two subscriptions, and maybe a central assignment.
+        v["scopes"] = json!([{"id": "ba", "kind": "billing_account"},
+                             {"id": "s0", "kind": "subscription", "parent": "ba"},
+                             {"id": "s1", "kind": "subscription", "parent": "ba"}]);
+        for (i, r) in v["resources"].as_array_mut().unwrap().iter_mut().enumerate() {
+            r["scope"] = json!(format!("s{}", i % 2));
+        }
+        let mut assigned_nc = 0u64;
+        if let Some((ent, cores, scope)) = central {
+            let scope = ["ba", "s0", "s1"][scope as usize];
+            v["central_assignments"] = json!([{"id": "as", "scope": scope,
+                "edition": if ent { "enterprise" } else { "standard" }, "cores": cores,
+                "start": "2026-01-01"}]);
+            assigned_nc = u64::from(cores) * if ent { 4 } else { 1 };
+        }
         let mut rules = if legacy { RuleSet::legacy_2021() } else { RuleSet::current() };
         rules.knobs.ws_single_edition_per_vm = single;
         let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
@@ -287,7 +308,11 @@ proptest! {
         if !pos.compliant {
             // Every uncovered claim is an activated cluster, or the pool's shortfall comes
             // from one (the audit attributes it to the claims saving least per unit).
-            prop_assert!(res.iter().any(|r| r.0 == 2 && r.3), "{:?}", pos.over_claimed);
+            prop_assert!(
+                res.iter().any(|r| r.0 == 2 && r.3) || assigned_nc > 0,
+                "{:?}",
+                pos.over_claimed
+            );
             prop_assert!(!plan.certificate.proven_optimal);
             // The cluster's cores, and the WS-3 top-up its claim alone brings in.
             let hci: u64 = res
@@ -297,8 +322,18 @@ proptest! {
                 .sum::<u64>()
                 + u64::from(rules.knobs.estate_minimum_core_licences);
             for p in pos.pools.iter().filter(|p| !p.compliant) {
-                prop_assert_eq!(p.pool, ahb_core::rules::Pool::WindowsServer);
-                prop_assert!(p.shortfall <= hci, "{:?}", p);
+                match p.pool {
+                    ahb_core::rules::Pool::WindowsServer => {
+                        prop_assert!(p.shortfall <= hci, "{:?}", p)
+                    }
+                    // SQL-23: only an assignment the licences do not back.
+                    ahb_core::rules::Pool::SqlServer => {
+                        prop_assert!(p.shortfall <= assigned_nc, "{:?}", p);
+                        prop_assert!(pos.over_claimed.iter().filter(|o| o.pool == p.pool)
+                            .all(|o| o.resource == "as"), "{:?}", pos.over_claimed);
+                    }
+                    _ => prop_assert!(false, "{:?}", p),
+                }
             }
         }
         // HCI-5: never deactivated.
@@ -310,4 +345,159 @@ proptest! {
             prop_assert!(pos.compliant);
         }
     }
+}
+
+fn central_estate(licences: Vec<Value>, resources: Vec<Value>, assignments: Vec<Value>) -> Value {
+    json!({"schema": "ahb.estate/1",
+           "scopes": [{"id": "ba", "kind": "billing_account"},
+                      {"id": "sub-a", "kind": "subscription", "parent": "ba"},
+                      {"id": "sub-b", "kind": "subscription", "parent": "ba"}],
+           "licences": licences, "resources": resources,
+           "central_assignments": assignments})
+}
+
+fn assignment(id: &str, scope: &str, edition: &str, cores: u32) -> Value {
+    json!({"id": id, "scope": scope, "edition": edition, "cores": cores, "start": "2026-01-01"})
+}
+
+#[test]
+fn sql_23_unbacked_assignment_is_a_shortfall_naming_it() {
+    // 100 Enterprise cores assigned, no SQL licence owned.
+    let v = central_estate(
+        vec![],
+        vec![json!({"id": "db", "kind": "sql_database", "scope": "sub-a",
+                    "tier": "general_purpose", "vcores": 8, "license_type": "BasePrice"})],
+        vec![assignment("as-1", "sub-a", "enterprise", 100)],
+    );
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    assert!(!pos.compliant);
+    let o = pos
+        .over_claimed
+        .iter()
+        .find(|o| o.resource == "as-1")
+        .expect("the assignment is named");
+    assert_eq!((o.units, o.uncovered), (400, 400));
+    assert_eq!(o.reason.rule, "SQL-23");
+    assert!(o.reason.text.contains("as-1") && o.reason.text.contains("SQL-20"));
+    // The database is centrally managed: its BasePrice is not a claim (SQL-20).
+    assert!(pos.over_claimed.iter().all(|o| o.resource != "db"));
+    // Before the assignment starts, the resource-level claim applies again.
+    let before = audit(&load(&v), &RuleSet::current(), d("2025-12-31")).unwrap();
+    assert!(before.over_claimed.iter().any(|o| o.resource == "db"));
+    assert!(before.over_claimed.iter().all(|o| o.resource != "as-1"));
+}
+
+#[test]
+fn sql_20_sql_23_doubly_used_enterprise_cores() {
+    // 24 Enterprise cores (96 NC) cover a host-level SQL dedicated host (16 cores, 64 NC) and an
+    // SSIS Enterprise runtime (8 vCores, 32 NC); the same cores are assigned again to a scope
+    // with a 24-vCore Business Critical database (96 NC). Real need 192 NC against 96.
+    let v = central_estate(
+        vec![line("E", "sql_server", "enterprise", 24)],
+        vec![
+            json!({"id": "host", "kind": "dedicated_host", "physical_cores": 16,
+                   "sql_host_level": true}),
+            json!({"id": "ssis", "kind": "ssis_runtime", "edition": "enterprise", "vcores": 8,
+                   "license_type": "BasePrice"}),
+            json!({"id": "bc", "kind": "sql_database", "scope": "sub-a",
+                   "tier": "business_critical", "vcores": 24, "license_type": "BasePrice"}),
+        ],
+        vec![assignment("as-ent", "sub-a", "enterprise", 24)],
+    );
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    assert!(!pos.compliant);
+    let sql = pos
+        .pools
+        .iter()
+        .find(|p| p.pool == ahb_core::rules::Pool::SqlServer)
+        .unwrap();
+    assert_eq!((sql.claimed, sql.covered, sql.shortfall), (192, 96, 96));
+    let o = pos
+        .over_claimed
+        .iter()
+        .find(|o| o.resource == "as-ent")
+        .unwrap();
+    assert_eq!(o.uncovered, 96);
+    assert_eq!(o.reason.rule, "SQL-23");
+    // Resource-level settings under central management are reported, not counted.
+    let bc = pos.resources.iter().find(|a| a.resource == "bc").unwrap();
+    assert_eq!(bc.requirements[0].central.as_deref(), Some("sub-a"));
+    assert!(
+        bc.requirements[0]
+            .reasons
+            .iter()
+            .any(|r| r.rule == "SQL-20" && r.text.contains("as-ent"))
+    );
+    // The plan cannot switch the database off (its setting has no effect); the assignment
+    // uses the 96 NC first, so the host and the SSIS runtime lose the benefit.
+    let plan = optimize(&load(&v), &RuleSet::current(), &options("2026-06-01")).unwrap();
+    assert!(plan.changes.iter().all(|c| c.resource != "bc"));
+    for id in ["host", "ssis"] {
+        assert!(
+            plan.changes
+                .iter()
+                .any(|c| c.resource == id && c.action == Action::Disable)
+        );
+    }
+    assert!(plan.verification.compliant);
+    assert!(reaudit(&v, &plan, &RuleSet::current()).compliant);
+
+    // With no licence at all, no setting can make the assignment compliant: the plan says so
+    // and is not certified.
+    let mut v = v;
+    v["licences"] = json!([]);
+    let plan = optimize(&load(&v), &RuleSet::current(), &options("2026-06-01")).unwrap();
+    assert!(!plan.verification.compliant);
+    assert!(!plan.certificate.proven_optimal);
+    assert!(
+        plan.verification
+            .over_claimed
+            .iter()
+            .any(|o| o.resource == "as-ent" && o.reason.rule == "SQL-23")
+    );
+}
+
+#[test]
+fn sql_20_centrally_managed_resources_are_not_under_claimed() {
+    // 8 Enterprise licences (32 NC) back an 8-core Enterprise assignment at the billing
+    // account; a database below it without BasePrice is centrally covered, not under-claimed.
+    let v = central_estate(
+        vec![line("E", "sql_server", "enterprise", 10)],
+        vec![
+            json!({"id": "db", "kind": "sql_database", "scope": "sub-b",
+                   "tier": "general_purpose", "vcores": 8, "license_type": "LicenseIncluded",
+                   "prices": prices("2.00")}),
+            json!({"id": "vm", "kind": "sql_vm", "edition": "standard", "vcpus": 8,
+                   "license_type": "PAYG", "prices": prices("1.00")}),
+        ],
+        vec![assignment("as-ba", "ba", "enterprise", 8)],
+    );
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    assert!(pos.compliant, "{:?}", pos.over_claimed);
+    assert!(pos.under_claimed.iter().all(|u| u.resource != "db"));
+    // The VM has no scope, so no assignment covers it: it is under-claimed as usual.
+    assert!(pos.under_claimed.iter().any(|u| u.resource == "vm"));
+    let plan = optimize(&load(&v), &RuleSet::current(), &options("2026-06-01")).unwrap();
+    assert!(plan.changes.iter().all(|c| c.resource != "db"));
+    assert!(plan.verification.compliant);
+    // 2 Enterprise cores (8 NC) are left for the VM after the assignment's 32 NC.
+    let vm = plan
+        .assignments
+        .iter()
+        .find(|a| a.resource == "vm")
+        .unwrap();
+    assert!(vm.carry);
+    // With only the assignment's 8 cores, the VM must not be enabled.
+    let v2 = {
+        let mut v2 = v.clone();
+        v2["licences"] = json!([line("E", "sql_server", "enterprise", 8)]);
+        v2
+    };
+    let plan = optimize(&load(&v2), &RuleSet::current(), &options("2026-06-01")).unwrap();
+    assert!(
+        plan.assignments
+            .iter()
+            .all(|a| a.resource != "vm" || !a.carry)
+    );
+    assert!(reaudit(&v2, &plan, &RuleSet::current()).compliant);
 }

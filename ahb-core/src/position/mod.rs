@@ -1,6 +1,7 @@
 //! The audit: per-resource requirements, per-pool supply on a date, compliance of today's AHB
 //! settings, and the eligible resources that do not claim the benefit yet.
 
+pub(crate) mod central;
 mod flow;
 pub(crate) mod network;
 mod pool;
@@ -110,7 +111,11 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     estate.validate()?;
     let k = &rules.knobs;
     let tree = ScopeTree::new(&estate.scopes);
-    let assessments = assess_all(estate, rules, &tree);
+    let mut assessments = assess_all(estate, rules, &tree);
+    central::mark(estate, as_of, &mut assessments);
+    let assignments = central::active(estate, as_of);
+    let assignment_ids: HashMap<&str, &crate::model::CentralAssignment> =
+        assignments.iter().map(|a| (a.id.as_str(), *a)).collect();
 
     let mut supply = supply_by_pool(estate, rules, as_of)?;
 
@@ -126,7 +131,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
             for q in a
                 .requirements
                 .iter()
-                .filter(|q| q.pool == pool && q.eligible)
+                .filter(|q| q.pool == pool && q.eligible && q.central.is_none())
             {
                 if q.draw == Draw::Additive {
                     additive_demand += if q.claimed { q.units } else { 0 };
@@ -140,8 +145,22 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
                         units: q.units,
                         draw: q.draw,
                         monthly_savings: q.monthly_savings,
+                        assignment: false,
                     });
                 }
+            }
+        }
+        // SQL-23: each central assignment draws on the SQL licences of the date.
+        if pool == Pool::SqlServer {
+            for a in &assignments {
+                claims.push(Claim {
+                    resource: &a.id,
+                    scope: Some(&a.scope),
+                    units: a.normalised_cores(),
+                    draw: central::draw_of(a, rules),
+                    monthly_savings: None,
+                    assignment: true,
+                });
             }
         }
         if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
@@ -187,14 +206,17 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
                 units: u.units,
                 uncovered: u.short,
                 monthly_savings: savings,
-                reason: Reason::new(
-                    pool.shortfall_rule(),
-                    format!(
-                        "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
-                        position.shortfall,
-                        pool.unit()
+                reason: match assignment_ids.get(u.resource) {
+                    Some(a) => central::shortfall_reason(a, u.short),
+                    None => Reason::new(
+                        pool.shortfall_rule(),
+                        format!(
+                            "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                            position.shortfall,
+                            pool.unit()
+                        ),
                     ),
-                ),
+                },
             });
         }
         for c in &claims {
@@ -210,7 +232,11 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
 
     // Claims on ineligible resources.
     for a in &assessments {
-        for q in a.requirements.iter().filter(|q| q.claimed && !q.eligible) {
+        for q in a
+            .requirements
+            .iter()
+            .filter(|q| q.claimed && !q.eligible && q.central.is_none())
+        {
             let why = q.reasons.last().cloned().unwrap_or_else(|| {
                 Reason::new("GEN-7", "the benefit is claimed on an ineligible resource")
             });
@@ -231,7 +257,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         .flat_map(|a| {
             a.requirements
                 .iter()
-                .filter(|q| q.eligible && !q.claimed && q.units > 0)
+                .filter(|q| q.eligible && !q.claimed && q.units > 0 && q.central.is_none())
                 .map(|q| UnderClaim {
                     resource: a.resource.clone(),
                     pool: q.pool,

@@ -170,6 +170,11 @@ pub struct Requirement {
     pub hourly_savings: Option<Decimal>,
     /// Why: rule IDs and facts.
     pub reasons: Vec<Reason>,
+    /// Under central management on the audit date (SQL-20): the nearest scope whose SQL
+    /// licence assignments apply. The resource-level setting then has no effect: the
+    /// requirement is neither a claim nor an under-claim, the assignment is the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub central: Option<String>,
 }
 
 /// What the rules say about one resource.
@@ -335,5 +340,6 @@ pub(crate) fn requirement(
         monthly_savings: None,
         hourly_savings: None,
         reasons,
+        central: None,
     }
 }

@@ -56,8 +56,22 @@ fn optimize_unverified(
     options: &OptimizeOptions,
 ) -> Result<Plan> {
     let tree = ScopeTree::new(&estate.scopes);
-    let assessments = assess_all(estate, rules, &tree);
-    let supply = supply_by_pool(estate, rules, options.as_of)?;
+    let mut assessments = assess_all(estate, rules, &tree);
+    // SQL-20: resources under central management are not the plan's to switch.
+    crate::position::central::mark(estate, options.as_of, &mut assessments);
+    let mut supply = supply_by_pool(estate, rules, options.as_of)?;
+    // SQL-23: central assignments use their licences first.
+    if let Some(lines) = supply.remove(&Pool::SqlServer) {
+        let left = crate::position::central::lines_left(
+            estate,
+            rules,
+            options.as_of,
+            lines,
+            &tree,
+            options.prefer_later_expiry,
+        );
+        supply.insert(Pool::SqlServer, left);
+    }
     let solved = solve_all(estate, &assessments, supply, options, &tree)?;
     let recommendations =
         recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
@@ -163,7 +177,7 @@ fn solve_all<'a>(
         let mut additive = Vec::new();
         for (ri, a) in assessments.iter().enumerate() {
             for (qi, q) in a.requirements.iter().enumerate() {
-                if q.pool != pool || !q.eligible || q.units == 0 {
+                if q.pool != pool || !q.eligible || q.units == 0 || q.central.is_some() {
                     continue;
                 }
                 if q.draw == Draw::Additive {

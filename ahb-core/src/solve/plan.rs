@@ -321,7 +321,12 @@ pub(crate) fn assemble(
                 ),
             };
             let keep_hci = super::irreversible(estate, ri, q);
-            let on = on || keep_hci;
+            // SQL-20: a centrally managed resource's setting has no effect; it is left as is.
+            let on = if q.central.is_some() {
+                q.claimed
+            } else {
+                on || keep_hci
+            };
             let action = match (on, q.claimed) {
                 (true, true) => Action::Keep,
                 (true, false) => Action::Enable,
@@ -338,10 +343,10 @@ pub(crate) fn assemble(
                     "keep the benefit: it cannot be deactivated after activation; if the \
                      licences do not cover it, buy Datacenter core licences",
                 ));
-            } else if q.eligible {
+            } else if q.eligible && q.central.is_none() {
                 reasons.push(decision_reason(on, q.claimed, q.units, q.pool));
             }
-            if on {
+            if on && q.central.is_none() {
                 totals.monthly_savings += q.monthly_savings.unwrap_or_default();
                 totals.hourly_savings += q.hourly_savings.unwrap_or_default();
             }
