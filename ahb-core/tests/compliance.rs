@@ -501,3 +501,101 @@ fn sql_20_centrally_managed_resources_are_not_under_claimed() {
     );
     assert!(reaudit(&v2, &plan, &RuleSet::current()).compliant);
 }
+
+fn hyperscale_estate() -> Value {
+    estate(
+        vec![line("S", "sql_server", "standard", 64)],
+        vec![
+            json!({"id": "hs-2023", "kind": "sql_database", "tier": "hyperscale", "vcores": 8,
+                   "created": "2023-06-01", "license_type": "BasePrice", "prices": prices("1.00")}),
+            json!({"id": "hs-2024", "kind": "sql_database", "tier": "hyperscale", "vcores": 8,
+                   "created": "2024-02-01", "license_type": "LicenseIncluded"}),
+            json!({"id": "hs-pool", "kind": "sql_elastic_pool", "tier": "hyperscale", "vcores": 8,
+                   "license_type": "LicenseIncluded"}),
+        ],
+    )
+}
+
+fn sql_req<'a>(pos: &'a ahb_core::Position, id: &str) -> &'a ahb_core::rules::Requirement {
+    &pos.resources
+        .iter()
+        .find(|a| a.resource == id)
+        .unwrap()
+        .requirements[0]
+}
+
+#[test]
+fn oq_7_hyperscale_grandfathering_ends_on_the_knob_date() {
+    let e = load(&hyperscale_estate());
+    let rules = RuleSet::current();
+    assert_eq!(
+        rules.knobs.hyperscale_grandfathering_end,
+        d("2026-12-01"),
+        "default per OQ-7"
+    );
+    let before = audit(&e, &rules, d("2026-11-30")).unwrap();
+    let q = sql_req(&before, "hs-2023");
+    assert!(q.eligible && q.units == 8, "{q:?}");
+    assert!(
+        q.reasons
+            .iter()
+            .any(|r| r.rule == "OQ-7" && r.text.contains("until 2026-12-01"))
+    );
+    assert!(before.compliant);
+    // New databases and elastic pools were never grandfathered.
+    assert!(!sql_req(&before, "hs-2024").eligible);
+    let pool = sql_req(&before, "hs-pool");
+    assert!(!pool.eligible);
+    assert!(
+        pool.reasons
+            .iter()
+            .any(|r| r.rule == "OQ-7" && r.text.contains("single databases"))
+    );
+
+    for date in ["2026-12-01", "2027-03-01"] {
+        let after = audit(&e, &rules, d(date)).unwrap();
+        let q = sql_req(&after, "hs-2023");
+        assert!(!q.eligible, "{date}");
+        let o = after
+            .over_claimed
+            .iter()
+            .find(|o| o.resource == "hs-2023")
+            .unwrap();
+        assert_eq!(o.reason.rule, "OQ-7");
+        assert!(o.reason.text.contains("2026-12-01"));
+        assert!(!after.compliant);
+        // The plan removes the benefit it can no longer carry.
+        let plan = optimize(&e, &rules, &options(date)).unwrap();
+        assert!(
+            plan.changes
+                .iter()
+                .any(|c| c.resource == "hs-2023" && c.action == Action::Disable)
+        );
+        assert!(plan.verification.compliant);
+    }
+
+    // The end date is a knob.
+    let mut later = RuleSet::current();
+    later.knobs.hyperscale_grandfathering_end = d("2027-01-15");
+    assert!(sql_req(&audit(&e, &later, d("2026-12-01")).unwrap(), "hs-2023").eligible);
+}
+
+#[test]
+fn oq_7_timeline_has_an_event_when_hyperscale_grandfathering_ends() {
+    let e = load(&hyperscale_estate());
+    let t = ahb_core::timeline(&e, &RuleSet::current(), d("2026-11-01"), d("2027-01-31")).unwrap();
+    let step = t
+        .steps
+        .iter()
+        .find(|s| s.date == d("2026-12-01"))
+        .expect("a step on the end date");
+    let ev = step.events.iter().find(|e| e.id == "hs-2023").unwrap();
+    assert_eq!(ev.reason.rule, "OQ-7");
+    assert!(ev.reason.text.contains("2026-12-01"));
+    assert!(
+        step.events
+            .iter()
+            .all(|e| e.id != "hs-2024" && e.id != "hs-pool")
+    );
+    assert!(t.steps[0].compliant && !step.compliant);
+}

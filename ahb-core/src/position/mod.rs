@@ -111,7 +111,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     estate.validate()?;
     let k = &rules.knobs;
     let tree = ScopeTree::new(&estate.scopes);
-    let mut assessments = assess_all(estate, rules, &tree);
+    let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
     central::mark(estate, as_of, &mut assessments);
     let assignments = central::active(estate, as_of);
     let assignment_ids: HashMap<&str, &crate::model::CentralAssignment> =
@@ -237,9 +237,22 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
             .iter()
             .filter(|q| q.claimed && !q.eligible && q.central.is_none())
         {
-            let why = q.reasons.last().cloned().unwrap_or_else(|| {
-                Reason::new("GEN-7", "the benefit is claimed on an ineligible resource")
-            });
+            // The rule that made it ineligible (SQL-5, OQ-7, …), with its facts; GEN-7 (the
+            // claim itself) only when nothing more specific was recorded.
+            let why = q
+                .reasons
+                .iter()
+                .rev()
+                .find(|r| r.rule != "GEN-7")
+                .map(|r| {
+                    Reason::new(
+                        r.rule,
+                        format!("claimed on a resource that is not eligible: {}", r.text),
+                    )
+                })
+                .unwrap_or_else(|| {
+                    Reason::new("GEN-7", "the benefit is claimed on an ineligible resource")
+                });
             over_claimed.push(OverClaim {
                 resource: a.resource.clone(),
                 pool: q.pool,
@@ -393,11 +406,22 @@ pub(crate) fn supply_by_pool(
     Ok(supply)
 }
 
-/// Assesses every resource with the facts of the estate around it.
+/// Assesses every resource with the facts of the estate around it, without a date (rules
+/// that end on a date are assessed as in force).
 pub(crate) fn assess_all<'a>(
     estate: &'a Estate,
     rules: &RuleSet,
     tree: &ScopeTree<'a>,
+) -> Vec<Assessment> {
+    assess_all_on(estate, rules, tree, None)
+}
+
+/// Assesses every resource with the facts of the estate around it, on `as_of` (OQ-7).
+pub(crate) fn assess_all_on<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    tree: &ScopeTree<'a>,
+    as_of: Option<NaiveDate>,
 ) -> Vec<Assessment> {
     let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
     for r in &estate.resources {
@@ -449,6 +473,7 @@ pub(crate) fn assess_all<'a>(
                 host_sql_licensed: host.1,
                 windows_vms_on_host: own.2,
                 sql_vms_on_host: own.3,
+                as_of,
             };
             rules.assess(r, &ctx)
         })

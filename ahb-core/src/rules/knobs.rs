@@ -68,7 +68,8 @@ pub enum CentralStrategy {
 pub enum HyperscaleAhb {
     /// No Hyperscale database is eligible.
     None,
-    /// Databases created before the cutoff keep 1 NC per vCore; newer ones are not eligible.
+    /// Single databases with provisioned compute created before the cutoff keep 1 NC per vCore
+    /// until the grandfathering end; newer ones, elastic pools and serverless are not eligible.
     LegacyGrandfathered,
 }
 
@@ -115,6 +116,10 @@ pub struct Knobs {
     pub sql_hyperscale_ahb: HyperscaleAhb,
     /// OQ-7: Hyperscale databases created on or after this date are not eligible.
     pub hyperscale_cutoff: NaiveDate,
+    /// OQ-7 (verified 2026-12): existing Hyperscale single databases with provisioned compute
+    /// keep AHB "until December 2026"; from this date on they do not. Default 2026-12-01, the
+    /// first day of the month the sources name (a user can set the exact day).
+    pub hyperscale_grandfathering_end: NaiveDate,
     /// OQ-8: licences are reported in packs of this size for display only (math is per core).
     pub display_pack_size: u32,
     /// OQ-9: programmes whose lines are never eligible, even with SA (default: none; the SA
@@ -164,6 +169,8 @@ impl Default for Knobs {
             central_strategy: CentralStrategy::MaxNcUtilization,
             sql_hyperscale_ahb: HyperscaleAhb::LegacyGrandfathered,
             hyperscale_cutoff: NaiveDate::from_ymd_opt(2023, 12, 1).expect("valid date"),
+            hyperscale_grandfathering_end: NaiveDate::from_ymd_opt(2026, 12, 1)
+                .expect("valid date"),
             display_pack_size: 2,
             ineligible_programmes: Vec::new(),
             azure_local_programmes: vec![Programme::Ea, Programme::Eas, Programme::Csp],

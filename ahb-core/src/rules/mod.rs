@@ -207,6 +207,10 @@ pub struct Context {
     pub windows_vms_on_host: usize,
     /// For a dedicated host: SQL Server VMs run on it.
     pub sql_vms_on_host: usize,
+    /// The date the assessment is for, when known: rules that end on a date (OQ-7 Hyperscale
+    /// grandfathering) apply on it. Without a date they are assessed as still in force, and
+    /// their reasons name the end date.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl RuleSet {

@@ -28,7 +28,7 @@ pub use verify::{Verification, apply_plan};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::position::scopes::ScopeTree;
-use crate::position::{assess_all, supply_by_pool};
+use crate::position::{assess_all_on, supply_by_pool};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
 use crate::money::{from_micro, to_micro as micro};
@@ -56,7 +56,7 @@ fn optimize_unverified(
     options: &OptimizeOptions,
 ) -> Result<Plan> {
     let tree = ScopeTree::new(&estate.scopes);
-    let mut assessments = assess_all(estate, rules, &tree);
+    let mut assessments = assess_all_on(estate, rules, &tree, Some(options.as_of));
     // SQL-20: resources under central management are not the plan's to switch.
     crate::position::central::mark(estate, options.as_of, &mut assessments);
     let mut supply = supply_by_pool(estate, rules, options.as_of)?;
