@@ -599,3 +599,111 @@ fn oq_7_timeline_has_an_event_when_hyperscale_grandfathering_ends() {
     );
     assert!(t.steps[0].compliant && !step.compliant);
 }
+
+mod central_scopes {
+    use super::*;
+    use ahb_core::central::{HourlyUsage, UsageRecord, simulate_central};
+    use chrono::NaiveDateTime;
+    use rust_decimal::Decimal;
+
+    fn at(hour: u32) -> NaiveDateTime {
+        d("2026-06-01").and_hms_opt(hour, 0, 0).unwrap()
+    }
+
+    /// Scopes: a billing account, two subscriptions under it, a resource group under the
+    /// first; `names` renames them (ba, s0, s1, rg).
+    fn nested(
+        names: [&str; 4],
+        dbs: &[(u8, u32, bool)],
+        assigned: &[(u8, u32)],
+    ) -> (Estate, HourlyUsage) {
+        let [ba, s0, s1, rg] = names;
+        let scope_of = |i: u8| [ba, s0, s1, rg][i as usize % 4];
+        let resources: Vec<Value> = dbs
+            .iter()
+            .enumerate()
+            .map(|(i, &(sc, v, bc))| {
+                json!({"id": format!("db{i}"), "kind": "sql_database", "scope": scope_of(sc),
+                       "tier": if bc { "business_critical" } else { "general_purpose" },
+                       "vcores": v})
+            })
+            .collect();
+        let assignments: Vec<Value> = assigned
+            .iter()
+            .enumerate()
+            .map(|(i, &(sc, cores))| {
+                json!({"id": format!("as{i}"), "scope": scope_of(sc), "edition": "standard",
+                       "cores": cores, "start": "2026-01-01"})
+            })
+            .collect();
+        let e = load(&json!({"schema": "ahb.estate/1",
+            "scopes": [{"id": ba, "kind": "billing_account"},
+                       {"id": s0, "kind": "subscription", "parent": ba},
+                       {"id": s1, "kind": "subscription", "parent": ba},
+                       {"id": rg, "kind": "resource_group", "parent": s0}],
+            "resources": resources, "central_assignments": assignments}));
+        let rows: Vec<UsageRecord> = (0..3)
+            .flat_map(|h| {
+                dbs.iter()
+                    .enumerate()
+                    .map(move |(i, &(_, v, _))| UsageRecord {
+                        resource: format!("db{i}"),
+                        hour: at(h),
+                        vcores: v + h,
+                        licence_price_per_vcore_hour: Some(Decimal::new(10 + i as i64, 2)),
+                    })
+            })
+            .collect();
+        (e, HourlyUsage::from_records(&rows).unwrap())
+    }
+
+    fn totals(e: &Estate, u: &HourlyUsage) -> (Decimal, Decimal, u64) {
+        let s = simulate_central(e, &RuleSet::current(), u).unwrap();
+        let covered = s.scopes.iter().flat_map(|x| &x.covered_nc).sum();
+        (
+            s.scopes.iter().map(|x| x.total_savings).sum(),
+            s.scopes.iter().map(|x| x.total_overage).sum(),
+            covered,
+        )
+    }
+
+    #[test]
+    fn sql_18_nested_scopes_draw_on_ancestors_whatever_their_ids() {
+        // 8 NC assigned to the subscription and 8 to the billing account above it; a 16-vCore
+        // General Purpose database in the subscription is fully covered, whether the billing
+        // account's id sorts before or after the subscription's.
+        for names in [
+            ["a-billing", "m-sub", "n-sub", "rg"],
+            ["z-billing", "m-sub", "n-sub", "rg"],
+        ] {
+            let (e, u) = nested(names, &[(1, 16, false)], &[(1, 8), (0, 8)]);
+            let s = simulate_central(&e, &RuleSet::current(), &u).unwrap();
+            let covered: u64 = s.scopes.iter().map(|x| x.covered_nc[0]).sum();
+            assert_eq!(covered, 16, "{names:?}");
+            let overage: Decimal = s.scopes.iter().map(|x| x.total_overage).sum();
+            assert_eq!(overage, Decimal::new(10 * (1 + 2), 2), "{names:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        /// SQL-18, OQ-6: renaming scopes never changes what the assignments cover.
+        #[test]
+        fn sql_18_renaming_scopes_changes_nothing(
+            dbs in prop::collection::vec((0u8..4, 1u32..16, any::<bool>()), 1..6),
+            assigned in prop::collection::vec((0u8..4, 1u32..40), 1..4),
+            perm in Just(["a", "b", "c", "d"]).prop_shuffle(),
+        ) {
+            let (e1, u1) = nested(["ba", "s0", "s1", "rg"], &dbs, &assigned);
+            let renamed = [
+                &*format!("{}-ba", perm[0]),
+                &*format!("{}-s0", perm[1]),
+                &*format!("{}-s1", perm[2]),
+                &*format!("{}-rg", perm[3]),
+            ];
+            let (e2, u2) = nested(renamed, &dbs, &assigned);
+            prop_assert_eq!(totals(&e1, &u1), totals(&e2, &u2));
+        }
+    }
+}

@@ -14,8 +14,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use knobs::{
-    AksVcpuBasis, CentralStrategy, ComplianceBasis, CoreBasis, DatacenterDualUse, HyperscaleAhb,
-    Knobs, SqlVmMinBasis, WsRule,
+    AksVcpuBasis, CentralDrawOrder, CentralStrategy, ComplianceBasis, CoreBasis, DatacenterDualUse,
+    HyperscaleAhb, Knobs, SqlVmMinBasis, WsRule,
 };
 pub use linux::units_per_instance;
 pub use reason::Reason;
