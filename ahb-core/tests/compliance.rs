@@ -707,3 +707,151 @@ mod central_scopes {
         }
     }
 }
+
+fn sql_vm(id: &str, lt: &str, primary: Option<&str>) -> Value {
+    let mut v = json!({"id": id, "kind": "sql_vm", "edition": "enterprise", "vcpus": 8,
+                       "license_type": lt});
+    if let Some(p) = primary {
+        v["replica_of"] = json!(p);
+    }
+    v
+}
+
+fn over(pos: &ahb_core::Position) -> Vec<&str> {
+    let mut v: Vec<&str> = pos
+        .over_claimed
+        .iter()
+        .map(|o| o.resource.as_str())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn sql_9_tv_46_two_free_passives_per_azure_primary() {
+    // TV-46: one primary and two passive secondaries, all in Azure: 32 NC (primary only).
+    let v = estate(
+        vec![line("E", "sql_server", "enterprise", 8)],
+        vec![
+            sql_vm("p", "AHUB", None),
+            sql_vm("s1", "DR", Some("p")),
+            sql_vm("s2", "DR", Some("p")),
+        ],
+    );
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    assert!(pos.compliant, "{:?}", pos.over_claimed);
+    assert_eq!(pos.pools[0].claimed, 32);
+    let s1 = sql_req(&pos, "s1");
+    assert_eq!(s1.units, 0);
+    assert!(
+        s1.reasons
+            .iter()
+            .any(|r| r.rule == "SQL-9" && r.text.contains("1 of 2"))
+    );
+    // SQL-9: pay-as-you-go customers may use the HA/DR type when all three are in Azure.
+    let mut v2 = v.clone();
+    v2["resources"][0]["license_type"] = json!("PAYG");
+    let pos = audit(&load(&v2), &RuleSet::current(), d("2026-06-01")).unwrap();
+    assert!(pos.compliant && over(&pos).is_empty());
+}
+
+#[test]
+fn sql_9_seven_dr_vms_beyond_the_allowance_or_without_a_primary_need_licences() {
+    // Four DR replicas on one primary, three with no primary at all; no SQL licence owned
+    // beyond the primary's.
+    let v = estate(
+        vec![line("E", "sql_server", "enterprise", 8)],
+        vec![
+            sql_vm("p", "AHUB", None),
+            sql_vm("a1", "DR", Some("p")),
+            sql_vm("a2", "DR", Some("p")),
+            sql_vm("a3", "DR", Some("p")),
+            sql_vm("a4", "DR", Some("p")),
+            sql_vm("n1", "DR", None),
+            sql_vm("n2", "DR", None),
+            sql_vm("n3", "DR", Some("nowhere")),
+        ],
+    );
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    assert!(!pos.compliant);
+    let sql = &pos.pools[0];
+    // Primary 32 + two beyond the allowance + three without a primary = 6 × 32 NC.
+    assert_eq!((sql.claimed, sql.covered, sql.shortfall), (192, 32, 160));
+    for id in ["a3", "a4"] {
+        let q = sql_req(&pos, id);
+        assert!(q.claimed && q.units == 32);
+        assert!(q.reasons[0].rule == "SQL-9" && q.reasons[0].text.contains("beyond the allowance"));
+    }
+    for id in ["n1", "n2", "n3"] {
+        let q = sql_req(&pos, id);
+        assert!(q.claimed && q.units == 32, "{id}");
+        assert_eq!(q.reasons[0].rule, "SQL-9");
+    }
+    assert!(
+        sql_req(&pos, "n3").reasons[0]
+            .text
+            .contains("not in the estate")
+    );
+    // The plan turns the unentitled replicas to pay-as-you-go and audits clean.
+    let plan = optimize(&load(&v), &RuleSet::current(), &options("2026-06-01")).unwrap();
+    assert!(plan.verification.compliant);
+    let applied = audit(
+        &apply_plan(&load(&v), &plan),
+        &RuleSet::current(),
+        plan.as_of,
+    )
+    .unwrap();
+    assert!(applied.compliant);
+}
+
+#[test]
+fn sql_9_hybrid_primary_on_premises_frees_one_dr_replica_in_azure() {
+    let mut r1 = sql_vm("dr1", "DR", Some("onprem-sql01"));
+    r1["primary_on_premises"] = json!(true);
+    let mut r2 = sql_vm("dr2", "DR", Some("onprem-sql01"));
+    r2["primary_on_premises"] = json!(true);
+    let v = estate(vec![], vec![r1, r2]);
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    // Both need 32 NC; the dearest-first tie goes by id: dr1 free, dr2 licensed.
+    assert_eq!(over(&pos), ["dr2"]);
+}
+
+#[test]
+fn sql_14_one_standby_per_primary_and_mi_passive_needs_a_primary() {
+    let db = |id: &str, standby: bool, primary: Option<&str>| {
+        let mut v = json!({"id": id, "kind": "sql_database", "tier": "general_purpose",
+                           "vcores": 16, "standby": standby, "license_type": "LicenseIncluded"});
+        if let Some(p) = primary {
+            v["replica_of"] = json!(p);
+        }
+        v
+    };
+    let mi = |id: &str, passive: bool, primary: Option<&str>| {
+        let mut v = json!({"id": id, "kind": "sql_managed_instance", "tier": "general_purpose",
+                           "vcores": 8, "passive_dr": passive, "license_type": "LicenseIncluded"});
+        if let Some(p) = primary {
+            v["replica_of"] = json!(p);
+        }
+        v
+    };
+    let v = estate(
+        vec![],
+        vec![
+            db("db", false, None),
+            db("sb1", true, Some("db")),
+            db("sb2", true, Some("db")),
+            db("orphan", true, None),
+            mi("mi", false, None),
+            mi("mi-dr", true, Some("mi")),
+            mi("mi-orphan", true, None),
+        ],
+    );
+    let pos = audit(&load(&v), &RuleSet::current(), d("2026-06-01")).unwrap();
+    // TV-48: one standby per primary is free; a second, and those without a primary, are not.
+    assert_eq!(over(&pos), ["mi-orphan", "orphan", "sb2"]);
+    assert_eq!(sql_req(&pos, "sb1").units, 0);
+    assert_eq!(sql_req(&pos, "sb2").units, 16);
+    assert_eq!(sql_req(&pos, "sb2").reasons[0].rule, "SQL-14");
+    assert_eq!(sql_req(&pos, "mi-orphan").reasons[0].rule, "SQL-9");
+    assert_eq!(sql_req(&pos, "mi-dr").units, 0);
+}

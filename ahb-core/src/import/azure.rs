@@ -333,6 +333,8 @@ pub(crate) fn convert(row: &Value, cat: &Catalogue) -> R<Row> {
                 created,
                 license_type: paas_license(row)?,
                 standby: false,
+                // Importers fill the primary where Azure's data carries it (issue 11 D2).
+                replica_of: None,
             })
         }
         "microsoft.sql/servers/elasticpools" => {
@@ -368,6 +370,7 @@ pub(crate) fn convert(row: &Value, cat: &Catalogue) -> R<Row> {
                 vcores,
                 license_type: paas_license(row)?,
                 passive_dr: passive,
+                replica_of: None,
             })
         }
         "microsoft.sql/instancepools" => {

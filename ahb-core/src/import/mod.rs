@@ -324,6 +324,8 @@ impl Importer {
                                 Some(items[resolve(h, "dedicated host")?].pending.id.clone())
                             }
                         },
+                        replica_of: None,
+                        primary_on_premises: false,
                     }
                 }
             };

@@ -5,6 +5,7 @@ pub(crate) mod central;
 mod flow;
 pub(crate) mod network;
 mod pool;
+mod replicas;
 pub(crate) mod report;
 pub(crate) mod scopes;
 mod single_edition;
@@ -454,7 +455,7 @@ pub(crate) fn assess_all_on<'a>(
             _ => {}
         }
     }
-    estate
+    let contexts: Vec<Context> = estate
         .resources
         .iter()
         .map(|r| {
@@ -467,17 +468,25 @@ pub(crate) fn assess_all_on<'a>(
                 _ => Default::default(),
             };
             let own = hosts.get(r.id.as_str()).copied().unwrap_or_default();
-            let ctx = Context {
+            Context {
                 dev_test: tree.is_dev_test(r.scope.as_deref()),
                 host_windows_licensed: host.0,
                 host_sql_licensed: host.1,
                 windows_vms_on_host: own.2,
                 sql_vms_on_host: own.3,
                 as_of,
-            };
-            rules.assess(r, &ctx)
+            }
         })
-        .collect()
+        .collect();
+    let mut assessments: Vec<Assessment> = estate
+        .resources
+        .iter()
+        .zip(&contexts)
+        .map(|(r, ctx)| rules.assess(r, ctx))
+        .collect();
+    // SQL-9, SQL-14: free passive replicas need a licensed primary, within its allowance.
+    replicas::apply(estate, rules, &contexts, &mut assessments);
+    assessments
 }
 
 /// A Linux line must count in its distribution's unit (OQ-17): mixing units in one pool would

@@ -173,6 +173,7 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             vcores,
             license_type,
             passive_dr,
+            ..
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
             let mut units = vcores_units(*tier, *vcores, &mut reasons);
