@@ -108,6 +108,9 @@ fn allowance(kind: Kind, primary: &ResourceSpec, host_licensed: bool) -> Result<
     }
 }
 
+/// A primary's allowance and its entitled replicas, as (NC each would need, resource index).
+type Group = (usize, Vec<(u64, usize)>);
+
 fn rule(kind: Kind) -> &'static str {
     match kind {
         Kind::SqlVm | Kind::ManagedInstance => "SQL-9",
@@ -129,7 +132,7 @@ pub(super) fn apply(
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
     // Replicas entitled to a free slot, by (kind, primary key), with the NC each would need.
-    let mut groups: BTreeMap<(Kind, String), (usize, Vec<(u64, usize)>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(Kind, String), Group> = BTreeMap::new();
     let mut need_licence: Vec<(usize, Reason)> = Vec::new();
     let mut as_licensed: HashMap<usize, Assessment> = HashMap::new();
     for (i, r) in estate.resources.iter().enumerate() {
