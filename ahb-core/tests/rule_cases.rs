@@ -234,3 +234,84 @@ fn sql_7_payg_primary_may_use_the_ha_dr_type() {
     assert!(p.compliant, "{:?}", p.over_claimed);
     assert_eq!(req(&p, "r", Pool::SqlServer).units, 0);
 }
+
+#[test]
+fn gen_13_sql_15_windows_and_sql_in_dev_test_need_no_licence() {
+    let e = Estate::from_json(
+        &json!({"schema": "ahb.estate/1",
+        "scopes": [{"id": "dt", "kind": "subscription", "dev_test": true}],
+        "resources": [
+            {"id": "win", "kind": "vm", "os": "windows", "vcpus": 16, "scope": "dt",
+             "license_type": "Windows_Server",
+             "prices": {"payg_per_hour": "0.80", "ahb_per_hour": "0.40"}},
+            {"id": "winoff", "kind": "vm", "os": "windows", "vcpus": 16, "scope": "dt",
+             "prices": {"payg_per_hour": "0.80", "ahb_per_hour": "0.40"}},
+            {"id": "sql", "kind": "sql_vm", "edition": "enterprise", "vcpus": 8,
+             "scope": "dt", "license_type": "AHUB"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let p = run(&e, &RuleSet::current(), "2026-06-01");
+    // Neither is a claim on licences nor an under-claim, and no licence is owned: compliant.
+    assert!(p.compliant, "{:?}", p.over_claimed);
+    assert!(p.under_claimed.is_empty(), "{:?}", p.under_claimed);
+    assert_eq!(req(&p, "win", Pool::WindowsServer).units, 0);
+    assert!(cites(&p, "win", "GEN-13"));
+    assert_eq!(
+        req(&p, "win", Pool::WindowsServer).monthly_savings,
+        Some(Decimal::ZERO)
+    );
+    assert_eq!(req(&p, "sql", Pool::SqlServer).units, 0);
+    assert!(cites(&p, "sql", "SQL-15"));
+}
+
+#[test]
+fn oq_3_the_audit_says_when_it_depends_on_datacenter_dual_use() {
+    let mut dc = line("DC", "windows_server", "datacenter", 16, "ea");
+    dc["on_premises_in_use"] = json!(16);
+    let e = estate(
+        json!([dc]),
+        json!([{"id": "vm", "kind": "vm", "os": "windows", "vcpus": 16,
+                "license_type": "Windows_Server"}]),
+    );
+    let p = run(&e, &RuleSet::current(), "2026-06-01");
+    assert!(p.compliant);
+    let r = p.pools[0]
+        .reasons
+        .iter()
+        .find(|r| r.rule == "OQ-3")
+        .expect("the dependence is reported");
+    assert!(
+        r.text
+            .contains("without dual use the shortfall would be 16, not 0"),
+        "{r}"
+    );
+    let mut strict = RuleSet::current();
+    strict.knobs.ws_datacenter_dual_use = ahb_core::rules::DatacenterDualUse::None;
+    let p = run(&e, &strict, "2026-06-01");
+    assert_eq!(p.pools[0].shortfall, 16);
+    assert!(p.pools[0].reasons.iter().all(|r| r.rule != "OQ-3"));
+}
+
+#[test]
+fn ws_9_sql_10_vm_reasons_say_when_the_host_is_short() {
+    let e = estate(
+        json!([]),
+        json!([
+            {"id": "h", "kind": "dedicated_host", "physical_cores": 32,
+             "license_type": "Windows_Server_Hybrid"},
+            {"id": "vm", "kind": "vm", "os": "windows", "vcpus": 8, "host": "h",
+             "license_type": "Windows_Server"}
+        ]),
+    );
+    let p = run(&e, &RuleSet::current(), "2026-06-01");
+    let q = req(&p, "vm", Pool::WindowsServer);
+    assert!(
+        q.reasons
+            .iter()
+            .any(|r| r.rule == "WS-9" && r.text.contains("\"h\" is itself short by 32")),
+        "{:?}",
+        q.reasons
+    );
+}

@@ -290,6 +290,9 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     totals.unclaimed_monthly_savings = under_claimed.iter().filter_map(|u| u.monthly_savings).sum();
     totals.unclaimed_yearly_savings = totals.unclaimed_monthly_savings * Decimal::from(12);
 
+    host_shortfalls(estate, &over_claimed, &mut assessments);
+    dual_use_dependence(estate, rules, as_of, &mut pools)?;
+
     let compliant = pools.iter().all(|p| p.compliant) && over_claimed.is_empty();
     Ok(Position {
         schema: POSITION_SCHEMA,
@@ -303,6 +306,98 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         totals,
         resources: assessments,
     })
+}
+
+/// VMs "covered by the host" (WS-9, SQL-10) are covered only when the host's own claim is:
+/// their reasons say so when the host is short.
+fn host_shortfalls(estate: &Estate, over: &[OverClaim], assessments: &mut [Assessment]) {
+    let short: HashMap<(&str, Pool), u64> = over
+        .iter()
+        .filter(|o| o.uncovered > 0)
+        .map(|o| ((o.resource.as_str(), o.pool), o.uncovered))
+        .collect();
+    if short.is_empty() {
+        return;
+    }
+    for (a, r) in assessments.iter_mut().zip(&estate.resources) {
+        let (host, pool, rule) = match &r.spec {
+            ResourceSpec::Vm { host: Some(h), .. } => (h, Pool::WindowsServer, "WS-9"),
+            ResourceSpec::SqlVm { host: Some(h), .. } => (h, Pool::SqlServer, "SQL-10"),
+            _ => continue,
+        };
+        let Some(n) = short.get(&(host.as_str(), pool)) else {
+            continue;
+        };
+        for q in a
+            .requirements
+            .iter_mut()
+            .filter(|q| q.pool == pool && q.units == 0 && q.reasons.iter().any(|x| x.rule == rule))
+        {
+            q.reasons.push(Reason::new(
+                rule,
+                format!(
+                    "but the host {host:?} is itself short by {n} {}: this VM is covered only \
+                     once the host is",
+                    pool.unit()
+                ),
+            ));
+        }
+    }
+}
+
+/// OQ-3: when Datacenter licences in use on premises count for Azure VMs only because of the
+/// default `ws_datacenter_dual_use = unconditional`, the Windows pool says so and by how much
+/// (the shortfall without dual use).
+fn dual_use_dependence(
+    estate: &Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+    pools: &mut [PoolPosition],
+) -> Result<()> {
+    use crate::model::Edition;
+    use crate::rules::DatacenterDualUse;
+    if rules.knobs.ws_datacenter_dual_use == DatacenterDualUse::None {
+        return Ok(());
+    }
+    let on_premises: u64 = estate
+        .licences
+        .iter()
+        .filter(|l| l.product == Product::WindowsServer && l.edition == Some(Edition::Datacenter))
+        .map(crate::model::LicenceLine::on_premises_units)
+        .sum();
+    let Some(ws) = pools.iter_mut().find(|p| p.pool == Pool::WindowsServer) else {
+        return Ok(());
+    };
+    if on_premises == 0 {
+        return Ok(());
+    }
+    let mut strict = rules.clone();
+    strict.knobs.ws_datacenter_dual_use = DatacenterDualUse::None;
+    let alt = audit(estate, &strict, as_of)?;
+    let alt_short = alt
+        .pools
+        .iter()
+        .find(|p| p.pool == Pool::WindowsServer)
+        .map_or(0, |p| p.shortfall);
+    let knob = format!("{:?}", rules.knobs.ws_datacenter_dual_use).to_lowercase();
+    ws.reasons.push(Reason::new(
+        "OQ-3",
+        if alt_short == ws.shortfall {
+            format!(
+                "{on_premises} Datacenter core licences are in use on premises; the result does \
+                 not depend on ws_datacenter_dual_use ({knob}): short {} either way",
+                ws.shortfall
+            )
+        } else {
+            format!(
+                "depends on ws_datacenter_dual_use = {knob}: {on_premises} Datacenter core \
+                 licences in use on premises also count for Azure VMs; without dual use the \
+                 shortfall would be {alt_short}, not {}",
+                ws.shortfall
+            )
+        },
+    ));
+    Ok(())
 }
 
 /// The Windows knobs that act on a pool's totals: whole VMs from one edition (OQ-10), packs

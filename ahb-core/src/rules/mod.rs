@@ -274,6 +274,11 @@ impl RuleSet {
             r.hourly_savings =
                 prices.map(|p| (p.payg_per_hour - p.ahb_per_hour) * Decimal::from(n));
             r.monthly_savings = monthly_savings(prices, resource, n);
+            // GEN-13: Dev/Test already bills Windows at the Linux rate; the benefit saves nothing.
+            if r.reasons.iter().any(|x| x.rule == "GEN-13") {
+                r.hourly_savings = r.hourly_savings.map(|_| Decimal::ZERO);
+                r.monthly_savings = r.monthly_savings.map(|_| Decimal::ZERO);
+            }
         }
         Assessment {
             resource: resource.id.clone(),

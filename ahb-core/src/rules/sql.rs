@@ -435,7 +435,8 @@ fn sql_vm(
     if ctx.host_sql_licensed {
         reasons.push(Reason::new(
             "SQL-10",
-            "runs on a Dedicated Host with SQL host-level licensing: covered by the host",
+            "runs on a Dedicated Host with SQL host-level licensing: covered by the host's \
+             licences (when they cover the host)",
         ));
         return (claimed, true, 0, Draw::Any);
     }
