@@ -84,7 +84,15 @@ fn case(scoped: bool) -> impl Strategy<Value = Case> {
         prop::collection::vec(res, 1..8),
         prop::collection::vec(lin, 1..5),
     )
-        .prop_map(move |(r, mut l)| {
+        .prop_map(move |(mut r, mut l)| {
+            // HCI-5: an activated Azure Local benefit cannot be deactivated, so the oracle's
+            // subsets (which may drop any claim) only match when no cluster is on today; the
+            // irreversible case is tested in compliance.rs.
+            for x in &mut r {
+                if x.0 == 2 {
+                    x.3 = false;
+                }
+            }
             if !scoped {
                 for x in &mut l {
                     x.5 = false;

@@ -18,7 +18,10 @@ fn steps_at_sa_end_window_close_and_assignment_expiry() {
              "quantity": 16, "programme": "ea", "sa": {"start": "2025-01-01", "end": "2026-12-31"}},
             {"id": "STD", "product": "windows_server", "edition": "standard", "metric": "core",
              "quantity": 8, "programme": "ea", "sa": {"start": "2025-01-01", "end": "2028-12-31"},
-             "on_premises_in_use": 8, "migration_start": "2026-09-01"}
+             "on_premises_in_use": 8, "migration_start": "2026-09-01"},
+            // SQL-23: the central assignment must be backed by licences not in use elsewhere.
+            {"id": "ENT", "product": "sql_server", "edition": "enterprise", "metric": "core",
+             "quantity": 4, "programme": "ea", "sa": {"start": "2025-01-01", "end": "2028-12-31"}}
         ],
         "resources": [
             {"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 16, "license_type": "Windows_Server",

@@ -119,9 +119,9 @@ pub fn best_assignment(
     }
     let mut st = setup(estate, rules, usage)?;
     // Consider the scope as if it had an assignment, so its resources' usage is counted.
-    let x = match st.scopes.binary_search_by(|s| s.as_str().cmp(scope)) {
-        Ok(x) => x,
-        Err(_) => {
+    let x = match st.scopes.iter().position(|s| s == scope) {
+        Some(x) => x,
+        None => {
             if !estate.scopes.iter().any(|s| s.id == scope) {
                 return Err(Error::option("scope", format!("no scope has id {scope:?}")));
             }
@@ -136,20 +136,20 @@ pub fn best_assignment(
                     review_date: None,
                 });
             st = setup(&with, rules, usage)?;
-            st.scopes
-                .binary_search_by(|s| s.as_str().cmp(scope))
-                .unwrap_or(0)
+            st.scopes.iter().position(|s| s == scope).unwrap_or(0)
         }
     };
     let strategy = rules.knobs.central_strategy;
     let mut hours: Vec<(Ladder, Ladder)> = Vec::new();
-    walk(usage, &st, |_, s, ones, fours, _, prices| {
+    // The scope's own resources, as if no other scope's overflow reached it.
+    walk(usage, &st, false, |_, s, ones, fours, _, prices| {
         if s == x {
             let mut l = (Ladder::default(), Ladder::default());
             ones.ladder(prices, &mut l.0);
             fours.ladder(prices, &mut l.1);
             hours.push(l);
         }
+        (ones.total(), fours.total())
     });
     let demand: Vec<u64> = hours
         .iter()

@@ -86,6 +86,27 @@ impl Bucket {
     }
 }
 
+impl Bucket {
+    /// Moves the vCores beyond the `keep` dearest (the ones left uncovered) into `to`, with
+    /// their ranks: a nested scope's overflow reaching the assignments above it (SQL-18).
+    pub fn move_cheapest(&mut self, keep: u64, prices: &[i64], to: &mut Bucket) {
+        let mut left = self.sum_vcores.saturating_sub(keep);
+        if left == 0 {
+            return;
+        }
+        // Rank 0 is the dearest: the cheapest have the highest ranks.
+        self.touched.sort_unstable_by(|a, b| b.cmp(a));
+        for &r in &self.touched {
+            if left == 0 {
+                break;
+            }
+            let take = self.counts[r as usize].min(left);
+            to.push(r, prices[r as usize], take);
+            left -= take;
+        }
+    }
+}
+
 impl Ladder {
     pub fn clear(&mut self) {
         self.steps.clear();
@@ -160,12 +181,24 @@ pub(crate) fn cover(
     a: u64,
     strategy: CentralStrategy,
 ) -> (u64, i128) {
+    let (nc, value, _, _) = cover_split(ones, fours, a, strategy);
+    (nc, value)
+}
+
+/// [`cover`], with the vCores covered of each ladder (the dearest of each): `(NC, money,
+/// 1-NC vCores, 4-NC vCores)`.
+pub(crate) fn cover_split(
+    ones: &mut Ladder,
+    fours: &mut Ladder,
+    a: u64,
+    strategy: CentralStrategy,
+) -> (u64, i128, u64, u64) {
     let (n1, n4) = (ones.total(), fours.total());
     if a >= n1 + 4 * n4 {
-        return (n1 + 4 * n4, ones.value() + fours.value());
+        return (n1 + 4 * n4, ones.value() + fours.value(), n1, n4);
     }
     if a == 0 {
-        return (0, 0);
+        return (0, 0, 0, 0);
     }
     ones.sort();
     fours.sort();
@@ -199,7 +232,7 @@ pub(crate) fn cover(
     let best = (l..=h)
         .max_by(|&x, &y| value(x).cmp(&value(y)).then(y.cmp(&x)))
         .unwrap_or(lo);
-    (nc(best), value(best))
+    (nc(best), value(best), n1.min(a - 4 * best), best)
 }
 
 #[cfg(test)]

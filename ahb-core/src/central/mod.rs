@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::ScopeTree;
 use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
-use cover::{Bucket, Ladder, cover};
+use cover::{Bucket, Ladder, cover_split};
 
 pub(crate) use crate::money::{from_micro, to_micro as micro};
 
@@ -43,7 +43,11 @@ enum Billing {
 
 /// The assignment scopes and each resource's billing.
 struct Setup {
+    /// Scopes with assignments, deepest first (then by id: scopes of one depth are disjoint,
+    /// so their order changes nothing).
     scopes: Vec<String>,
+    /// For each scope, the nearest enclosing scope with assignments (SQL-18, OQ-6).
+    up: Vec<Option<usize>>,
     billing: Vec<Billing>,
     /// Licence price per vCore-hour from the estate's prices, per usage resource.
     estate_price: Vec<i64>,
@@ -51,6 +55,21 @@ struct Setup {
 
 fn setup(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Result<Setup> {
     let tree = ScopeTree::new(&estate.scopes);
+    // A resource draws on the assignments of its scope and of its ancestors: first its
+    // nearest assigned scope, and what that leaves uncovered on the next one above
+    // (`central_draw_order = nearest_first`). Scope ids play no part (SQL-18).
+    let parent: HashMap<&str, Option<&str>> = estate
+        .scopes
+        .iter()
+        .map(|s| (s.id.as_str(), s.parent.as_deref()))
+        .collect();
+    let chain = |scope: Option<&str>| -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        std::iter::successors(scope, |s| parent.get(s).copied().flatten())
+            .take_while(|s| seen.insert(*s))
+            .map(str::to_string)
+            .collect()
+    };
     let mut scopes: Vec<String> = estate
         .central_assignments
         .iter()
@@ -58,6 +77,23 @@ fn setup(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Result<Setup>
         .collect();
     scopes.sort();
     scopes.dedup();
+    let depth: HashMap<String, usize> = scopes
+        .iter()
+        .map(|s| (s.clone(), chain(Some(s)).len()))
+        .collect();
+    scopes.sort_by(|a, b| depth[b].cmp(&depth[a]).then_with(|| a.cmp(b)));
+    let index: HashMap<&str, usize> = scopes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let nearest = |scope: Option<&str>, skip_self: bool| -> Option<usize> {
+        chain(scope)
+            .iter()
+            .skip(usize::from(skip_self))
+            .find_map(|s| index.get(s.as_str()).copied())
+    };
+    let up: Vec<Option<usize>> = scopes.iter().map(|s| nearest(Some(s), true)).collect();
     let by_id: HashMap<&str, usize> = estate
         .resources
         .iter()
@@ -87,9 +123,7 @@ fn setup(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Result<Setup>
         };
         let r = &estate.resources[ri];
         // The nearest scope at or above the resource that has assignments.
-        let scope = scopes
-            .iter()
-            .position(|s| tree.covers(Some(s), r.scope.as_deref()));
+        let scope = nearest(r.scope.as_deref(), false);
         let eligible = assessments[ri]
             .requirements
             .iter()
@@ -152,6 +186,7 @@ fn setup(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Result<Setup>
     }
     Ok(Setup {
         scopes,
+        up,
         billing,
         estate_price,
     })
@@ -165,7 +200,7 @@ fn assigned_on(estate: &Estate, scopes: &[String], date: NaiveDate) -> Vec<u64> 
         .iter()
         .filter(|a| a.active_on(date))
     {
-        if let Ok(i) = scopes.binary_search(&a.scope) {
+        if let Some(i) = scopes.iter().position(|s| *s == a.scope) {
             out[i] += a.normalised_cores();
         }
     }
@@ -179,13 +214,15 @@ pub struct ScopeSeries {
     pub scope: String,
     /// NC assigned, per hour.
     pub assigned_nc: Vec<u64>,
-    /// NC the eligible usage needs, per hour (HA/DR excluded).
+    /// NC the eligible usage needs, per hour (HA/DR excluded), including what nested scopes'
+    /// assignments left uncovered (SQL-18: resources draw on their ancestors' assignments).
     pub demand_nc: Vec<u64>,
     /// NC covered, per hour.
     pub covered_nc: Vec<u64>,
     /// NC-equivalents of HA/DR replicas on the $0 HADR meter, per hour (SQL-19).
     pub hadr_nc: Vec<u64>,
-    /// Pay-as-you-go licence charges of uncovered vCores, per hour.
+    /// Pay-as-you-go licence charges of uncovered vCores, per hour. A scope nested in another
+    /// scope with assignments passes its uncovered vCores up and shows no overage itself.
     pub overage: Vec<Decimal>,
     /// Licence charges avoided by the covered vCores, over the whole period.
     pub total_savings: Decimal,
@@ -257,12 +294,15 @@ fn price_ranks(usage: &HourlyUsage, setup: &Setup) -> (Vec<i64>, Vec<u32>) {
 }
 
 /// Walks the usage hour by hour, calling `each(hour, scope, ones, fours, hadr_nc, prices)`
-/// with the scope's 1-NC and 4-NC vCores of that hour counted by price rank; returns the rows
-/// outside central management.
+/// with the scope's 1-NC and 4-NC vCores of that hour counted by price rank, deepest scope
+/// first; `each` returns the 1-NC and 4-NC vCores it covered. With `pass_up`, the vCores a
+/// scope leaves uncovered go on to the nearest enclosing scope with assignments (SQL-18).
+/// Returns the rows outside central management.
 fn walk(
     usage: &HourlyUsage,
     setup: &Setup,
-    mut each: impl FnMut(u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]),
+    pass_up: bool,
+    mut each: impl FnMut(u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64),
 ) -> usize {
     let s = setup.scopes.len();
     let (prices, ranks) = price_ranks(usage, setup);
@@ -293,7 +333,15 @@ fn walk(
             row += 1;
         }
         for x in 0..s {
-            each(hour, x, &mut ones[x], &mut fours[x], hadr[x], &prices);
+            let (c1, c4) = each(hour, x, &mut ones[x], &mut fours[x], hadr[x], &prices);
+            if let (true, Some(p)) = (pass_up, setup.up[x]) {
+                // `p` is shallower, so it comes later in the order.
+                let (mut o, mut f) = (std::mem::take(&mut ones[x]), std::mem::take(&mut fours[x]));
+                o.move_cheapest(c1, &prices, &mut ones[p]);
+                f.move_cheapest(c4, &prices, &mut fours[p]);
+                ones[x] = o;
+                fours[x] = f;
+            }
             ones[x].clear();
             fours[x].clear();
             hadr[x] = 0;
@@ -311,17 +359,22 @@ fn cover_hour(
     strategy: CentralStrategy,
     prices: &[i64],
     ladders: &mut (Ladder, Ladder),
-) -> (u64, i128) {
+) -> (u64, i128, u64, u64) {
     let demand = ones.total() + 4 * fours.total();
     if a >= demand {
-        return (demand, ones.value() + fours.value());
+        return (
+            demand,
+            ones.value() + fours.value(),
+            ones.total(),
+            fours.total(),
+        );
     }
     if a == 0 {
-        return (0, 0);
+        return (0, 0, 0, 0);
     }
     ones.ladder(prices, &mut ladders.0);
     fours.ladder(prices, &mut ladders.1);
-    cover(&mut ladders.0, &mut ladders.1, a, strategy)
+    cover_split(&mut ladders.0, &mut ladders.1, a, strategy)
 }
 
 /// Simulates the estate's central assignments over `usage`, with the rule set's OQ-6
@@ -357,7 +410,7 @@ pub fn simulate_central(
     let mut day = None;
     let mut assigned = Vec::new();
     let mut ladders = (Ladder::default(), Ladder::default());
-    let outside = walk(usage, &setup, |hour, x, ones, fours, hadr, prices| {
+    let outside = walk(usage, &setup, true, |hour, x, ones, fours, hadr, prices| {
         let at = usage.start + chrono::Duration::hours(i64::from(hour));
         if day != Some(at.date()) {
             day = Some(at.date());
@@ -366,18 +419,26 @@ pub fn simulate_central(
         let a = assigned[x];
         let demand = ones.total() + 4 * fours.total();
         let full = ones.value() + fours.value();
-        let (covered, saved) = cover_hour(ones, fours, a, strategy, prices, &mut ladders);
+        let (covered, saved, c1, c4) = cover_hour(ones, fours, a, strategy, prices, &mut ladders);
+        // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
+        // billed, or covered, there.
+        let over = if setup.up[x].is_some() {
+            0
+        } else {
+            full - saved
+        };
         let s = &mut series[x];
         s.assigned_nc.push(a);
         s.demand_nc.push(demand);
         s.covered_nc.push(covered);
         s.hadr_nc.push(hadr);
-        s.overage.push(from_micro(full - saved));
+        s.overage.push(from_micro(over));
         if a > 0 && covered == a {
             s.saturated_hours += 1;
         }
         totals[x].0 += saved;
-        totals[x].1 += full - saved;
+        totals[x].1 += over;
+        (c1, c4)
     });
     for (s, (saved, over)) in series.iter_mut().zip(totals) {
         s.total_savings = from_micro(saved);

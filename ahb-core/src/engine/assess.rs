@@ -24,11 +24,22 @@ pub(crate) fn supply_by_pool(
     Ok(supply)
 }
 
-/// Assesses every resource with the facts of the estate around it.
+/// Assesses every resource with the facts of the estate around it, without a date (rules
+/// that end on a date are assessed as in force).
 pub(crate) fn assess_all<'a>(
     estate: &'a Estate,
     rules: &RuleSet,
     tree: &ScopeTree<'a>,
+) -> Vec<Assessment> {
+    assess_all_on(estate, rules, tree, None)
+}
+
+/// Assesses every resource with the facts of the estate around it, on `as_of` (OQ-7).
+pub(crate) fn assess_all_on<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    tree: &ScopeTree<'a>,
+    as_of: Option<NaiveDate>,
 ) -> Vec<Assessment> {
     let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
     for r in &estate.resources {
@@ -61,7 +72,7 @@ pub(crate) fn assess_all<'a>(
             _ => {}
         }
     }
-    estate
+    let contexts: Vec<Context> = estate
         .resources
         .iter()
         .map(|r| {
@@ -74,16 +85,25 @@ pub(crate) fn assess_all<'a>(
                 _ => Default::default(),
             };
             let own = hosts.get(r.id.as_str()).copied().unwrap_or_default();
-            let ctx = Context {
+            Context {
                 dev_test: tree.is_dev_test(r.scope.as_deref()),
                 host_windows_licensed: host.0,
                 host_sql_licensed: host.1,
                 windows_vms_on_host: own.2,
                 sql_vms_on_host: own.3,
-            };
-            rules.assess(r, &ctx)
+                as_of,
+            }
         })
-        .collect()
+        .collect();
+    let mut assessments: Vec<Assessment> = estate
+        .resources
+        .iter()
+        .zip(&contexts)
+        .map(|(r, ctx)| rules.assess(r, ctx))
+        .collect();
+    // SQL-9, SQL-14: free passive replicas need a licensed primary, within its allowance.
+    super::replicas::apply(estate, rules, &contexts, &mut assessments);
+    assessments
 }
 
 /// A Linux line must count in its distribution's unit (OQ-17): mixing units in one pool would

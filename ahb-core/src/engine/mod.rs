@@ -8,8 +8,10 @@
 //! are answered on the same network, so they cannot disagree about what a licence line covers.
 
 pub(crate) mod assess;
+pub(crate) mod central;
 pub(crate) mod flow;
 pub mod knapsack;
 pub(crate) mod network;
+mod replicas;
 
-pub(crate) use assess::{assess_all, supply_by_pool};
+pub(crate) use assess::{assess_all, assess_all_on, supply_by_pool};

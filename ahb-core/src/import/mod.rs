@@ -450,6 +450,8 @@ impl Importer {
                         license_type: *license,
                         vm: Some(target.id.clone()),
                         host: host_of(host)?,
+                        replica_of: None,
+                        primary_on_premises: false,
                     }
                 }
             };

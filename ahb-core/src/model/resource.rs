@@ -350,6 +350,15 @@ pub enum ResourceSpec {
         /// The dedicated host the VM runs on, if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         host: Option<String>,
+        /// For a passive replica (`DR`): the id of the primary SQL VM of its availability group
+        /// or failover cluster (SQL-9). Absent when the primary is not in the estate.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replica_of: Option<String>,
+        /// For a passive replica (`DR`): its primary runs on premises, licensed with SA (the
+        /// hybrid case of SQL-9: one free passive DR replica in Azure per primary). `replica_of`
+        /// may name it for grouping.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        primary_on_premises: bool,
     },
     /// A single Azure SQL database.
     SqlDatabase {
@@ -373,6 +382,10 @@ pub enum ResourceSpec {
         /// A licence-free standby replica (SQL-14).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         standby: bool,
+        /// For a standby (or geo-secondary) replica: the id of its primary database (SQL-14:
+        /// one standby per primary).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replica_of: Option<String>,
     },
     /// An Azure SQL elastic pool.
     SqlElasticPool {
@@ -400,6 +413,10 @@ pub enum ResourceSpec {
         /// `hybridSecondaryUsage = Passive`: a free passive DR secondary (SQL-9, SQL-14).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         passive_dr: bool,
+        /// For a failover-group secondary: the id of its primary managed instance (one free
+        /// passive DR secondary per primary, SQL-9/SQL-14).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replica_of: Option<String>,
     },
     /// A SQL Managed Instance pool.
     SqlInstancePool {

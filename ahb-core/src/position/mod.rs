@@ -13,9 +13,9 @@ use serde::Serialize;
 
 pub use pool_position::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences};
 
-use crate::engine::{assess_all, supply_by_pool};
+use crate::engine::{assess_all_on, central, supply_by_pool};
 use crate::error::Result;
-use crate::model::{Estate, ScopeTree};
+use crate::model::{Estate, Product, ResourceSpec, ScopeTree};
 use crate::rules::{Assessment, Draw, Pool, Reason, RuleSet};
 use pool_position::Claim;
 
@@ -107,7 +107,11 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     estate.validate()?;
     let k = &rules.knobs;
     let tree = ScopeTree::new(&estate.scopes);
-    let assessments = assess_all(estate, rules, &tree);
+    let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
+    central::mark(estate, as_of, &mut assessments);
+    let assignments = central::active(estate, as_of);
+    let assignment_ids: HashMap<&str, &crate::model::CentralAssignment> =
+        assignments.iter().map(|a| (a.id.as_str(), *a)).collect();
 
     let mut supply = supply_by_pool(estate, rules, as_of)?;
 
@@ -123,7 +127,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
             for q in a
                 .requirements
                 .iter()
-                .filter(|q| q.pool == pool && q.eligible)
+                .filter(|q| q.pool == pool && q.eligible && q.central.is_none())
             {
                 if q.draw == Draw::Additive {
                     additive_demand += if q.claimed { q.units } else { 0 };
@@ -137,8 +141,22 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
                         units: q.units,
                         draw: q.draw,
                         monthly_savings: q.monthly_savings,
+                        assignment: false,
                     });
                 }
+            }
+        }
+        // SQL-23: each central assignment draws on the SQL licences of the date.
+        if pool == Pool::SqlServer {
+            for a in &assignments {
+                claims.push(Claim {
+                    resource: &a.id,
+                    scope: Some(&a.scope),
+                    units: a.normalised_cores(),
+                    draw: central::draw_of(a, rules),
+                    monthly_savings: None,
+                    assignment: true,
+                });
             }
         }
         if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
@@ -184,14 +202,17 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
                 units: u.units,
                 uncovered: u.short,
                 monthly_savings: savings,
-                reason: Reason::new(
-                    pool.shortfall_rule(),
-                    format!(
-                        "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
-                        position.shortfall,
-                        pool.unit()
+                reason: match assignment_ids.get(u.resource) {
+                    Some(a) => central::shortfall_reason(a, u.short),
+                    None => Reason::new(
+                        pool.shortfall_rule(),
+                        format!(
+                            "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                            position.shortfall,
+                            pool.unit()
+                        ),
                     ),
-                ),
+                },
             });
         }
         for c in &claims {
@@ -207,10 +228,27 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
 
     // Claims on ineligible resources.
     for a in &assessments {
-        for q in a.requirements.iter().filter(|q| q.claimed && !q.eligible) {
-            let why = q.reasons.last().cloned().unwrap_or_else(|| {
-                Reason::new("GEN-7", "the benefit is claimed on an ineligible resource")
-            });
+        for q in a
+            .requirements
+            .iter()
+            .filter(|q| q.claimed && !q.eligible && q.central.is_none())
+        {
+            // The rule that made it ineligible (SQL-5, OQ-7, …), with its facts; GEN-7 (the
+            // claim itself) only when nothing more specific was recorded.
+            let why = q
+                .reasons
+                .iter()
+                .rev()
+                .find(|r| r.rule != "GEN-7")
+                .map(|r| {
+                    Reason::new(
+                        r.rule,
+                        format!("claimed on a resource that is not eligible: {}", r.text),
+                    )
+                })
+                .unwrap_or_else(|| {
+                    Reason::new("GEN-7", "the benefit is claimed on an ineligible resource")
+                });
             over_claimed.push(OverClaim {
                 resource: a.resource.clone(),
                 pool: q.pool,
@@ -228,7 +266,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         .flat_map(|a| {
             a.requirements
                 .iter()
-                .filter(|q| q.eligible && !q.claimed && q.units > 0)
+                .filter(|q| q.eligible && !q.claimed && q.units > 0 && q.central.is_none())
                 .map(|q| UnderClaim {
                     resource: a.resource.clone(),
                     pool: q.pool,
@@ -247,6 +285,9 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     totals.unclaimed_monthly_savings = under_claimed.iter().filter_map(|u| u.monthly_savings).sum();
     totals.unclaimed_yearly_savings = totals.unclaimed_monthly_savings * Decimal::from(12);
 
+    host_shortfalls(estate, &over_claimed, &mut assessments);
+    dual_use_dependence(estate, rules, as_of, &mut pools)?;
+
     let compliant = pools.iter().all(|p| p.compliant) && over_claimed.is_empty();
     Ok(Position {
         schema: POSITION_SCHEMA,
@@ -260,6 +301,98 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         totals,
         resources: assessments,
     })
+}
+
+/// VMs "covered by the host" (WS-9, SQL-10) are covered only when the host's own claim is:
+/// their reasons say so when the host is short.
+fn host_shortfalls(estate: &Estate, over: &[OverClaim], assessments: &mut [Assessment]) {
+    let short: HashMap<(&str, Pool), u64> = over
+        .iter()
+        .filter(|o| o.uncovered > 0)
+        .map(|o| ((o.resource.as_str(), o.pool), o.uncovered))
+        .collect();
+    if short.is_empty() {
+        return;
+    }
+    for (a, r) in assessments.iter_mut().zip(&estate.resources) {
+        let (host, pool, rule) = match &r.spec {
+            ResourceSpec::Vm { host: Some(h), .. } => (h, Pool::WindowsServer, "WS-9"),
+            ResourceSpec::SqlVm { host: Some(h), .. } => (h, Pool::SqlServer, "SQL-10"),
+            _ => continue,
+        };
+        let Some(n) = short.get(&(host.as_str(), pool)) else {
+            continue;
+        };
+        for q in a
+            .requirements
+            .iter_mut()
+            .filter(|q| q.pool == pool && q.units == 0 && q.reasons.iter().any(|x| x.rule == rule))
+        {
+            q.reasons.push(Reason::new(
+                rule,
+                format!(
+                    "but the host {host:?} is itself short by {n} {}: this VM is covered only \
+                     once the host is",
+                    pool.unit()
+                ),
+            ));
+        }
+    }
+}
+
+/// OQ-3: when Datacenter licences in use on premises count for Azure VMs only because of the
+/// default `ws_datacenter_dual_use = unconditional`, the Windows pool says so and by how much
+/// (the shortfall without dual use).
+fn dual_use_dependence(
+    estate: &Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+    pools: &mut [PoolPosition],
+) -> Result<()> {
+    use crate::model::Edition;
+    use crate::rules::DatacenterDualUse;
+    if rules.knobs.ws_datacenter_dual_use == DatacenterDualUse::None {
+        return Ok(());
+    }
+    let on_premises: u64 = estate
+        .licences
+        .iter()
+        .filter(|l| l.product == Product::WindowsServer && l.edition == Some(Edition::Datacenter))
+        .map(crate::model::LicenceLine::on_premises_units)
+        .sum();
+    let Some(ws) = pools.iter_mut().find(|p| p.pool == Pool::WindowsServer) else {
+        return Ok(());
+    };
+    if on_premises == 0 {
+        return Ok(());
+    }
+    let mut strict = rules.clone();
+    strict.knobs.ws_datacenter_dual_use = DatacenterDualUse::None;
+    let alt = audit(estate, &strict, as_of)?;
+    let alt_short = alt
+        .pools
+        .iter()
+        .find(|p| p.pool == Pool::WindowsServer)
+        .map_or(0, |p| p.shortfall);
+    let knob = format!("{:?}", rules.knobs.ws_datacenter_dual_use).to_lowercase();
+    ws.reasons.push(Reason::new(
+        "OQ-3",
+        if alt_short == ws.shortfall {
+            format!(
+                "{on_premises} Datacenter core licences are in use on premises; the result does \
+                 not depend on ws_datacenter_dual_use ({knob}): short {} either way",
+                ws.shortfall
+            )
+        } else {
+            format!(
+                "depends on ws_datacenter_dual_use = {knob}: {on_premises} Datacenter core \
+                 licences in use on premises also count for Azure VMs; without dual use the \
+                 shortfall would be {alt_short}, not {}",
+                ws.shortfall
+            )
+        },
+    ));
+    Ok(())
 }
 
 /// The Windows knobs that act on a pool's totals: whole VMs from one edition (OQ-10), packs

@@ -18,6 +18,9 @@ pub(crate) struct Claim<'a> {
     pub units: u64,
     pub draw: Draw,
     pub monthly_savings: Option<Decimal>,
+    /// A central SQL assignment (SQL-23): uncovered units are attributed to it before any
+    /// resource's claim, since only licences not in use elsewhere may be assigned.
+    pub assignment: bool,
 }
 
 /// A line's share of the covered demand.
@@ -200,11 +203,13 @@ pub(crate) fn check<'a>(
     (position, uncovered)
 }
 
-/// Attributes `short` uncovered units to `members`, least savings per unit first, then by id.
+/// Attributes `short` uncovered units to `members`: central assignments first (SQL-23), then
+/// least savings per unit, then by id.
 fn attribute<'a>(mut members: Vec<&Claim<'a>>, short: u64, uncovered: &mut Vec<Uncovered<'a>>) {
     members.sort_by(|a, b| {
-        per_unit(a)
-            .cmp(&per_unit(b))
+        b.assignment
+            .cmp(&a.assignment)
+            .then_with(|| per_unit(a).cmp(&per_unit(b)))
             .then_with(|| a.resource.cmp(b.resource))
     });
     let mut left = short;

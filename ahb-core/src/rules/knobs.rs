@@ -62,13 +62,27 @@ pub enum CentralStrategy {
     DeterministicOrder,
 }
 
+/// OQ-6, SQL-18: which of the assignments a resource can reach (its scope's and its
+/// ancestors') it draws on first. The sources say only that "the system ensures the maximum
+/// usage of the assigned SQL licenses"; they are silent on the order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CentralDrawOrder {
+    /// The nearest scope's assignments first; what they leave uncovered draws on the next
+    /// enclosing scope with assignments, and so on up. An enclosing scope's licences can
+    /// cover everything a nested scope's can, so this order never covers less than another
+    /// (the maximum usage of SQL-18), and it never depends on scope ids or names.
+    NearestFirst,
+}
+
 /// OQ-7: Hyperscale AHB after the December 2023 change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HyperscaleAhb {
     /// No Hyperscale database is eligible.
     None,
-    /// Databases created before the cutoff keep 1 NC per vCore; newer ones are not eligible.
+    /// Single databases with provisioned compute created before the cutoff keep 1 NC per vCore
+    /// until the grandfathering end; newer ones, elastic pools and serverless are not eligible.
     LegacyGrandfathered,
 }
 
@@ -111,10 +125,16 @@ pub struct Knobs {
     pub sql_vm_min_basis: SqlVmMinBasis,
     /// OQ-6: central SQL allocation strategy.
     pub central_strategy: CentralStrategy,
+    /// OQ-6, SQL-18: which reachable assignments a resource draws on first.
+    pub central_draw_order: CentralDrawOrder,
     /// OQ-7: Hyperscale eligibility.
     pub sql_hyperscale_ahb: HyperscaleAhb,
     /// OQ-7: Hyperscale databases created on or after this date are not eligible.
     pub hyperscale_cutoff: NaiveDate,
+    /// OQ-7 (verified 2026-12): existing Hyperscale single databases with provisioned compute
+    /// keep AHB "until December 2026"; from this date on they do not. Default 2026-12-01, the
+    /// first day of the month the sources name (a user can set the exact day).
+    pub hyperscale_grandfathering_end: NaiveDate,
     /// OQ-8: licences are reported in packs of this size for display only (math is per core).
     pub display_pack_size: u32,
     /// OQ-9: programmes whose lines are never eligible, even with SA (default: none; the SA
@@ -162,8 +182,11 @@ impl Default for Knobs {
             ws_dh_dual_use_days: 180,
             sql_vm_min_basis: SqlVmMinBasis::Vcores,
             central_strategy: CentralStrategy::MaxNcUtilization,
+            central_draw_order: CentralDrawOrder::NearestFirst,
             sql_hyperscale_ahb: HyperscaleAhb::LegacyGrandfathered,
             hyperscale_cutoff: NaiveDate::from_ymd_opt(2023, 12, 1).expect("valid date"),
+            hyperscale_grandfathering_end: NaiveDate::from_ymd_opt(2026, 12, 1)
+                .expect("valid date"),
             display_pack_size: 2,
             ineligible_programmes: Vec::new(),
             azure_local_programmes: vec![Programme::Ea, Programme::Eas, Programme::Csp],

@@ -14,8 +14,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use knobs::{
-    AksVcpuBasis, CentralStrategy, ComplianceBasis, CoreBasis, DatacenterDualUse, HyperscaleAhb,
-    Knobs, SqlVmMinBasis, WsRule,
+    AksVcpuBasis, CentralDrawOrder, CentralStrategy, ComplianceBasis, CoreBasis, DatacenterDualUse,
+    HyperscaleAhb, Knobs, SqlVmMinBasis, WsRule,
 };
 pub use linux::units_per_instance;
 pub use reason::Reason;
@@ -180,6 +180,11 @@ pub struct Requirement {
     pub hourly_savings: Option<Decimal>,
     /// Why: rule IDs and facts.
     pub reasons: Vec<Reason>,
+    /// Under central management on the audit date (SQL-20): the nearest scope whose SQL
+    /// licence assignments apply. The resource-level setting then has no effect: the
+    /// requirement is neither a claim nor an under-claim, the assignment is the claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub central: Option<String>,
 }
 
 /// What the rules say about one resource.
@@ -212,6 +217,10 @@ pub struct Context {
     pub windows_vms_on_host: usize,
     /// For a dedicated host: SQL Server VMs run on it.
     pub sql_vms_on_host: usize,
+    /// The date the assessment is for, when known: rules that end on a date (OQ-7 Hyperscale
+    /// grandfathering) apply on it. Without a date they are assessed as still in force, and
+    /// their reasons name the end date.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl RuleSet {
@@ -275,6 +284,11 @@ impl RuleSet {
             r.hourly_savings =
                 prices.map(|p| (p.payg_per_hour - p.ahb_per_hour) * Decimal::from(n));
             r.monthly_savings = monthly_savings(prices, resource, n);
+            // GEN-13: Dev/Test already bills Windows at the Linux rate; the benefit saves nothing.
+            if r.reasons.iter().any(|x| x.rule == "GEN-13") {
+                r.hourly_savings = r.hourly_savings.map(|_| Decimal::ZERO);
+                r.monthly_savings = r.monthly_savings.map(|_| Decimal::ZERO);
+            }
         }
         Assessment {
             resource: resource.id.clone(),
@@ -345,5 +359,6 @@ pub(crate) fn requirement(
         monthly_savings: None,
         hourly_savings: None,
         reasons,
+        central: None,
     }
 }

@@ -96,7 +96,14 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             ..
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
-            let ok = vcore_tier_eligible(*tier, *compute, *created, ctx, k, &mut reasons);
+            let ok = vcore_tier_eligible(
+                *tier,
+                *compute,
+                Hyperscale::Single(*created),
+                ctx,
+                k,
+                &mut reasons,
+            );
             // SQL-5: an ineligible database consumes 0 NC, so its explanation states no NC.
             let units = if ok {
                 vcores_units(*tier, vcores.unwrap_or(0), &mut reasons)
@@ -140,8 +147,14 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             ..
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
-            let ok =
-                vcore_tier_eligible(*tier, SqlCompute::Provisioned, None, ctx, k, &mut reasons);
+            let ok = vcore_tier_eligible(
+                *tier,
+                SqlCompute::Provisioned,
+                Hyperscale::ElasticPool,
+                ctx,
+                k,
+                &mut reasons,
+            );
             // SQL-5: an ineligible pool consumes 0 NC, so its explanation states no NC.
             let units = if ok {
                 vcores_units(*tier, vcores.unwrap_or(0), &mut reasons)
@@ -160,6 +173,7 @@ pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Optio
             vcores,
             license_type,
             passive_dr,
+            ..
         } => {
             let claimed = *license_type == PaasLicenseType::BasePrice;
             let mut units = vcores_units(*tier, *vcores, &mut reasons);
@@ -271,11 +285,20 @@ fn vcores_units(tier: SqlTier, vcores: u32, reasons: &mut Vec<Reason>) -> u64 {
     units
 }
 
+/// What OQ-7 needs to know of a Hyperscale resource.
+#[derive(Debug, Clone, Copy)]
+enum Hyperscale {
+    /// A single database and its creation date.
+    Single(Option<chrono::NaiveDate>),
+    /// An elastic pool: never grandfathered.
+    ElasticPool,
+}
+
 /// Whether a database or pool tier can carry AHB (SQL-5, OQ-7, SQL-15).
 fn vcore_tier_eligible(
     tier: SqlTier,
     compute: SqlCompute,
-    created: Option<chrono::NaiveDate>,
+    kind: Hyperscale,
     ctx: &Context,
     k: &Knobs,
     reasons: &mut Vec<Reason>,
@@ -295,45 +318,88 @@ fn vcore_tier_eligible(
         return false;
     }
     if tier == SqlTier::Hyperscale {
-        if ctx.dev_test {
+        return hyperscale_grandfathered(kind, ctx, k, reasons);
+    }
+    true
+}
+
+/// OQ-7 (verified 2026-12): "As of December 2023, Azure Hybrid Benefit isn't available for new
+/// Hyperscale databases, or in dev/test subscriptions. Existing Hyperscale single databases
+/// with provisioned compute can continue to use Azure Hybrid Benefit … until December 2026."
+/// Grandfathering covers only existing single databases with provisioned compute (serverless
+/// is excluded before this, SQL-5), and ends on `hyperscale_grandfathering_end`.
+fn hyperscale_grandfathered(
+    kind: Hyperscale,
+    ctx: &Context,
+    k: &Knobs,
+    reasons: &mut Vec<Reason>,
+) -> bool {
+    if ctx.dev_test {
+        reasons.push(Reason::new(
+            "SQL-5",
+            "Hyperscale AHB is not available in Dev/Test subscriptions",
+        ));
+        return false;
+    }
+    let cutoff = k.hyperscale_cutoff;
+    let end = k.hyperscale_grandfathering_end;
+    if k.sql_hyperscale_ahb == HyperscaleAhb::None {
+        reasons.push(Reason::new(
+            "OQ-7",
+            "Hyperscale is not eligible (sql_hyperscale_ahb = none)",
+        ));
+        return false;
+    }
+    let created = match kind {
+        Hyperscale::ElasticPool => {
             reasons.push(Reason::new(
-                "SQL-5",
-                "Hyperscale AHB is not available in Dev/Test subscriptions",
+                "OQ-7",
+                "Hyperscale elastic pools are not grandfathered: only existing single databases \
+                 with provisioned compute kept AHB",
             ));
             return false;
         }
-        let cutoff = k.hyperscale_cutoff;
-        match (k.sql_hyperscale_ahb, created) {
-            (HyperscaleAhb::None, _) => {
-                reasons.push(Reason::new(
-                    "OQ-7",
-                    "Hyperscale is not eligible (sql_hyperscale_ahb = none)",
-                ));
-                return false;
-            }
-            (HyperscaleAhb::LegacyGrandfathered, Some(d)) if d < cutoff => {
-                reasons.push(Reason::new(
-                    "OQ-7",
-                    format!("Hyperscale created {d}, before {cutoff}: keeps AHB (grandfathered)"),
-                ));
-            }
-            (HyperscaleAhb::LegacyGrandfathered, Some(d)) => {
-                reasons.push(Reason::new(
-                    "SQL-5",
-                    format!("Hyperscale created {d}, on or after {cutoff}: AHB not available for new Hyperscale databases"),
-                ));
-                return false;
-            }
-            (HyperscaleAhb::LegacyGrandfathered, None) => {
-                reasons.push(Reason::new(
-                    "OQ-7",
-                    "Hyperscale with no creation date: treated as new, AHB not available",
-                ));
-                return false;
-            }
+        Hyperscale::Single(None) => {
+            reasons.push(Reason::new(
+                "OQ-7",
+                "Hyperscale with no creation date: treated as new, AHB not available",
+            ));
+            return false;
+        }
+        Hyperscale::Single(Some(d)) => d,
+    };
+    if created >= cutoff {
+        reasons.push(Reason::new(
+            "SQL-5",
+            format!(
+                "Hyperscale created {created}, on or after {cutoff}: AHB not available for new \
+                 Hyperscale databases"
+            ),
+        ));
+        return false;
+    }
+    match ctx.as_of {
+        Some(date) if date >= end => {
+            reasons.push(Reason::new(
+                "OQ-7",
+                format!(
+                    "Hyperscale created {created}, before {cutoff}: its grandfathered AHB ended \
+                     on {end} (hyperscale_grandfathering_end); not eligible on {date}"
+                ),
+            ));
+            false
+        }
+        _ => {
+            reasons.push(Reason::new(
+                "OQ-7",
+                format!(
+                    "Hyperscale single database with provisioned compute created {created}, \
+                     before {cutoff}: keeps AHB (grandfathered) until {end}"
+                ),
+            ));
+            true
         }
     }
-    true
 }
 
 /// SQL Server on a VM (SQL-2, SQL-6, SQL-7, SQL-8, SQL-9, SQL-10, GEN-5).
@@ -369,7 +435,8 @@ fn sql_vm(
     if ctx.host_sql_licensed {
         reasons.push(Reason::new(
             "SQL-10",
-            "runs on a Dedicated Host with SQL host-level licensing: covered by the host",
+            "runs on a Dedicated Host with SQL host-level licensing: covered by the host's \
+             licences (when they cover the host)",
         ));
         return (claimed, true, 0, Draw::Any);
     }

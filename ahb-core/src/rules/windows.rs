@@ -130,7 +130,23 @@ pub(super) fn vm(
         reasons.push(Reason::new(
             "WS-9",
             "runs on a Dedicated Host licensed with Datacenter for all physical cores: \
-             covered by the host, no per-VM licences",
+             covered by the host's licences (when they cover the host), no per-VM licences",
+        ));
+        return Some(requirement(
+            Pool::WindowsServer,
+            0,
+            Draw::Any,
+            claimed,
+            true,
+            reasons,
+        ));
+    }
+    if ctx.dev_test {
+        // GEN-13: Dev/Test bills Windows VMs at the Linux rate, as SQL-15 makes SQL free there.
+        reasons.push(Reason::new(
+            "GEN-13",
+            "Dev/Test subscription: Windows VMs are billed at the Linux rate, so no Windows \
+             Server licence is needed and the benefit saves nothing",
         ));
         return Some(requirement(
             Pool::WindowsServer,

@@ -12,6 +12,7 @@ mod options;
 mod plan;
 mod recommend;
 mod report;
+mod verify;
 
 use std::collections::HashMap;
 
@@ -22,8 +23,9 @@ pub use plan::{
     Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
 };
 pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewal};
+pub use verify::{Verification, apply_plan};
 
-use crate::engine::{assess_all, supply_by_pool};
+use crate::engine::{assess_all_on, supply_by_pool};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::model::ScopeTree;
@@ -32,12 +34,44 @@ use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 use crate::money::{from_micro, to_micro as micro};
 
 /// The optimal plan for `estate` under `rules` and `options`.
+///
+/// Every plan is re-audited before it is returned: the plan's settings are applied to the
+/// estate and [`crate::position::audit`] runs on the result. A plan whose claims the audit
+/// finds short (the WS-3 estate minimum, OQ-10 whole-VM editions, …) is repaired before it is
+/// returned, and its certificate says "proven optimal" only when the re-audit is compliant
+/// (see [`Verification`]).
 pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
     estate.validate()?;
     options.validate(estate)?;
+    let first = optimize_unverified(estate, rules, options)?;
+    verify::verified(estate, rules, options, first, |o| {
+        optimize_unverified(estate, rules, o)
+    })
+}
+
+/// One solve and assembly, before the re-audit.
+fn optimize_unverified(
+    estate: &Estate,
+    rules: &RuleSet,
+    options: &OptimizeOptions,
+) -> Result<Plan> {
     let tree = ScopeTree::new(&estate.scopes);
-    let assessments = assess_all(estate, rules, &tree);
-    let supply = supply_by_pool(estate, rules, options.as_of)?;
+    let mut assessments = assess_all_on(estate, rules, &tree, Some(options.as_of));
+    // SQL-20: resources under central management are not the plan's to switch.
+    crate::engine::central::mark(estate, options.as_of, &mut assessments);
+    let mut supply = supply_by_pool(estate, rules, options.as_of)?;
+    // SQL-23: central assignments use their licences first.
+    if let Some(lines) = supply.remove(&Pool::SqlServer) {
+        let left = crate::engine::central::lines_left(
+            estate,
+            rules,
+            options.as_of,
+            lines,
+            &tree,
+            options.prefer_later_expiry,
+        );
+        supply.insert(Pool::SqlServer, left);
+    }
     let solved = solve_all(estate, &assessments, supply, options, &tree)?;
     let recommendations =
         recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
@@ -143,7 +177,7 @@ fn solve_all<'a>(
         let mut additive = Vec::new();
         for (ri, a) in assessments.iter().enumerate() {
             for (qi, q) in a.requirements.iter().enumerate() {
-                if q.pool != pool || !q.eligible || q.units == 0 {
+                if q.pool != pool || !q.eligible || q.units == 0 || q.central.is_some() {
                     continue;
                 }
                 if q.draw == Draw::Additive {
@@ -190,12 +224,14 @@ fn solve_all<'a>(
         } else {
             0
         };
-        let candidate = |o: &(usize, usize)| -> Candidate {
+        let candidate = |o: &(usize, usize), hci_forced: bool| -> Candidate {
             let (ri, qi) = *o;
             let a = &assessments[ri];
             let q = &a.requirements[qi];
             let id = a.resource.as_str();
-            let forced = pinned.contains(id);
+            // HCI-5: an activated Azure Local benefit cannot be deactivated, so it is kept
+            // like a pin (when the licences can cover it; otherwise it stays on, short).
+            let forced = pinned.contains(id) || hci_forced && irreversible(estate, ri, q);
             let value = if excluded.contains(id) {
                 None
             } else {
@@ -213,19 +249,40 @@ fn solve_all<'a>(
                 forced,
             }
         };
-        let cands: Vec<Candidate> = origin.iter().map(candidate).collect();
-        let solution = allocate::solve(
+        let mut cands: Vec<Candidate> = origin.iter().map(|o| candidate(o, true)).collect();
+        let solution = match allocate::solve(
             pool,
-            lines,
+            lines.clone(),
             &cands,
             reserve,
             tree,
             options.prefer_later_expiry,
             options.exact_work_budget,
-        )?;
+        ) {
+            Ok(s) => s,
+            Err(_)
+                if origin.iter().any(|&(ri, qi)| {
+                    irreversible(estate, ri, &assessments[ri].requirements[qi])
+                }) =>
+            {
+                // The activated Azure Local clusters cannot all be covered: they stay on
+                // (HCI-5) and the re-audit reports the licences to buy.
+                cands = origin.iter().map(|o| candidate(o, false)).collect();
+                allocate::solve(
+                    pool,
+                    lines,
+                    &cands,
+                    reserve,
+                    tree,
+                    options.prefer_later_expiry,
+                    options.exact_work_budget,
+                )?
+            }
+            Err(e) => return Err(e),
+        };
         // Additive use (AKS-4) is a knapsack against the licences held, not deducted.
         let held: u64 = solution.lines.iter().map(|l| l.additive).sum();
-        let add_cands: Vec<Candidate> = additive.iter().map(candidate).collect();
+        let add_cands: Vec<Candidate> = additive.iter().map(|o| candidate(o, false)).collect();
         let forced_units: u64 = add_cands.iter().filter(|c| c.forced).map(|c| c.units).sum();
         if forced_units > held {
             return Err(Error::option(
@@ -271,6 +328,16 @@ fn solve_all<'a>(
         });
     }
     Ok(out)
+}
+
+/// HCI-5: "You can't deactivate Azure Hybrid Benefit for your system after activation." An
+/// Azure Local cluster whose benefit is on today keeps it in every plan.
+pub(crate) fn irreversible(estate: &Estate, ri: usize, q: &crate::rules::Requirement) -> bool {
+    q.claimed
+        && matches!(
+            estate.resources[ri].spec,
+            crate::model::ResourceSpec::AzureLocalCluster { .. }
+        )
 }
 
 /// A reason for the plan's decision about one requirement.

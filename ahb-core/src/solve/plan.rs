@@ -160,6 +160,8 @@ pub struct Plan {
     pub unpriced: Vec<String>,
     /// What to buy, renew and how to license dedicated hosts.
     pub recommendations: Recommendations,
+    /// The audit of the estate with the plan applied (every plan is re-audited).
+    pub verification: super::Verification,
 }
 
 impl Plan {
@@ -318,6 +320,13 @@ pub(crate) fn assemble(
                     Vec::new(),
                 ),
             };
+            let keep_hci = super::irreversible(estate, ri, q);
+            // SQL-20: a centrally managed resource's setting has no effect; it is left as is.
+            let on = if q.central.is_some() {
+                q.claimed
+            } else {
+                on || keep_hci
+            };
             let action = match (on, q.claimed) {
                 (true, true) => Action::Keep,
                 (true, false) => Action::Enable,
@@ -328,10 +337,16 @@ pub(crate) fn assemble(
                 priced = false;
             }
             let mut reasons = q.reasons.clone();
-            if q.eligible {
+            if keep_hci {
+                reasons.push(Reason::new(
+                    "HCI-5",
+                    "keep the benefit: it cannot be deactivated after activation; if the \
+                     licences do not cover it, buy Datacenter core licences",
+                ));
+            } else if q.eligible && q.central.is_none() {
                 reasons.push(decision_reason(on, q.claimed, q.units, q.pool));
             }
-            if on {
+            if on && q.central.is_none() {
                 totals.monthly_savings += q.monthly_savings.unwrap_or_default();
                 totals.hourly_savings += q.hourly_savings.unwrap_or_default();
             }
@@ -379,5 +394,6 @@ pub(crate) fn assemble(
         assignments,
         unpriced,
         recommendations,
+        verification: super::Verification::default(),
     }
 }

@@ -31,6 +31,23 @@ impl Plan {
                 ""
             }
         );
+        // The re-audit, when it had something to say.
+        let v = &self.verification;
+        if !v.compliant {
+            let _ = writeln!(
+                o,
+                "re-audit of the plan: NOT COMPLIANT for causes no AHB setting can remove:"
+            );
+            for x in &v.over_claimed {
+                let _ = writeln!(o, "  {:<24} {}", x.resource, x.reason);
+            }
+        }
+        for r in &v.reasons {
+            let _ = writeln!(o, "re-audit: {r}");
+        }
+        if !v.compliant || !v.reasons.is_empty() {
+            o.push('\n');
+        }
         let _ = writeln!(
             o,
             "{:<15} {:>18} {:>8} {:>8} {:>8} {:>14} {:>6}",

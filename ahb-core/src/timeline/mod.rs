@@ -151,6 +151,33 @@ fn events(
             }
         }
     }
+    // OQ-7: grandfathered Hyperscale single databases lose AHB when grandfathering ends.
+    let k = &rules.knobs;
+    if k.sql_hyperscale_ahb == crate::rules::HyperscaleAhb::LegacyGrandfathered {
+        let tree = crate::model::ScopeTree::new(&estate.scopes);
+        for r in &estate.resources {
+            if let crate::model::ResourceSpec::SqlDatabase {
+                tier: crate::model::SqlTier::Hyperscale,
+                compute: crate::model::SqlCompute::Provisioned,
+                created: Some(created),
+                ..
+            } = r.spec
+                && created < k.hyperscale_cutoff
+                && !tree.is_dev_test(r.scope.as_deref())
+            {
+                add(
+                    Some(k.hyperscale_grandfathering_end),
+                    &r.id,
+                    "OQ-7",
+                    format!(
+                        "Hyperscale grandfathering ends on {} (hyperscale_grandfathering_end): \
+                         the database, created {created} before {}, loses AHB",
+                        k.hyperscale_grandfathering_end, k.hyperscale_cutoff
+                    ),
+                );
+            }
+        }
+    }
     for a in &estate.central_assignments {
         add(
             Some(a.start),

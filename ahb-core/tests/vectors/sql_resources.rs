@@ -357,7 +357,12 @@ fn tv_45_dr_replica_consumes_nothing() {
         let p = run(
             &estate(
                 json!([sql("ent", "enterprise", 4)]),
-                json!([sql_vm("dr", edition, vcpus, "DR")]),
+                // SQL-9: a free passive replica needs a licensed primary (here on premises).
+                json!([with(
+                    sql_vm("dr", edition, vcpus, "DR"),
+                    "primary_on_premises",
+                    json!(true)
+                )]),
             ),
             &RuleSet::current(),
         );
@@ -376,8 +381,16 @@ fn tv_45_dr_replica_consumes_nothing() {
 fn tv_46_availability_group_primary_needs_32_nc_two_passives_free() {
     let resources = json!([
         sql_vm("primary", "enterprise", 8, "AHUB"),
-        sql_vm("secondary1", "enterprise", 8, "DR"),
-        sql_vm("secondary2", "enterprise", 8, "DR"),
+        with(
+            sql_vm("secondary1", "enterprise", 8, "DR"),
+            "replica_of",
+            json!("primary")
+        ),
+        with(
+            sql_vm("secondary2", "enterprise", 8, "DR"),
+            "replica_of",
+            json!("primary")
+        ),
     ]);
     let p = run(
         &estate(json!([sql("ent", "enterprise", 8)]), resources),
@@ -402,7 +415,11 @@ fn tv_47_hybrid_ag_passive_dr_in_azure_is_free() {
     let p = run(
         &estate(
             json!([lic]),
-            json!([sql_vm("azure-dr", "enterprise", 8, "DR")]),
+            json!([with(
+                sql_vm("azure-dr", "enterprise", 8, "DR"),
+                "primary_on_premises",
+                json!(true)
+            )]),
         ),
         &RuleSet::current(),
     );
@@ -422,9 +439,13 @@ fn tv_48_standby_geo_secondary_returns_its_vcores_to_the_pool() {
     let resources = json!([
         sql_db("primary", "general_purpose", 16),
         with(
-            sql_db("standby", "general_purpose", 16),
-            "standby",
-            json!(true)
+            with(
+                sql_db("standby", "general_purpose", 16),
+                "standby",
+                json!(true)
+            ),
+            "replica_of",
+            json!("primary")
         ),
     ]);
     let p = run(

@@ -103,6 +103,8 @@ pub(super) fn database(row: &Value, cx: &Ctx) -> R<Row> {
             created,
             license_type: paas_license(row)?,
             standby: false,
+            // Importers fill the primary where Azure's data carries it (issue 11 D2).
+            replica_of: None,
         })
     })
 }
@@ -148,6 +150,7 @@ pub(super) fn managed_instance(row: &Value, cx: &Ctx) -> R<Row> {
             vcores,
             license_type: paas_license(row)?,
             passive_dr: passive,
+            replica_of: None,
         })
     })
 }

@@ -1,0 +1,382 @@
+//! The re-audit of every plan: the plan's settings are applied to the estate and the audit
+//! runs on the result, so that no plan the optimiser returns claims more than the audit
+//! accepts. Rules the pool solver does not model exactly are enforced here:
+//! - the 16-licence estate minimum of the 2021-11 rule set (WS-3, OQ-1): the plan is solved
+//!   again keeping the minimum free, or without Windows claims when the estate cannot hold it;
+//! - whole VMs from one edition (OQ-10, `ws_single_edition_per_vm`) and anything else the
+//!   audit finds short: the claims saving least per unit are dropped, as few as the audit
+//!   allows (binary search over that order);
+//! - HCI-5: an activated Azure Local benefit is never dropped (see [`super::irreversible`]).
+//!
+//! The certificate keeps the bound of the unconstrained solve (a valid bound of the
+//! constrained problem), so a repaired plan reports its gap honestly, and "proven optimal" is
+//! only ever said of a plan whose re-audit is compliant.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::{Action, Certificate, OptimizeOptions, Plan};
+use crate::error::Result;
+use crate::model::{
+    Estate, HostLicenseType, PaasLicenseType, ResourceSpec, SqlVmLicenseType, VmLicenseType,
+};
+use crate::position::{OverClaim, Position, audit};
+use crate::rules::{Pool, Reason, RuleSet};
+
+/// The re-audit of a plan: the audit of the estate with the plan's settings applied.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Verification {
+    /// Whether the re-audit is compliant. When it is not, the cause is outside the plan's
+    /// reach (an activated Azure Local cluster, HCI-5; a central assignment the licences do
+    /// not back, SQL-23; a pinned resource) and `over_claimed` names it.
+    pub compliant: bool,
+    /// The re-audit's claims the licences do not cover.
+    pub over_claimed: Vec<OverClaim>,
+    /// What the verification enforced, with its rule.
+    pub reasons: Vec<Reason>,
+}
+
+/// `estate` with the plan's changes applied (each `enable`/`disable` sets the resource's
+/// Azure setting the way the remediation script would).
+pub fn apply_plan(estate: &Estate, plan: &Plan) -> Estate {
+    let mut out = estate.clone();
+    let index: HashMap<&str, usize> = estate
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    for c in &plan.changes {
+        let on = match c.action {
+            Action::Enable => true,
+            Action::Disable => false,
+            Action::Keep | Action::KeepOff => continue,
+        };
+        let Some(&i) = index.get(c.resource.as_str()) else {
+            continue;
+        };
+        set(&mut out.resources[i].spec, c.pool, on);
+    }
+    out
+}
+
+/// Sets the benefit of `pool` on a resource.
+fn set(spec: &mut ResourceSpec, pool: Pool, on: bool) {
+    match (spec, pool) {
+        (
+            ResourceSpec::Vm { license_type, .. } | ResourceSpec::ScaleSet { license_type, .. },
+            pool,
+        ) => {
+            *license_type = match (pool, on) {
+                (Pool::WindowsServer, true) => VmLicenseType::WindowsServer,
+                (Pool::WindowsServer, false) => VmLicenseType::None,
+                (Pool::Rhel, true) => VmLicenseType::RhelByos,
+                (Pool::Rhel, false) => VmLicenseType::RhelPayg,
+                (Pool::Sles, true) => VmLicenseType::SlesByos,
+                (Pool::Sles, false) => VmLicenseType::SlesPayg,
+                (Pool::SqlServer, _) => *license_type,
+            }
+        }
+        (ResourceSpec::DedicatedHost { license_type, .. }, Pool::WindowsServer) => {
+            *license_type = if on {
+                HostLicenseType::WindowsServerHybrid
+            } else {
+                HostLicenseType::None
+            }
+        }
+        (ResourceSpec::DedicatedHost { sql_host_level, .. }, Pool::SqlServer) => {
+            *sql_host_level = on
+        }
+        (ResourceSpec::SqlVm { license_type, .. }, Pool::SqlServer) => {
+            *license_type = if on {
+                SqlVmLicenseType::Ahub
+            } else {
+                SqlVmLicenseType::Payg
+            }
+        }
+        (
+            ResourceSpec::SqlDatabase { license_type, .. }
+            | ResourceSpec::SqlElasticPool { license_type, .. }
+            | ResourceSpec::SqlManagedInstance { license_type, .. }
+            | ResourceSpec::SqlInstancePool { license_type, .. }
+            | ResourceSpec::SsisRuntime { license_type, .. },
+            Pool::SqlServer,
+        ) => {
+            *license_type = if on {
+                PaasLicenseType::BasePrice
+            } else {
+                PaasLicenseType::LicenseIncluded
+            }
+        }
+        (ResourceSpec::AksHybrid { ahb, .. } | ResourceSpec::AzureLocalCluster { ahb, .. }, _) => {
+            *ahb = on
+        }
+        _ => {}
+    }
+}
+
+/// The audit of the estate with the plan applied.
+fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan) -> Result<Position> {
+    audit(&apply_plan(estate, plan), rules, plan.as_of)
+}
+
+/// Resources whose claims the plan may not drop: pinned ones and activated Azure Local
+/// clusters (HCI-5).
+fn fixed(estate: &Estate, options: &OptimizeOptions) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = options.pin.iter().cloned().collect();
+    for r in &estate.resources {
+        if let ResourceSpec::AzureLocalCluster { ahb: true, .. } = r.spec {
+            out.insert(r.id.clone());
+        }
+    }
+    out
+}
+
+/// The shortfall of `pool` that dropping claims could remove: its shortfall less the units
+/// attributed to claims that cannot be dropped (fixed resources, central assignments).
+fn excess(pos: &Position, pool: Pool, droppable: &BTreeSet<String>) -> u64 {
+    let Some(p) = pos.pools.iter().find(|p| p.pool == pool) else {
+        return 0;
+    };
+    let fixed_short: u64 = pos
+        .over_claimed
+        .iter()
+        .filter(|o| o.pool == pool && !droppable.contains(&o.resource))
+        .map(|o| o.uncovered)
+        .sum();
+    let additive = p.additive.as_ref().map_or(0, |a| a.shortfall);
+    (p.shortfall + additive).saturating_sub(fixed_short)
+}
+
+/// Resources carrying the benefit of `pool` in `plan` that may be dropped, least savings per
+/// unit first, then by id.
+fn drop_order(plan: &Plan, pool: Pool, fixed: &BTreeSet<String>) -> Vec<String> {
+    let mut v: Vec<(&str, rust_decimal::Decimal)> = plan
+        .assignments
+        .iter()
+        .filter(|a| a.pool == pool && a.carry && a.units > 0 && !fixed.contains(&a.resource))
+        .map(|a| {
+            let per =
+                a.monthly_savings.unwrap_or_default() / rust_decimal::Decimal::from(a.units.max(1));
+            (a.resource.as_str(), per)
+        })
+        .collect();
+    v.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
+    let mut seen = BTreeSet::new();
+    v.into_iter()
+        .filter(|(id, _)| seen.insert(*id))
+        .map(|(id, _)| id.to_string())
+        .collect()
+}
+
+fn with_excluded(options: &OptimizeOptions, ids: &[String]) -> OptimizeOptions {
+    let mut o = options.clone();
+    for id in ids {
+        if !o.exclude.contains(id) {
+            o.exclude.push(id.clone());
+        }
+    }
+    o
+}
+
+/// Re-audits `first`, repairs it when the audit finds it short, and records the verdict.
+pub(crate) fn verified(
+    estate: &Estate,
+    rules: &RuleSet,
+    options: &OptimizeOptions,
+    first: Plan,
+    solve: impl Fn(&OptimizeOptions) -> Result<Plan>,
+) -> Result<Plan> {
+    let fixed = fixed(estate, options);
+    let mut plan = first.clone();
+    // Repair solves skip the recommendations (each re-solves pools); the first plan's are kept.
+    let mut opts = options.clone();
+    opts.recommendations = false;
+    let mut reasons = Vec::new();
+    let mut pos = reaudit(estate, rules, &plan)?;
+
+    // WS-3 (OQ-1): the plan claims less than the estate minimum and the licences cannot
+    // cover the top-up. Keep the minimum free (any plan then audits clean), or, when the
+    // estate cannot hold it, claim no Windows benefit at all.
+    let minimum = u64::from(rules.knobs.estate_minimum_core_licences);
+    let ws_short = |pos: &Position| {
+        pos.pools
+            .iter()
+            .any(|p| p.pool == Pool::WindowsServer && p.estate_minimum_topup > 0 && p.shortfall > 0)
+    };
+    if minimum > 0 && ws_short(&pos) {
+        // The smallest number of core licences kept free (0…minimum) whose plan meets the
+        // minimum: the plan's own claims plus the reserve reach it. Keeping the whole minimum
+        // free always does, when the licences can hold it.
+        let solve_with = |r: u64| -> Result<Option<(Plan, Position, OptimizeOptions)>> {
+            let mut o = opts.clone();
+            o.reserve.windows_server = o.reserve.windows_server.saturating_add(r);
+            let Ok(p) = solve(&o) else {
+                return Ok(None);
+            };
+            let a = reaudit(estate, rules, &p)?;
+            Ok((!ws_short(&a)).then_some((p, a, o)))
+        };
+        let (mut lo, mut hi) = (1, minimum);
+        let mut best = None;
+        while lo <= hi {
+            let mid = lo + (hi - lo) / 2;
+            match solve_with(mid)? {
+                Some(b) => {
+                    best = Some((b, mid));
+                    hi = mid - 1;
+                }
+                None => lo = mid + 1,
+            }
+        }
+        match best {
+            Some(((p, a, o), r)) => {
+                reasons.push(Reason::new(
+                    "WS-3",
+                    format!(
+                        "the plan keeps {r} Windows Server core licences free so that the \
+                         estate holds the minimum of {minimum} (OQ-1 \
+                         estate_minimum_core_licences)"
+                    ),
+                ));
+                plan = p;
+                pos = a;
+                opts = o;
+            }
+            None => {
+                let ids = drop_order(&plan, Pool::WindowsServer, &fixed);
+                let o = with_excluded(&opts, &ids);
+                plan = solve(&o)?;
+                opts = o;
+                reasons.push(Reason::new(
+                    "WS-3",
+                    format!(
+                        "the licences cannot hold the estate minimum of {minimum} core licences \
+                         (OQ-1): no Windows Server VM carries the benefit"
+                    ),
+                ));
+                pos = reaudit(estate, rules, &plan)?;
+            }
+        }
+    }
+
+    // Anything else the audit finds short that dropping claims can remove (OQ-10, …).
+    for _ in 0..4 {
+        if pos.compliant {
+            break;
+        }
+        let Some((pool, order)) = [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles]
+            .into_iter()
+            .map(|p| (p, drop_order(&plan, p, &fixed)))
+            .find(|(p, order)| {
+                let droppable: BTreeSet<String> = order.iter().cloned().collect();
+                !order.is_empty() && excess(&pos, *p, &droppable) > 0
+            })
+        else {
+            break;
+        };
+        let droppable: BTreeSet<String> = order.iter().cloned().collect();
+        let ok = |p: &Plan| -> Result<(bool, Position)> {
+            let a = reaudit(estate, rules, p)?;
+            Ok((excess(&a, pool, &droppable) == 0, a))
+        };
+        // The fewest claims, least savings per unit first, whose removal clears the pool.
+        let (mut lo, mut hi) = (1, order.len());
+        let mut best: Option<(Plan, Position, OptimizeOptions, usize)> = None;
+        while lo <= hi {
+            let mid = lo + (hi - lo) / 2;
+            let o = with_excluded(&opts, &order[..mid]);
+            let p = solve(&o)?;
+            let (good, a) = ok(&p)?;
+            if good {
+                best = Some((p, a, o, mid));
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        let (p, a, o, n) = match best {
+            Some(b) => b,
+            None => {
+                // Not even dropping them all clears it (the solver chose others): leave the
+                // pool's droppable candidates without the benefit.
+                let all: Vec<String> = estate
+                    .resources
+                    .iter()
+                    .filter(|r| !fixed.contains(&r.id))
+                    .filter(|r| {
+                        first
+                            .assignments
+                            .iter()
+                            .any(|x| x.resource == r.id && x.pool == pool)
+                    })
+                    .map(|r| r.id.clone())
+                    .collect();
+                let o = with_excluded(&opts, &all);
+                let p = solve(&o)?;
+                let a = reaudit(estate, rules, &p)?;
+                let n = all.len();
+                (p, a, o, n)
+            }
+        };
+        let rule = pos
+            .pools
+            .iter()
+            .find(|x| x.pool == pool)
+            .and_then(|x| x.reasons.iter().find(|r| r.rule == "OQ-10"))
+            .map_or(pool.shortfall_rule(), |r| r.rule);
+        reasons.push(Reason::new(
+            rule,
+            format!(
+                "the audit of the plan found the {pool:?} pool short; {n} claim(s) saving least \
+                 per unit were left without the benefit so that it audits compliant"
+            ),
+        ));
+        plan = p;
+        pos = a;
+        opts = o;
+    }
+
+    // Certificates: the unconstrained solve's bound stays a bound of the constrained problem.
+    let repaired = !reasons.is_empty();
+    for pp in &mut plan.pools {
+        if repaired && let Some(f) = first.pools.iter().find(|f| f.pool == pp.pool) {
+            bound_by(&mut pp.certificate, &f.certificate);
+        }
+        pp.certificate.proven_optimal &= pos.compliant;
+    }
+    if repaired {
+        bound_by(&mut plan.certificate, &first.certificate);
+    }
+    plan.certificate.proven_optimal &= pos.compliant;
+    if !pos.compliant {
+        reasons.push(Reason::new(
+            "GEN-8",
+            "the audit of the plan is not compliant for causes no AHB setting can remove (see \
+             over_claimed): the plan is not certified optimal; buy licences or change the \
+             assignments",
+        ));
+    }
+    if repaired {
+        plan.recommendations = first.recommendations.clone();
+    }
+    plan.options = options.clone();
+    plan.verification = Verification {
+        compliant: pos.compliant,
+        over_claimed: pos.over_claimed,
+        reasons,
+    };
+    Ok(plan)
+}
+
+/// Takes the larger upper bound of `c` and `unconstrained` and recomputes the gap.
+fn bound_by(c: &mut Certificate, unconstrained: &Certificate) {
+    if unconstrained.measure != c.measure {
+        c.proven_optimal = false;
+        return;
+    }
+    c.upper_bound = c.upper_bound.max(unconstrained.upper_bound);
+    c.gap = c.upper_bound - c.objective;
+    c.proven_optimal = c.proven_optimal && c.gap.is_zero();
+}
