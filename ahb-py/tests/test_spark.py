@@ -148,7 +148,7 @@ def year() -> tuple[ahb.Estate, Any, dict[str, Any]]:
 
 def test_year_of_usage_matches_single_machine(spark: Any, year: Any) -> None:
     estate, pdf, want = year
-    assert len(want["scopes"]) == 6 and want["hours"] == HOURS and want["rows_outside"] > 0
+    assert len(want["scopes"]) == 5 and want["hours"] == HOURS and want["rows_outside"] > 0
     assert any(max(s["demand_nc"]) > max(s["assigned_nc"]) for s in want["scopes"])
     assert any(s["total_savings"] > 0 for s in want["scopes"])
     df = spark.createDataFrame(pdf)
@@ -251,7 +251,7 @@ def test_focus_cost_rows_match_single_machine(spark: Any, tmp_path: Any) -> None
     write_csv(path, focus_rows(d))
     usage, used = ahb.Usage.from_cost_export(estate, path)
     want = single_machine(estate, usage)
-    assert want["rows_outside"] > 0 and len(want["scopes"]) == 6
+    assert want["rows_outside"] > 0 and len(want["scopes"]) == 5
     got = ahb_spark.sql_usage(estate, read_export(spark, path))
     assert got.kind == "cost" and got.used == used
     check_simulation(ahb_spark.simulate_central(estate, got), want)
