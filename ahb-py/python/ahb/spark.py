@@ -523,7 +523,7 @@ class _Context:
             ]
             sub = Estate.from_dict(d)
             _CACHE[(k, scope)] = sub
-        return sub  # type: ignore[no-any-return]
+        return sub
 
     def rules(self) -> RuleSet | None:
         return None if self.rules_json is None else RuleSet.from_json(self.rules_json)
@@ -712,10 +712,14 @@ def _arrow_schema(schema: T.StructType) -> pa.Schema:
     return pa.schema([pa.field(f.name, one(f.dataType), f.nullable) for f in schema.fields])
 
 
+#: Use ``applyInArrow`` where pyspark has it (4.0 on); tests turn it off to run the fallback.
+USE_APPLY_IN_ARROW = True
+
+
 def _apply(grouped: Any, fn: Callable[[pa.Table], pa.Table], schema: T.StructType) -> DataFrame:
     """Grouped Arrow execution: ``applyInArrow`` (pyspark >= 4), else ``applyInPandas`` with
     the same function between Arrow conversions."""
-    if hasattr(grouped, "applyInArrow"):
+    if USE_APPLY_IN_ARROW and hasattr(grouped, "applyInArrow"):
         return grouped.applyInArrow(fn, schema=schema)  # type: ignore[no-any-return]
 
     def via_pandas(pdf: Any) -> Any:
