@@ -327,8 +327,8 @@ def sql_usage(
     ``ChargePeriodStart``, ``ChargePeriodEnd``, ``ResourceId``, ``ConsumedQuantity``,
     ``x_SkuMeterCategory``…) or ``"auto"`` (cost when ``ChargePeriodStart`` is a column).
     Amount columns are best read as strings or decimals (a CSV read without schema inference
-    keeps them exact). Runs one Spark job for the period and the row counts; the rows
-    themselves stay lazy."""
+    keeps them exact). Runs a Spark job for the period and the row counts (two for cost rows);
+    the rows themselves stay lazy."""
     if kind == "auto":
         kind = "cost" if _resolve(df.columns, ["ChargePeriodStart"]) else "usage"
     if kind not in ("usage", "cost"):
@@ -507,9 +507,9 @@ class _Context:
         return hashlib.sha256(self.estate_json.encode()).hexdigest()
 
     def estate(self, scope: str) -> Estate:
-        """The estate with only `scope`'s central assignments: the same billing for the
-        scope's resources (the nearest scope with assignments is still `scope`), and a
-        simulation of one scope instead of all."""
+        """The estate with only `scope`'s central assignments: the resources the engine bills
+        to `scope` are still billed to it (it is still a scope with assignments covering them,
+        and now the only one), and a simulation covers one scope instead of all."""
         k = self.key()
         full = _CACHE.get((k, ""))
         if full is None:
