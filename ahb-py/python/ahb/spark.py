@@ -385,7 +385,6 @@ def _finish(kind: str, rows: DataFrame, mapping: dict[str, str | None], scopes: 
     hours = int((last - start).total_seconds() // 3600) + 1
     by_scope = {r["scope"]: int(r["rows"]) for r in stats if r["scope"] is not None}
     outside = sum(int(r["outside"]) for r in stats if r["scope"] is None)
-    start_lit = F.lit(start).cast(T.TimestampNTZType())
     seconds = F.expr(f"timestampdiff(SECOND, TIMESTAMP_NTZ'{start.isoformat()}', hour)")
     frame = (
         rows.where(F.col("scope").isNotNull())
