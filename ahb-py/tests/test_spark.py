@@ -162,6 +162,7 @@ def test_year_of_usage_matches_single_machine(spark: Any, year: Any) -> None:
     split = ahb_spark.simulate_central(estate, usage, max_rows_per_group=10_000)
     assert split.groups > 2 * len(usage.rows_by_scope)
     check_simulation(split, want)
+    split.unpersist()
     # best_assignment for every scope, the idle one included.
     single = ahb.usage_from_frame(pdf)
     check_best(ahb_spark.best_assignment(estate, usage, **PRICES), estate, single,

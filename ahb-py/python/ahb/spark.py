@@ -217,6 +217,12 @@ class CentralResult:
     rows_outside: int
     groups: int
     """How many (scope, hour range) groups were simulated."""
+    merged: DataFrame
+    """The persisted merge behind ``hours`` (with ``hour_index`` and each range's savings)."""
+
+    def unpersist(self) -> None:
+        """Frees the persisted per-hour results."""
+        self.merged.unpersist()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,7 +334,8 @@ def sql_usage(
     ``x_SkuMeterCategory``…) or ``"auto"`` (cost when ``ChargePeriodStart`` is a column).
     Amount columns are best read as strings or decimals (a CSV read without schema inference
     keeps them exact). Runs a Spark job for the period and the row counts (two for cost rows);
-    the rows themselves stay lazy."""
+    the rows themselves stay lazy and are read again by each simulation, so persist ``df`` (or
+    ``frame``) when the source is slow to read."""
     if kind == "auto":
         kind = "cost" if _resolve(df.columns, ["ChargePeriodStart"]) else "usage"
     if kind not in ("usage", "cost"):
@@ -888,6 +895,7 @@ def simulate_central(
         hour_count=h,
         rows_outside=usage.rows_outside,
         groups=groups,
+        merged=full,
     )
 
 
