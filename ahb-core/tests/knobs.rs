@@ -57,3 +57,18 @@ fn oq_8_packs_and_oq_16_are_reported() {
     );
     assert!(text.iter().any(|t| t.starts_with("OQ-16")), "{text:?}");
 }
+
+/// WS-3: a rule-set document naming `2021-11` keeps that version's own defaults (groups of 8,
+/// the 16-licence estate minimum) for every knob it does not set.
+#[test]
+fn ws_3_a_legacy_rule_set_document_keeps_the_legacy_defaults() {
+    let legacy =
+        RuleSet::from_json(r#"{"version": "2021-11", "knobs": {"display_pack_size": 4}}"#).unwrap();
+    assert_eq!(legacy.knobs.estate_minimum_core_licences, 16);
+    assert_eq!(legacy.knobs.ws_rule, RuleSet::legacy_2021().knobs.ws_rule);
+    assert_eq!(legacy.knobs.display_pack_size, 4);
+    let current = RuleSet::from_json(r#"{"version": "2023-04"}"#).unwrap();
+    assert_eq!(current, RuleSet::current());
+    let round_trip = RuleSet::from_json(&serde_json::to_string(&legacy).unwrap()).unwrap();
+    assert_eq!(round_trip, legacy);
+}

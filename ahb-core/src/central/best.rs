@@ -93,7 +93,41 @@ fn cheapest(nc: u64, prices: &LicencePricesPerYear) -> Option<(u64, u64, Decimal
 }
 
 /// The best number of Enterprise and Standard core licences to assign to `scope`, given its
-/// hourly usage and the licences' yearly prices.
+/// hourly usage and the licences' yearly prices: the load-duration curve of the scope's
+/// demand against the price of a licence, with the marginal value of each further licence.
+///
+/// # Errors
+///
+/// [`crate::ErrorCode::InvalidOption`] when neither price is given (field `prices`) or the
+/// scope is not in the estate; the validation errors of the estate and the usage.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> ahb_core::Result<()> {
+/// let estate = ahb_core::Estate::from_json(r#"{
+///   "schema": "ahb.estate/1",
+///   "scopes": [{"id": "sub1", "kind": "subscription"}],
+///   "central_assignments": [{"id": "a1", "scope": "sub1", "edition": "standard", "cores": 4,
+///                            "start": "2026-01-01", "review_date": "2026-12-31"}],
+///   "resources": [{"id": "db1", "kind": "sql_database", "scope": "sub1", "tier": "general_purpose",
+///                  "vcores": 8, "license_type": "LicenseIncluded"}]
+/// }"#)?;
+/// let usage = ahb_core::central::HourlyUsage::from_csv(
+///     "resource,hour,vcores,licence_price_per_vcore_hour\n\
+///      db1,2026-06-01T00:00:00,8,0.10\n\
+///      db1,2026-06-01T01:00:00,2,0.10\n",
+/// )?;
+/// let prices = ahb_core::central::LicencePricesPerYear {
+///     enterprise_core: None,
+///     standard_core: Some("100".parse().unwrap()),
+/// };
+/// let best = ahb_core::central::best_assignment(
+///     &estate, &ahb_core::RuleSet::current(), &usage, "sub1", &prices)?;
+/// assert!(!best.to_json().is_empty());
+/// # Ok(())
+/// # }
+/// ```
 pub fn best_assignment(
     estate: &Estate,
     rules: &RuleSet,

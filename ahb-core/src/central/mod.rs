@@ -377,8 +377,38 @@ fn cover_hour(
     cover_split(&mut ladders.0, &mut ladders.1, a, strategy)
 }
 
-/// Simulates the estate's central assignments over `usage`, with the rule set's OQ-6
-/// strategy.
+/// Simulates the estate's central assignments over `usage`, hour by hour, with the rule set's
+/// OQ-6 strategy: which vCores the assigned licences cover each hour, the pay-as-you-go overage
+/// and the utilisation of each scope (SQL-15…SQL-21).
+///
+/// # Errors
+///
+/// The estate's validation errors; [`crate::ErrorCode::InvalidValue`] for usage that is out of
+/// order, repeats a resource in an hour, names a resource the estate does not have, or spans
+/// more hours than the documented bound.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> ahb_core::Result<()> {
+/// let estate = ahb_core::Estate::from_json(r#"{
+///   "schema": "ahb.estate/1",
+///   "scopes": [{"id": "sub1", "kind": "subscription"}],
+///   "central_assignments": [{"id": "a1", "scope": "sub1", "edition": "standard", "cores": 4,
+///                            "start": "2026-01-01", "review_date": "2026-12-31"}],
+///   "resources": [{"id": "db1", "kind": "sql_database", "scope": "sub1", "tier": "general_purpose",
+///                  "vcores": 8, "license_type": "LicenseIncluded"}]
+/// }"#)?;
+/// let usage = ahb_core::central::HourlyUsage::from_csv(
+///     "resource,hour,vcores,licence_price_per_vcore_hour\n\
+///      db1,2026-06-01T00:00:00,8,0.10\n\
+///      db1,2026-06-01T01:00:00,2,0.10\n",
+/// )?;
+/// let sim = ahb_core::central::simulate_central(&estate, &ahb_core::RuleSet::current(), &usage)?;
+/// assert_eq!(sim.to_json().is_empty(), false);
+/// # Ok(())
+/// # }
+/// ```
 pub fn simulate_central(
     estate: &Estate,
     rules: &RuleSet,

@@ -11,7 +11,27 @@ use super::{ESTATE_SCHEMA, Estate, Resource, ResourceSpec};
 use crate::error::{Error, ErrorCode, RecordRef, Result};
 
 impl Estate {
-    /// Reads and validates an estate from JSON text.
+    /// Reads and validates an estate from JSON text (the `ahb.estate/1` contract of
+    /// `ahb-core/schema/estate.schema.json`).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorCode::Parse`] with line and column for malformed JSON;
+    /// [`ErrorCode::UnsupportedSchema`] for another `schema`; [`ErrorCode::MissingField`],
+    /// [`ErrorCode::UnknownVariant`] or [`ErrorCode::InvalidValue`] located by collection,
+    /// index, id and field for a record that does not read; the validation errors (duplicate
+    /// ids, dangling references, counts out of bounds, terms that run backwards).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ahb_core::{Estate, ErrorCode};
+    /// let e = Estate::from_json(r#"{"schema": "ahb.estate/1", "resources": [
+    ///     {"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 0, "license_type": "None"}]}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(e.code(), ErrorCode::InvalidValue);
+    /// assert_eq!(e.location().record.as_ref().unwrap().id.as_deref(), Some("vm1"));
+    /// ```
     pub fn from_json(text: &str) -> Result<Estate> {
         let value: Value = serde_json::from_str(text).map_err(syntax_error)?;
         let estate = estate_from_value(value)?;

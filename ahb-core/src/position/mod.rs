@@ -102,7 +102,37 @@ impl Position {
     }
 }
 
-/// Audits `estate` on `as_of` under `rules`.
+/// Audits `estate` on `as_of` under `rules`: what every resource needs and why, what every
+/// licence line supplies on that date, whether today's AHB settings are covered (the
+/// over-claimed resources when not) and which eligible resources do not claim the benefit.
+///
+/// # Errors
+///
+/// [`crate::ErrorCode::InvalidOption`] when the estate and the rule set disagree (a Linux line
+/// counted in another unit than the rule set's, OQ-17), located at the licence line;
+/// arithmetic past the documented bounds of amounts and counts is an error, never a panic.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> ahb_core::Result<()> {
+/// let estate = ahb_core::Estate::from_json(r#"{
+///   "schema": "ahb.estate/1",
+///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+///                 "metric": "core", "quantity": 16, "programme": "ea",
+///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+///                  "license_type": "None",
+///                  "prices": {"payg_per_hour": "0.376", "ahb_per_hour": "0.192"}}]
+/// }"#)?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+/// let position = ahb_core::audit(&estate, &ahb_core::RuleSet::current(), date)?;
+/// assert!(position.compliant);
+/// // vm1 could carry the benefit: 8 core licences (WS-1) are free for it.
+/// assert_eq!(position.under_claimed[0].resource, "vm1");
+/// # Ok(())
+/// # }
+/// ```
 pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
     estate.validate()?;
     let k = &rules.knobs;

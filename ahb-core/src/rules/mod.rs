@@ -88,9 +88,46 @@ impl RuleSet {
         }
     }
 
-    /// Reads a rule set from JSON; absent knobs take the defaults.
+    /// Reads a rule set from JSON: `{"version": "2023-04", "knobs": {...}}`; knobs absent from
+    /// `knobs` take the defaults of docs/RULES.md §11.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorCode::Parse`] with line and column for malformed JSON;
+    /// [`crate::ErrorCode::InvalidOption`] naming the knob (`knobs.ws_rule`) for an unknown
+    /// version, knob or value.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rules = ahb_core::RuleSet::from_json(r#"{"version": "2021-11", "knobs": {}}"#).unwrap();
+    /// assert_eq!(rules, ahb_core::RuleSet::legacy_2021());
+    /// let bad = ahb_core::RuleSet::from_json(r#"{"version": "2023-04", "knobs": {"nope": 1}}"#);
+    /// assert_eq!(bad.unwrap_err().code(), ahb_core::ErrorCode::InvalidOption);
+    /// ```
     pub fn from_json(text: &str) -> Result<RuleSet> {
-        crate::options::from_json(text)
+        /// The document as written: the knobs given, over the version's own defaults.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Given {
+            version: RuleSetVersion,
+            #[serde(default)]
+            knobs: serde_json::Map<String, serde_json::Value>,
+        }
+        let given: Given = crate::options::from_json(text)?;
+        let base = match given.version {
+            RuleSetVersion::Current2023 => RuleSet::current(),
+            RuleSetVersion::Legacy2021 => RuleSet::legacy_2021(),
+        };
+        // A version's defaults differ (WS-3 under 2021-11): a knob not given keeps the value of
+        // the version named, never the other version's.
+        let mut knobs = match serde_json::to_value(&base.knobs) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        };
+        knobs.extend(given.knobs);
+        let merged = serde_json::json!({ "version": given.version, "knobs": knobs });
+        crate::options::from_json(&merged.to_string())
     }
 }
 

@@ -40,6 +40,34 @@ use crate::money::{from_micro, to_micro as micro};
 /// finds short (the WS-3 estate minimum, OQ-10 whole-VM editions, …) is repaired before it is
 /// returned, and its certificate says "proven optimal" only when the re-audit is compliant
 /// (see [`Verification`]).
+///
+/// # Errors
+///
+/// [`crate::ErrorCode::InvalidOption`] naming the option: a pinned or excluded id that is not
+/// in the estate, a pin the licences cannot cover, a reserve larger than the supply; the
+/// errors of [`crate::audit`] for an estate the rule set cannot audit.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> ahb_core::Result<()> {
+/// let estate = ahb_core::Estate::from_json(r#"{
+///   "schema": "ahb.estate/1",
+///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+///                 "metric": "core", "quantity": 16, "programme": "ea",
+///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+///                  "license_type": "None",
+///                  "prices": {"payg_per_hour": "0.376", "ahb_per_hour": "0.192"}}]
+/// }"#)?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+/// let options = ahb_core::OptimizeOptions::new(date);
+/// let plan = ahb_core::optimize(&estate, &ahb_core::RuleSet::current(), &options)?;
+/// assert_eq!(plan.totals.changes, 1); // enable the benefit on vm1
+/// assert!(plan.certificate.proven_optimal);
+/// # Ok(())
+/// # }
+/// ```
 pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
     estate.validate()?;
     options.validate(estate)?;

@@ -198,7 +198,35 @@ fn events(
     out
 }
 
-/// The position at `from` and at every date up to `to` where something changes.
+/// The position at `from` and at every date up to `to` where something changes: SA terms
+/// end, 180-day migration windows close, central assignments lapse, rules end (OQ-7), each
+/// with the optimal savings and the cliff in money.
+///
+/// # Errors
+///
+/// [`crate::ErrorCode::InvalidOption`] for `to` before `from` (field `to`); the errors of
+/// [`crate::audit`] and [`crate::optimize`] at any step.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> ahb_core::Result<()> {
+/// let estate = ahb_core::Estate::from_json(r#"{
+///   "schema": "ahb.estate/1",
+///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+///                 "metric": "core", "quantity": 16, "programme": "ea",
+///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+///                  "license_type": "None",
+///                  "prices": {"payg_per_hour": "0.376", "ahb_per_hour": "0.192"}}]
+/// }"#)?;
+/// let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let t = ahb_core::timeline(&estate, &ahb_core::RuleSet::current(), d(2026, 11, 25), d(2028, 6, 30))?;
+/// // The SA term ends on 2027-12-31: the licences no longer count from the next day.
+/// assert!(t.to_json().contains("2028-01-01"));
+/// # Ok(())
+/// # }
+/// ```
 pub fn timeline(
     estate: &Estate,
     rules: &RuleSet,
