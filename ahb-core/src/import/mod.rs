@@ -114,7 +114,44 @@ pub struct Warning {
     pub message: String,
 }
 
+/// The `schema` value of [`ImportOutcome::report_json`].
+pub const IMPORT_REPORT_SCHEMA: &str = "ahb.import/1";
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    resources: usize,
+    licences: usize,
+    skipped: &'a [Skipped],
+    unknown_sizes: &'a [UnknownSize],
+    warnings: &'a [Warning],
+    ignored_columns: &'a [(String, Vec<String>)],
+    currency: Option<&'a str>,
+    priced: &'a [Priced],
+    unpriced: &'a [Unpriced],
+}
+
 impl ImportOutcome {
+    /// What the import did besides the estate, as versioned JSON (`ahb.import/1`): counts,
+    /// skipped records, unknown sizes, warnings, ignored columns, the currency, and which
+    /// resources were priced (and from where) or left unpriced (and why). For the C face and
+    /// for logs.
+    pub fn report_json(&self) -> String {
+        serde_json::to_string_pretty(&Report {
+            schema: IMPORT_REPORT_SCHEMA,
+            resources: self.estate.resources.len(),
+            licences: self.estate.licences.len(),
+            skipped: &self.skipped,
+            unknown_sizes: &self.unknown_sizes,
+            warnings: &self.warnings,
+            ignored_columns: &self.ignored_columns,
+            currency: self.currency.as_deref(),
+            priced: &self.priced,
+            unpriced: &self.unpriced,
+        })
+        .unwrap_or_default()
+    }
+
     /// Fails with the first unknown size, for callers that want a complete estate or nothing.
     pub fn require_known_sizes(&self) -> Result<()> {
         match self.unknown_sizes.first() {
