@@ -342,3 +342,34 @@ fn readme_loop_output_is_what_the_example_prints() {
     // The loop gives a plan with changes and says what is unpriced.
     assert!(printed.contains("plan: 1 changes") && printed.contains("UNPRICED: "));
 }
+
+#[test]
+fn rhel_and_sql_vm_licence_meters_price_by_vcpu_band() {
+    let inv = r#"[
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/r1",
+       "type": "Microsoft.Compute/virtualMachines", "location": "West US 2", "licenseType": "RHEL_BASE",
+       "hardwareProfile": {"vmSize": "Standard_D2s_v3"},
+       "storageProfile": {"osDisk": {"osType": "Linux"}, "imageReference": {"publisher": "RedHat"}}},
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/db1",
+       "type": "Microsoft.Compute/virtualMachines", "location": "westeurope",
+       "hardwareProfile": {"vmSize": "Standard_E8-4ds_v5"},
+       "storageProfile": {"osDisk": {"osType": "Linux"}}},
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.SqlVirtualMachine/sqlVirtualMachines/db1",
+       "type": "Microsoft.SqlVirtualMachine/sqlVirtualMachines", "location": "westeurope",
+       "properties": {"sqlImageSku": "Enterprise", "sqlServerLicenseType": "PAYG",
+         "virtualMachineResourceId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/db1"}}]"#;
+    let mut imp = Importer::new();
+    imp.add_inventory_json("inv.json", inv).unwrap();
+    prices(&mut imp);
+    let o = imp.finish().unwrap();
+    let price = |name: &str| {
+        let r = o.estate.resources.iter().find(|r| r.id.ends_with(name)).unwrap();
+        let p = r.prices.as_ref().unwrap_or_else(|| panic!("{name}: {:?}", o.unpriced));
+        (p.payg_per_hour, p.ahb_per_hour)
+    };
+    // RHEL: the 1-4 vCPU software meter, which BYOS removes; the display name of the region
+    // ("West US 2") matches the ARM name (westus2).
+    assert_eq!(price("virtualMachines/r1"), (dec("0.06"), dec("0")));
+    // SQL-2: licensed on the 4 active vCPUs of E8-4ds_v5, so the 4 vCPU band, not the 8.
+    assert_eq!(price("sqlVirtualMachines/db1"), (dec("0.75"), dec("0")));
+}
