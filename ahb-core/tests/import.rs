@@ -1,5 +1,5 @@
 //! Importers, catalogue and exporters against every file of tests/data (copied from
-//! ../shared/data with SOURCES.md, plus constructed files): each imports, or is rejected with a
+//! public repositories, with SOURCES.md, plus constructed files): each imports, or is rejected with a
 //! precise error naming file, line or record, and column or field.
 
 use ahb_core::catalogue::Catalogue;

@@ -363,8 +363,16 @@ fn rhel_and_sql_vm_licence_meters_price_by_vcpu_band() {
     prices(&mut imp);
     let o = imp.finish().unwrap();
     let price = |name: &str| {
-        let r = o.estate.resources.iter().find(|r| r.id.ends_with(name)).unwrap();
-        let p = r.prices.as_ref().unwrap_or_else(|| panic!("{name}: {:?}", o.unpriced));
+        let r = o
+            .estate
+            .resources
+            .iter()
+            .find(|r| r.id.ends_with(name))
+            .unwrap();
+        let p = r
+            .prices
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: {:?}", o.unpriced));
         (p.payg_per_hour, p.ahb_per_hour)
     };
     // RHEL: the 1-4 vCPU software meter, which BYOS removes; the display name of the region

@@ -1,5 +1,5 @@
 //! CSV reading shared by the cost and licence importers: headers matched by name (never by
-//! position, data.md §3.1) without regard to case, spaces or punctuation; a UTF-8 byte-order mark
+//! position, docs/IMPORT-FORMATS.md §2.1) without regard to case, spaces or punctuation; a UTF-8 byte-order mark
 //! and CRLF line ends accepted; empty cells and the literal `NULL` (FOCUS samples) read as absent.
 //! Every error carries the file, the line, the column number and the column's header.
 

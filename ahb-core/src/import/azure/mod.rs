@@ -223,7 +223,7 @@ pub(super) fn typed_str<'a>(row: &'a Value, dotted: &str) -> R<Option<(&'a str, 
 }
 
 /// A licence-type string; absent, `null`, `""` and `"None"` all mean "not set" (see
-/// docs/ARCHITECTURE.md, importers); any other type is an error.
+/// docs/IMPORT-FORMATS.md §1.1); any other type is an error.
 pub(super) fn license_text<'a>(row: &'a Value, dotted: &str) -> R<Option<(&'a str, String)>> {
     Ok(typed_str(row, dotted)?.filter(|(s, _)| !s.eq_ignore_ascii_case("none")))
 }
