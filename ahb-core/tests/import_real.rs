@@ -381,3 +381,31 @@ fn rhel_and_sql_vm_licence_meters_price_by_vcpu_band() {
     // SQL-2: licensed on the 4 active vCPUs of E8-4ds_v5, so the 4 vCPU band, not the 8.
     assert_eq!(price("sqlVirtualMachines/db1"), (dec("0.75"), dec("0")));
 }
+
+#[test]
+fn get_azvmsize_and_get_azcomputeresourcesku_extend_the_catalogue() {
+    use ahb_core::catalogue::Catalogue;
+    // Constructed in the shapes of `Get-AzVMSize | ConvertTo-Json` and
+    // `Get-AzComputeResourceSku | ConvertTo-Json`, with made-up sizes the catalogue lacks.
+    let vm_size = r#"[{"Name": "Standard_Z4_v9", "NumberOfCores": 4, "MemoryInMB": 16384},
+                      {"Name": "Standard_Z8-2s_v9", "NumberOfCores": 2, "MemoryInMB": 65536}]"#;
+    let resource_sku = r#"[{"ResourceType": "virtualMachines", "Name": "Standard_Z16_v9",
+        "Capabilities": [{"Name": "vCPUs", "Value": "16"}, {"Name": "vCPUsAvailable", "Value": "16"}]},
+        {"ResourceType": "disks", "Name": "Premium_LRS"}]"#;
+    let cat = Catalogue::bundled()
+        .with_vm_skus_json("sizes.json", vm_size)
+        .unwrap()
+        .with_vm_skus_json("skus.json", resource_sku)
+        .unwrap();
+    let f = |n: &str| cat.vm_size(n).map(|f| (f.vcpus, f.active_vcpus));
+    assert_eq!(f("Standard_Z4_v9"), Some((4, None)));
+    assert_eq!(f("Standard_Z8-2s_v9"), Some((8, Some(2))));
+    assert_eq!(f("Standard_Z16_v9"), Some((16, None)));
+    assert_eq!(f("Premium_LRS"), None);
+    let bad = r#"[{"Name": "Standard_Z4_v9", "NumberOfCores": "four"}]"#;
+    let e = Catalogue::bundled()
+        .with_vm_skus_json("bad.json", bad)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(e.location().field.as_deref(), Some("NumberOfCores"));
+}
