@@ -409,3 +409,23 @@ fn get_azvmsize_and_get_azcomputeresourcesku_extend_the_catalogue() {
     assert_eq!(e.code(), ErrorCode::InvalidValue);
     assert_eq!(e.location().field.as_deref(), Some("NumberOfCores"));
 }
+
+#[test]
+fn wrong_typed_counts_are_typed_errors() {
+    let vmss = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/ss",
+      "type": "Microsoft.Compute/virtualMachineScaleSets",
+      "sku": {"name": "Standard_D4s_v5", "capacity": "3"},
+      "properties": {"virtualMachineProfile": {"storageProfile": {"osDisk": {"osType": "Windows"}}}}}]"#;
+    let e = Importer::new()
+        .add_inventory_json("ss.json", vmss)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(e.location().field.as_deref(), Some("sku.capacity"));
+    let pool = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/x/elasticPools/p",
+      "type": "Microsoft.Sql/servers/elasticPools", "sku": {"name": "GP_Gen5", "tier": "GeneralPurpose", "capacity": 4.5}}]"#;
+    let e = Importer::new()
+        .add_inventory_json("p.json", pool)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(e.location().field.as_deref(), Some("sku.capacity"));
+}
