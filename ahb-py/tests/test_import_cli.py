@@ -68,6 +68,7 @@ def test_cli_import_then_optimize_with_az_script(tmp_path: pathlib.Path) -> None
     out = cli(*args, "--licences", str(DATA / "constructed_licences.csv"), "-o", str(estate))
     assert out.returncode == 0, out.stderr
     assert "UNPRICED" in out.stderr and "priced:" in out.stderr
+    assert "licence units at stake" in out.stderr
     assert json.loads(estate.read_text())["schema"] == "ahb.estate/1"
     rollback = tmp_path / "rollback.sh"
     script = cli("optimize", str(estate), "--as-of", "2026-11-25", "--az-script",
