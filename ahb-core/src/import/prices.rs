@@ -528,7 +528,7 @@ fn paas(
     let vcores = vcores.ok_or("no vCores")?;
     Ok(list
         .get("", region, Variant::SqlPaas(family, tier), t)
-        .map(|p| p * Decimal::from(vcores)))
+        .and_then(|p| p.checked_mul(Decimal::from(vcores))))
 }
 
 /// A JSON number or numeric string, read by the one decimal rule.
@@ -605,10 +605,19 @@ impl Effective {
         if billed_list.is_zero() {
             return None;
         }
-        let ratio = *price / billed_list;
+        // Checked: user numbers never overflow into a panic; an absurd rate is left unpriced.
+        let ratio = price.checked_div(billed_list)?;
         let prices = Prices {
-            payg_per_hour: (list.payg_per_hour * ratio).round_dp(6).normalize(),
-            ahb_per_hour: (list.ahb_per_hour * ratio).round_dp(6).normalize(),
+            payg_per_hour: list
+                .payg_per_hour
+                .checked_mul(ratio)?
+                .round_dp(6)
+                .normalize(),
+            ahb_per_hour: list
+                .ahb_per_hour
+                .checked_mul(ratio)?
+                .round_dp(6)
+                .normalize(),
             currency: currency.clone().or_else(|| list.currency.clone()),
         };
         Some((
