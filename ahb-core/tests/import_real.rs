@@ -429,3 +429,17 @@ fn wrong_typed_counts_are_typed_errors() {
     assert_eq!(e.code(), ErrorCode::InvalidValue);
     assert_eq!(e.location().field.as_deref(), Some("sku.capacity"));
 }
+
+#[test]
+fn a_date_that_contradicts_the_file_order_is_rejected_where_it_stands() {
+    let csv = "id,product,edition,metric,quantity,programme,sa start,sa end\n\
+a,Windows Server,Datacenter,core,16,EA,13/07/2025,01/06/2028\n\
+b,Windows Server,Datacenter,core,16,EA,07/13/2025,01/06/2028\n";
+    let e = licences_from_csv_with_order("l.csv", csv.as_bytes(), None).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(
+        (e.location().line, e.location().field.as_deref()),
+        (Some(3), Some("sa start"))
+    );
+    assert!(e.message().contains("DD/MM/YYYY"), "{e}");
+}
