@@ -188,6 +188,8 @@ pub struct Importer {
     licences: Vec<LicenceLine>,
     /// File and line of each licence line, for errors raised at `finish`.
     licence_at: Vec<(String, usize)>,
+    /// Licence ids seen, for the duplicate check across files without a quadratic scan.
+    licence_ids: std::collections::HashSet<String>,
     skipped: Vec<Skipped>,
     unknown: Vec<UnknownSize>,
     ignored: Vec<(String, Vec<String>)>,
@@ -216,6 +218,7 @@ impl Importer {
             items: Vec::new(),
             licences: Vec::new(),
             licence_at: Vec::new(),
+            licence_ids: std::collections::HashSet::new(),
             skipped: Vec::new(),
             unknown: Vec::new(),
             ignored: Vec::new(),
@@ -304,7 +307,7 @@ impl Importer {
     pub fn add_licences_csv(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
         let got = licences_from_csv_with_order(file, bytes, self.date_order)?;
         for (l, line) in got.licences.into_iter().zip(got.lines) {
-            if self.licences.iter().any(|x| x.id == l.id) {
+            if !self.licence_ids.insert(l.id.clone()) {
                 return Err(Error::new(
                     ErrorCode::DuplicateId,
                     format!("licence id {:?} is already used by another file", l.id),
