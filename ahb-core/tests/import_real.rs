@@ -443,3 +443,15 @@ b,Windows Server,Datacenter,core,16,EA,07/13/2025,01/06/2028\n";
     );
     assert!(e.message().contains("DD/MM/YYYY"), "{e}");
 }
+
+#[test]
+fn the_sample_pages_pass_over_reservations_spot_low_priority_and_compute_only_meters() {
+    let mut list = ahb_core::import::RetailPrices::new();
+    for f in ["retail_prices_page1.json", "retail_prices_page2.json"] {
+        list.add_json(f, &text(f)).unwrap();
+    }
+    // Page 1: the Learn F16s Spot (DevTest) and E64 v4 Reservation items, the D4s v5 Spot and
+    // Low Priority meters; page 2: the SQL Database Compute Gen5 meter (not a licence).
+    assert_eq!((list.items, list.passed_over), (18, 5));
+    assert_eq!(list.currency(), Some("USD"));
+}

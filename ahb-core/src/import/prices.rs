@@ -99,9 +99,10 @@ type Key = (String, String, Variant, PriceType);
 pub struct RetailPrices {
     meters: BTreeMap<Key, Decimal>,
     currency: Option<(String, String)>,
-    /// Items read and items passed over (reservations, Spot, Low Priority, other units).
+    /// Items read, over every page added.
     pub items: usize,
-    /// Items passed over.
+    /// Items passed over: reservations, Spot and Low Priority meters, tiers above zero units,
+    /// units other than hours, and meters that price nothing ahb assesses.
     pub passed_over: usize,
 }
 
