@@ -648,6 +648,29 @@ ahb_status ahb_best_assignment(const struct ahb_estate *estate,
                                size_t options_len,
                                struct ahb_bytes **out);
 
+// Imports Azure exports into a new estate. The request is `len` bytes of UTF-8 JSON:
+// `{"inventory": [{"name": "vms.json", "text": "..."}], "licences": [...], "catalogue": [...],
+// "prices": [...], "costs": [...], "date_order": "dmy", "strict": false}` (every member
+// optional; `catalogue` holds `az vm list-skus` JSON, `prices` Retail Prices API pages, `costs`
+// cost exports; `date_order` is `"dmy"` or `"mdy"` for ambiguous slash dates). On success writes
+// the estate, owned by the caller, to `*estate_out`, and the import report (`ahb.import/1`
+// JSON: skipped, unknown sizes, warnings, priced and unpriced resources, currency) to a new
+// `ahb_bytes` at `*report_out`.
+//
+// Errors: `AHB_STATUS_NULL_ARGUMENT`, `AHB_STATUS_LENGTH_TOO_LARGE`, `AHB_STATUS_INVALID_UTF8`,
+// `AHB_STATUS_INVALID_OPTION` (a malformed request or `date_order`), and the ahb-core codes,
+// whose last error names the input file, its line or record, and the field.
+//
+// # Safety
+//
+// `request_json` must be NULL or valid for reads of `len` bytes; `estate_out` and `report_out`
+// must each be NULL or valid for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_import(const uint8_t *request_json,
+                      size_t len,
+                      struct ahb_estate **estate_out,
+                      struct ahb_bytes **report_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

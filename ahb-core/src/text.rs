@@ -258,6 +258,20 @@ pub fn infer_order<'a>(
     Ok(found)
 }
 
+/// The order one value shows: `Some` for a slash date whose first field (day-first) or second
+/// field (month-first) is above 12; `None` for anything else.
+pub fn order_shown(s: &str) -> Option<DateOrder> {
+    let (date, _) = split_time(s.trim());
+    let (a, b, _) = slash_fields(date)?;
+    if a > 12 && b <= 12 {
+        Some(DateOrder::Dmy)
+    } else if b > 12 && a <= 12 {
+        Some(DateOrder::Mdy)
+    } else {
+        None
+    }
+}
+
 /// Whether `s` is a slash date whose day and month could be either way round.
 pub fn is_ambiguous_slash_date(s: &str) -> bool {
     let (date, _) = split_time(s.trim());

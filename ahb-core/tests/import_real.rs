@@ -342,3 +342,116 @@ fn readme_loop_output_is_what_the_example_prints() {
     // The loop gives a plan with changes and says what is unpriced.
     assert!(printed.contains("plan: 1 changes") && printed.contains("UNPRICED: "));
 }
+
+#[test]
+fn rhel_and_sql_vm_licence_meters_price_by_vcpu_band() {
+    let inv = r#"[
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/r1",
+       "type": "Microsoft.Compute/virtualMachines", "location": "West US 2", "licenseType": "RHEL_BASE",
+       "hardwareProfile": {"vmSize": "Standard_D2s_v3"},
+       "storageProfile": {"osDisk": {"osType": "Linux"}, "imageReference": {"publisher": "RedHat"}}},
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/db1",
+       "type": "Microsoft.Compute/virtualMachines", "location": "westeurope",
+       "hardwareProfile": {"vmSize": "Standard_E8-4ds_v5"},
+       "storageProfile": {"osDisk": {"osType": "Linux"}}},
+      {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.SqlVirtualMachine/sqlVirtualMachines/db1",
+       "type": "Microsoft.SqlVirtualMachine/sqlVirtualMachines", "location": "westeurope",
+       "properties": {"sqlImageSku": "Enterprise", "sqlServerLicenseType": "PAYG",
+         "virtualMachineResourceId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/db1"}}]"#;
+    let mut imp = Importer::new();
+    imp.add_inventory_json("inv.json", inv).unwrap();
+    prices(&mut imp);
+    let o = imp.finish().unwrap();
+    let price = |name: &str| {
+        let r = o
+            .estate
+            .resources
+            .iter()
+            .find(|r| r.id.ends_with(name))
+            .unwrap();
+        let p = r
+            .prices
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: {:?}", o.unpriced));
+        (p.payg_per_hour, p.ahb_per_hour)
+    };
+    // RHEL: the 1-4 vCPU software meter, which BYOS removes; the display name of the region
+    // ("West US 2") matches the ARM name (westus2).
+    assert_eq!(price("virtualMachines/r1"), (dec("0.06"), dec("0")));
+    // SQL-2: licensed on the 4 active vCPUs of E8-4ds_v5, so the 4 vCPU band, not the 8.
+    assert_eq!(price("sqlVirtualMachines/db1"), (dec("0.75"), dec("0")));
+}
+
+#[test]
+fn get_azvmsize_and_get_azcomputeresourcesku_extend_the_catalogue() {
+    use ahb_core::catalogue::Catalogue;
+    // Constructed in the shapes of `Get-AzVMSize | ConvertTo-Json` and
+    // `Get-AzComputeResourceSku | ConvertTo-Json`, with made-up sizes the catalogue lacks.
+    let vm_size = r#"[{"Name": "Standard_Z4_v9", "NumberOfCores": 4, "MemoryInMB": 16384},
+                      {"Name": "Standard_Z8-2s_v9", "NumberOfCores": 2, "MemoryInMB": 65536}]"#;
+    let resource_sku = r#"[{"ResourceType": "virtualMachines", "Name": "Standard_Z16_v9",
+        "Capabilities": [{"Name": "vCPUs", "Value": "16"}, {"Name": "vCPUsAvailable", "Value": "16"}]},
+        {"ResourceType": "disks", "Name": "Premium_LRS"}]"#;
+    let cat = Catalogue::bundled()
+        .with_vm_skus_json("sizes.json", vm_size)
+        .unwrap()
+        .with_vm_skus_json("skus.json", resource_sku)
+        .unwrap();
+    let f = |n: &str| cat.vm_size(n).map(|f| (f.vcpus, f.active_vcpus));
+    assert_eq!(f("Standard_Z4_v9"), Some((4, None)));
+    assert_eq!(f("Standard_Z8-2s_v9"), Some((8, Some(2))));
+    assert_eq!(f("Standard_Z16_v9"), Some((16, None)));
+    assert_eq!(f("Premium_LRS"), None);
+    let bad = r#"[{"Name": "Standard_Z4_v9", "NumberOfCores": "four"}]"#;
+    let e = Catalogue::bundled()
+        .with_vm_skus_json("bad.json", bad)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(e.location().field.as_deref(), Some("NumberOfCores"));
+}
+
+#[test]
+fn wrong_typed_counts_are_typed_errors() {
+    let vmss = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/ss",
+      "type": "Microsoft.Compute/virtualMachineScaleSets",
+      "sku": {"name": "Standard_D4s_v5", "capacity": "3"},
+      "properties": {"virtualMachineProfile": {"storageProfile": {"osDisk": {"osType": "Windows"}}}}}]"#;
+    let e = Importer::new()
+        .add_inventory_json("ss.json", vmss)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(e.location().field.as_deref(), Some("sku.capacity"));
+    let pool = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/x/elasticPools/p",
+      "type": "Microsoft.Sql/servers/elasticPools", "sku": {"name": "GP_Gen5", "tier": "GeneralPurpose", "capacity": 4.5}}]"#;
+    let e = Importer::new()
+        .add_inventory_json("p.json", pool)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(e.location().field.as_deref(), Some("sku.capacity"));
+}
+
+#[test]
+fn a_date_that_contradicts_the_file_order_is_rejected_where_it_stands() {
+    let csv = "id,product,edition,metric,quantity,programme,sa start,sa end\n\
+a,Windows Server,Datacenter,core,16,EA,13/07/2025,01/06/2028\n\
+b,Windows Server,Datacenter,core,16,EA,07/13/2025,01/06/2028\n";
+    let e = licences_from_csv_with_order("l.csv", csv.as_bytes(), None).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidValue);
+    assert_eq!(
+        (e.location().line, e.location().field.as_deref()),
+        (Some(3), Some("sa start"))
+    );
+    assert!(e.message().contains("DD/MM/YYYY"), "{e}");
+}
+
+#[test]
+fn the_sample_pages_pass_over_reservations_spot_low_priority_and_compute_only_meters() {
+    let mut list = ahb_core::import::RetailPrices::new();
+    for f in ["retail_prices_page1.json", "retail_prices_page2.json"] {
+        list.add_json(f, &text(f)).unwrap();
+    }
+    // Page 1: the Learn F16s Spot (DevTest) and E64 v4 Reservation items, the D4s v5 Spot and
+    // Low Priority meters; page 2: the SQL Database Compute Gen5 meter (not a licence).
+    assert_eq!((list.items, list.passed_over), (18, 5));
+    assert_eq!(list.currency(), Some("USD"));
+}

@@ -38,6 +38,8 @@ pub mod plan;
 pub mod position;
 pub mod time;
 
+pub mod import;
+
 mod ffi;
 mod panic;
 

@@ -173,3 +173,51 @@ fn const_handles_can_be_shared_between_threads() {
         }
     });
 }
+
+#[test]
+fn import_through_the_abi_gives_an_estate_and_a_report() {
+    use ahb::import::ahb_import;
+    let vm = r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/v1",
+      "type": "Microsoft.Compute/virtualMachines", "location": "westeurope",
+      "licenseType": "Windows_Server", "hardwareProfile": {"vmSize": "Standard_D4s_v5"},
+      "storageProfile": {"osDisk": {"osType": "Windows"}}}]"#;
+    let licences = "id,product,edition,metric,quantity,programme,sa start,sa end\n\
+                    ws,Windows Server,Datacenter,core,16,EA,01/07/2025,01/06/2028\n";
+    let request = |order: Option<&str>| {
+        let mut r = serde_json::json!({
+            "inventory": [{"name": "vms.json", "text": vm}],
+            "licences": [{"name": "l.csv", "text": licences}],
+        });
+        if let Some(o) = order {
+            r["date_order"] = o.into();
+        }
+        r.to_string()
+    };
+    let (mut estate, mut report) = (std::ptr::null_mut(), std::ptr::null_mut());
+    let text = request(Some("dmy"));
+    // SAFETY: the request is a live buffer; the out-pointers are locals.
+    let s = unsafe { ahb_import(text.as_ptr(), text.len(), &mut estate, &mut report) };
+    assert_eq!(s, AHB_STATUS_OK, "{}", last_error());
+    // SAFETY: `report` is a live ahb_bytes written above.
+    let report: serde_json::Value = serde_json::from_str(&unsafe { take(report) }).unwrap();
+    assert_eq!(report["schema"], "ahb.import/1");
+    assert_eq!(report["resources"], 1);
+    assert_eq!(
+        report["unpriced"][0]["reason"],
+        "no price list was imported"
+    );
+    // SAFETY: `estate` is a live estate written above, freed once.
+    unsafe { ahb_estate_free(estate) };
+    // Without a date order the ambiguous licence date is an error naming file and line.
+    let text = request(None);
+    let (mut estate, mut report) = (std::ptr::null_mut(), std::ptr::null_mut());
+    // SAFETY: as above.
+    let s = unsafe { ahb_import(text.as_ptr(), text.len(), &mut estate, &mut report) };
+    assert_eq!(s, ahb_core::ErrorCode::InvalidValue.as_u32());
+    let msg = last_error();
+    assert!(
+        msg.contains("l.csv") && msg.contains("line 2") && msg.contains("date_order"),
+        "{msg}"
+    );
+    assert!(estate.is_null() && report.is_null());
+}

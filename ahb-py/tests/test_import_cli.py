@@ -3,6 +3,7 @@ strict mode, and the commands' exit codes and closed pipes."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import pathlib
 import subprocess
@@ -54,7 +55,7 @@ def test_date_order_is_required_for_ambiguous_dates() -> None:
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)])
     assert e.value.line == 2 and "date_order" in str(e.value)
     res = ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="dmy")
-    assert res.estate.to_dict()["licences"][0]["sa"]["start"] == "2025-07-01"
+    assert res.estate.to_dict()["licences"][0]["sa"]["start"] == datetime.date(2025, 7, 1)
     with pytest.raises(ahb.OptionError):
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="ymd")  # type: ignore[arg-type]
 
@@ -67,6 +68,7 @@ def test_cli_import_then_optimize_with_az_script(tmp_path: pathlib.Path) -> None
     out = cli(*args, "--licences", str(DATA / "constructed_licences.csv"), "-o", str(estate))
     assert out.returncode == 0, out.stderr
     assert "UNPRICED" in out.stderr and "priced:" in out.stderr
+    assert "licence units at stake" in out.stderr
     assert json.loads(estate.read_text())["schema"] == "ahb.estate/1"
     rollback = tmp_path / "rollback.sh"
     script = cli("optimize", str(estate), "--as-of", "2026-11-25", "--az-script",

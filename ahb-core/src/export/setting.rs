@@ -100,7 +100,7 @@ pub(super) fn setting(r: &Resource, pool: Pool, action: Action) -> Result<Settin
         ),
         (ResourceSpec::DedicatedHost { .. }, Pool::SqlServer) => {
             // SQL Server host-level AHB is a Microsoft.SoftwarePlan/hybridUseBenefits child of
-            // the host (data.md §1.5), created to enable and deleted to disable.
+            // the host (docs/IMPORT-FORMATS.md §1.2), created to enable and deleted to disable.
             let url = format!(
                 "{id}/providers/Microsoft.SoftwarePlan/hybridUseBenefits/SQL_Server_Perpetual?api-version=2019-12-01"
             );

@@ -2,7 +2,7 @@
 //! [`UsageRow`]s with the AHB evidence each row carries.
 //!
 //! Columns are found by name with their aliases (EA `Cost` / `CostInBillingCurrency`, MCA
-//! camelCase, FOCUS names and Microsoft `x_` extensions; data.md §3). The JSON inside
+//! camelCase, FOCUS names and Microsoft `x_` extensions; docs/IMPORT-FORMATS.md §2). The JSON inside
 //! `AdditionalInfo` / `x_SkuDetails` / `SkuPriceDetails` is read for `ImageType`
 //! (`Windows Server BYOL` in any spelling), `AHB`, `VCPUs`, `vCores` and `ServiceType`,
 //! with or without the `x_` prefix of FOCUS 1.2.
@@ -242,7 +242,7 @@ fn tier_of(sub: &str) -> Option<SqlTier> {
     }
 }
 
-/// What the row shows about AHB, as Microsoft's FinOps toolkit reads it (data.md §3.3): for
+/// What the row shows about AHB, as Microsoft's FinOps toolkit reads it (docs/IMPORT-FORMATS.md §2.3): for
 /// VM meters, `ImageType` Windows Server BYOL is the benefit and a `… Windows` meter
 /// subcategory is licence-included Windows; for SQL, `AHB` True/False or the
 /// `SQL Server Azure Hybrid Benefit` meter. This only reports what was billed; whether the

@@ -111,10 +111,13 @@ impl HourlyUsage {
             e.0 = e.0.max(vcores);
             if licence && vcores > 0 {
                 // The licence meter's charge for the hour, per vCore.
-                let charge = match (r.unit_price, r.quantity) {
-                    (Some(p), Some(q)) => Some(p * q),
-                    _ => r.cost,
-                };
+                let charge =
+                    match (r.unit_price, r.quantity) {
+                        (Some(p), Some(q)) => Some(p.checked_mul(q).ok_or_else(|| {
+                            at("unit_price", format!("{p} × {q} is out of range"))
+                        })?),
+                        _ => r.cost,
+                    };
                 e.1 = charge.map(|c| c / Decimal::from(vcores));
             }
             report.used += 1;

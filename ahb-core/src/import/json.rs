@@ -1,4 +1,4 @@
-//! Key lookup that tolerates the four shapes of one Azure resource (data.md §1.1): ARM and
+//! Key lookup that tolerates the four shapes of one Azure resource (docs/IMPORT-FORMATS.md §1.1): ARM and
 //! Resource Graph nest facts under `properties`, `az` flattens them to the top level, and
 //! PowerShell spells keys in PascalCase. Every lookup is case-insensitive and tries
 //! `properties.<path>` before `<path>`.

@@ -1,5 +1,5 @@
 //! The licence-inventory CSV: one licence line per row, modelled on what SAM tools export
-//! (Microsoft License Statement, Snow, Flexera, Ivanti; data.md §5).
+//! (Microsoft License Statement, Snow, Flexera, Ivanti; docs/IMPORT-FORMATS.md §4).
 //!
 //! Columns, matched by name without regard to case, spaces or punctuation (aliases in brackets):
 //!

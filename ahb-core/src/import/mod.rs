@@ -114,7 +114,44 @@ pub struct Warning {
     pub message: String,
 }
 
+/// The `schema` value of [`ImportOutcome::report_json`].
+pub const IMPORT_REPORT_SCHEMA: &str = "ahb.import/1";
+
+#[derive(Serialize)]
+struct Report<'a> {
+    schema: &'static str,
+    resources: usize,
+    licences: usize,
+    skipped: &'a [Skipped],
+    unknown_sizes: &'a [UnknownSize],
+    warnings: &'a [Warning],
+    ignored_columns: &'a [(String, Vec<String>)],
+    currency: Option<&'a str>,
+    priced: &'a [Priced],
+    unpriced: &'a [Unpriced],
+}
+
 impl ImportOutcome {
+    /// What the import did besides the estate, as versioned JSON (`ahb.import/1`): counts,
+    /// skipped records, unknown sizes, warnings, ignored columns, the currency, and which
+    /// resources were priced (and from where) or left unpriced (and why). For the C face and
+    /// for logs.
+    pub fn report_json(&self) -> String {
+        serde_json::to_string_pretty(&Report {
+            schema: IMPORT_REPORT_SCHEMA,
+            resources: self.estate.resources.len(),
+            licences: self.estate.licences.len(),
+            skipped: &self.skipped,
+            unknown_sizes: &self.unknown_sizes,
+            warnings: &self.warnings,
+            ignored_columns: &self.ignored_columns,
+            currency: self.currency.as_deref(),
+            priced: &self.priced,
+            unpriced: &self.unpriced,
+        })
+        .unwrap_or_default()
+    }
+
     /// Fails with the first unknown size, for callers that want a complete estate or nothing.
     pub fn require_known_sizes(&self) -> Result<()> {
         match self.unknown_sizes.first() {
@@ -151,6 +188,8 @@ pub struct Importer {
     licences: Vec<LicenceLine>,
     /// File and line of each licence line, for errors raised at `finish`.
     licence_at: Vec<(String, usize)>,
+    /// Licence ids seen, for the duplicate check across files without a quadratic scan.
+    licence_ids: std::collections::HashSet<String>,
     skipped: Vec<Skipped>,
     unknown: Vec<UnknownSize>,
     ignored: Vec<(String, Vec<String>)>,
@@ -179,6 +218,7 @@ impl Importer {
             items: Vec::new(),
             licences: Vec::new(),
             licence_at: Vec::new(),
+            licence_ids: std::collections::HashSet::new(),
             skipped: Vec::new(),
             unknown: Vec::new(),
             ignored: Vec::new(),
@@ -267,7 +307,7 @@ impl Importer {
     pub fn add_licences_csv(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
         let got = licences_from_csv_with_order(file, bytes, self.date_order)?;
         for (l, line) in got.licences.into_iter().zip(got.lines) {
-            if self.licences.iter().any(|x| x.id == l.id) {
+            if !self.licence_ids.insert(l.id.clone()) {
                 return Err(Error::new(
                     ErrorCode::DuplicateId,
                     format!("licence id {:?} is already used by another file", l.id),

@@ -16,7 +16,10 @@
 //! - a Windows VM, scale set or dedicated host: the Windows meter (`productName` ending in
 //!   `Windows`) is the pay-as-you-go price and the base meter of the same `armSkuName` and
 //!   region (no OS in the product name, or `Linux`) the price with the benefit;
-//! - a RHEL or SLES VM: the `Red Hat Enterprise Linux` / `SUSE` meter against the base meter;
+//! - a RHEL or SLES VM or scale set: the software meter of its vCPU band (`serviceName`
+//!   `Virtual Machines Licenses`, `productName` `Red Hat Enterprise Linux` / `SUSE Linux
+//!   Enterprise Server`, `meterName` `1-4 vCPU VM License` / `1-2 vCPU VM Support`), against
+//!   zero (BYOS removes it);
 //! - a SQL VM: the SQL Server licence meter of its edition (`serviceName` `Virtual Machines
 //!   Licenses`, `productName` `SQL Server Enterprise` / `Standard`, `meterName` `<n> vCPU VM
 //!   License` for the licensed vCPUs), against zero;
@@ -96,9 +99,10 @@ type Key = (String, String, Variant, PriceType);
 pub struct RetailPrices {
     meters: BTreeMap<Key, Decimal>,
     currency: Option<(String, String)>,
-    /// Items read and items passed over (reservations, Spot, Low Priority, other units).
+    /// Items read, over every page added.
     pub items: usize,
-    /// Items passed over.
+    /// Items passed over: reservations, Spot and Low Priority meters, tiers above zero units,
+    /// units other than hours, and meters that price nothing ahb assesses.
     pub passed_over: usize,
 }
 
@@ -180,30 +184,39 @@ fn variant_of(item: &Value) -> Option<(String, Variant)> {
         return Some((String::new(), Variant::SqlPaas(family, tier)));
     }
     if s == "virtualmachineslicenses" {
-        let ed = if p.contains("sqlserverenterprise") {
-            SqlEd::Enterprise
+        let variant = if p.contains("sqlserverenterprise") {
+            Variant::SqlVm(SqlEd::Enterprise)
         } else if p.contains("sqlserverstandard") {
-            SqlEd::Standard
+            Variant::SqlVm(SqlEd::Standard)
+        } else if p.contains("redhat") || p.contains("rhel") {
+            Variant::Rhel
+        } else if p.contains("suse") || p.contains("sles") {
+            Variant::Sles
         } else {
             return None;
         };
-        // `4 vCPU VM License`, `1-4 vCPU VM License`: the upper bound of the band.
+        // `4 vCPU VM License`, `1-4 vCPU VM License`, `1-2 vCPU VM Support`: the band's upper
+        // bound, the most vCPUs the meter covers.
         let m = meter.to_ascii_lowercase();
         let n = m.split("vcpu").next()?.trim();
         let n = n.rsplit(['-', ' ']).next()?.trim();
         let n: u32 = n.parse().ok()?;
-        return Some((n.to_string(), Variant::SqlVm(ed)));
+        return Some((n.to_string(), variant));
     }
     if s != "virtualmachines" || arm.is_empty() || p.contains("cloudservices") {
         return None;
     }
+    // Base meters have no OS suffix (older families) or ` Linux` (newer ones).
     let v = if p.ends_with("windows") {
         Variant::Windows
-    } else if p.contains("redhat") || p.contains("rhel") {
-        Variant::Rhel
-    } else if p.contains("suse") || p.contains("sles") {
-        Variant::Sles
-    } else if p.contains("sqlserver") || p.contains("ubuntu") || p.contains("biztalk") {
+    } else if p.contains("redhat")
+        || p.contains("rhel")
+        || p.contains("suse")
+        || p.contains("sles")
+        || p.contains("sqlserver")
+        || p.contains("ubuntu")
+        || p.contains("biztalk")
+    {
         return None;
     } else {
         Variant::Base
@@ -373,6 +386,19 @@ impl RetailPrices {
         Ok(())
     }
 
+    /// The price of the smallest band of a per-vCPU licence meter that covers `n` vCPUs.
+    fn band(&self, region: &str, v: Variant, n: u32, t: PriceType) -> Option<Decimal> {
+        self.meters
+            .iter()
+            .filter(|((sku, r, var, ty), _)| {
+                r == region && *var == v && *ty == t && !sku.is_empty()
+            })
+            .filter_map(|((sku, ..), p)| sku.parse::<u32>().ok().map(|b| (b, *p)))
+            .filter(|(b, _)| *b >= n)
+            .min_by_key(|(b, _)| *b)
+            .map(|(_, p)| p)
+    }
+
     fn get(&self, sku: &str, region: &str, v: Variant, t: PriceType) -> Option<Decimal> {
         self.meters
             .get(&(sku.to_string(), region.to_string(), v, t))
@@ -423,6 +449,23 @@ impl RetailPrices {
             _ => Err("its OS carries no benefit".to_string()),
         };
         match spec {
+            ResourceSpec::Vm {
+                os: os @ (Os::Rhel | Os::Sles),
+                vcpus,
+                ..
+            }
+            | ResourceSpec::ScaleSet {
+                os: os @ (Os::Rhel | Os::Sles),
+                vcpus,
+                ..
+            } => {
+                // The RHEL / SLES software meter of the VM's vCPU band, which BYOS removes.
+                let v = os_variant(*os)?;
+                licence(
+                    self.band(&region, v, *vcpus, price_type),
+                    format!("{v:?} software meter for {vcpus} vCPUs"),
+                )
+            }
             ResourceSpec::Vm { os, size, .. } | ResourceSpec::ScaleSet { os, size, .. } => {
                 let size = size.as_deref().ok_or("no VM size")?;
                 pair(size, os_variant(*os)?)
@@ -443,27 +486,10 @@ impl RetailPrices {
                 };
                 // SQL-2: licensed on the active vCPUs, at least four.
                 let n = active_vcpus.unwrap_or(*vcpus).max(4);
-                let band = self
-                    .meters
-                    .range(
-                        (
-                            String::new(),
-                            region.clone(),
-                            Variant::SqlVm(ed),
-                            price_type,
-                        )..,
-                    )
-                    .filter(|((sku, r, v, t), _)| {
-                        *r == region
-                            && *v == Variant::SqlVm(ed)
-                            && *t == price_type
-                            && !sku.is_empty()
-                    })
-                    .filter_map(|((sku, ..), p)| sku.parse::<u32>().ok().map(|b| (b, *p)))
-                    .filter(|(b, _)| *b >= n)
-                    .min_by_key(|(b, _)| *b)
-                    .map(|(_, p)| p);
-                licence(band, format!("SQL Server {ed:?} licence for {n} vCPUs"))
+                licence(
+                    self.band(&region, Variant::SqlVm(ed), n, price_type),
+                    format!("SQL Server {ed:?} licence for {n} vCPUs"),
+                )
             }
             ResourceSpec::SqlDatabase { tier, vcores, .. }
             | ResourceSpec::SqlElasticPool { tier, vcores, .. } => {
@@ -503,7 +529,7 @@ fn paas(
     let vcores = vcores.ok_or("no vCores")?;
     Ok(list
         .get("", region, Variant::SqlPaas(family, tier), t)
-        .map(|p| p * Decimal::from(vcores)))
+        .and_then(|p| p.checked_mul(Decimal::from(vcores))))
 }
 
 /// A JSON number or numeric string, read by the one decimal rule.
@@ -580,10 +606,19 @@ impl Effective {
         if billed_list.is_zero() {
             return None;
         }
-        let ratio = *price / billed_list;
+        // Checked: user numbers never overflow into a panic; an absurd rate is left unpriced.
+        let ratio = price.checked_div(billed_list)?;
         let prices = Prices {
-            payg_per_hour: (list.payg_per_hour * ratio).round_dp(6).normalize(),
-            ahb_per_hour: (list.ahb_per_hour * ratio).round_dp(6).normalize(),
+            payg_per_hour: list
+                .payg_per_hour
+                .checked_mul(ratio)?
+                .round_dp(6)
+                .normalize(),
+            ahb_per_hour: list
+                .ahb_per_hour
+                .checked_mul(ratio)?
+                .round_dp(6)
+                .normalize(),
             currency: currency.clone().or_else(|| list.currency.clone()),
         };
         Some((

@@ -11,7 +11,9 @@ use crate::catalogue::{Catalogue, FactSource, SizeFacts, size_key};
 use crate::error::{Error, ErrorCode, RecordRef, Result};
 
 impl Catalogue {
-    /// Adds or overrides VM sizes from the JSON of `az vm list-skus` (or the Resource SKUs REST
+    /// Adds or overrides VM sizes from the JSON of `az vm list-skus`, PowerShell
+    /// `Get-AzComputeResourceSku | ConvertTo-Json` (the same records in PascalCase) or
+    /// `Get-AzVMSize | ConvertTo-Json` (`Name`, `NumberOfCores`) (or the Resource SKUs REST
     /// response `{"value": [...]}`). Each `virtualMachines` record's string capabilities
     /// `vCPUs` and `vCPUsAvailable` are read; records of other resource types (disks, hosts,
     /// availability sets) are not VM sizes and are passed over. The same size listed for several
@@ -56,8 +58,10 @@ impl Catalogue {
                 )
                 .in_file(file)
             };
-            let kind = json::get_str(item, "resourceType").unwrap_or("");
-            if !kind.eq_ignore_ascii_case("virtualMachines") {
+            let kind = json::get_str(item, "resourceType");
+            // `Get-AzVMSize`: no resource type, `Name` and `NumberOfCores`.
+            let vm_size_list = kind.is_none() && json::get(item, "NumberOfCores").is_some();
+            if !vm_size_list && !kind.is_some_and(|k| k.eq_ignore_ascii_case("virtualMachines")) {
                 continue;
             }
             let Some(name) = json::get_str(item, "name") else {
@@ -69,6 +73,28 @@ impl Catalogue {
             };
             let mut vcpus = None;
             let mut available = None;
+            if vm_size_list {
+                let cores = json::get(item, "NumberOfCores")
+                    .and_then(Value::as_u64)
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| {
+                        at(
+                            ErrorCode::InvalidValue,
+                            "NumberOfCores",
+                            format!("VM size {name}: NumberOfCores is not a positive whole number"),
+                        )
+                    })?;
+                // A constrained size (`Standard_E8-4ds_v5`) reports its active vCPUs; its
+                // documented name gives the base size's vCPUs before the dash.
+                match constrained(name) {
+                    Some((base, active)) if active == cores && base > active => {
+                        vcpus = Some(base);
+                        available = Some(active);
+                    }
+                    _ => vcpus = Some(cores),
+                }
+            }
             if let Some(Value::Array(caps)) = json::get(item, "capabilities") {
                 for (ci, cap) in caps.iter().enumerate() {
                     let cname = json::get_str(cap, "name").unwrap_or("");
@@ -144,4 +170,21 @@ impl Catalogue {
         }
         Ok(self)
     }
+}
+
+/// The base and active vCPUs of a constrained-vCPU size name (`Standard_E8-4ds_v5` → (8, 4)),
+/// following the documented naming of constrained sizes.
+fn constrained(name: &str) -> Option<(u32, u32)> {
+    let rest = name.split_once('_').map_or(name, |(_, r)| r);
+    let (head, tail) = rest.split_once('-')?;
+    let base: String = head
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let active: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    Some((base.parse().ok()?, active.parse().ok()?))
 }

@@ -1,5 +1,5 @@
 //! CSV reading shared by the cost and licence importers: headers matched by name (never by
-//! position, data.md §3.1) without regard to case, spaces or punctuation; a UTF-8 byte-order mark
+//! position, docs/IMPORT-FORMATS.md §2.1) without regard to case, spaces or punctuation; a UTF-8 byte-order mark
 //! and CRLF line ends accepted; empty cells and the literal `NULL` (FOCUS samples) read as absent.
 //! Every error carries the file, the line, the column number and the column's header.
 
@@ -70,7 +70,7 @@ impl<'a> Table<'a> {
     /// one; else the order the values of the date columns `cols` show (a first field above 12
     /// is a day, a second above 12 is a day; one file is written by one tool in one locale, so
     /// every date column counts); else `default` (the documented order of the export format,
-    /// when it has one). A file whose dates show both orders is rejected.
+    /// when it has one). A date that contradicts the order found is rejected where it stands.
     pub fn decide_date_order(
         &mut self,
         stated: Option<DateOrder>,
@@ -82,29 +82,27 @@ impl<'a> Table<'a> {
             self.date_order = stated.or(default);
             return Ok(());
         }
+        // One pass, stopping at the first value that shows the order; nothing is kept.
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .from_reader(self.bytes);
         let mut record = csv::StringRecord::new();
-        let mut values = Vec::new();
-        while reader
+        let mut inferred = None;
+        'rows: while reader
             .read_record(&mut record)
             .map_err(|e| csv_error(&self.file, &e))?
         {
             for &c in &cols {
-                if let Some(v) = record.get(c) {
-                    values.push(v.to_string());
+                let Some(v) = record.get(c).map(str::trim).filter(|v| !v.is_empty()) else {
+                    continue;
+                };
+                if let Some(o) = text::order_shown(v) {
+                    inferred = Some(o);
+                    break 'rows;
                 }
             }
         }
-        let inferred = text::infer_order(values.iter().map(String::as_str)).map_err(|_| {
-            Error::new(
-                ErrorCode::InvalidValue,
-                "the dates of this file are written both day-first and month-first",
-            )
-            .in_file(self.file.clone())
-        })?;
         self.date_order = inferred.or(default);
         Ok(())
     }

@@ -194,9 +194,23 @@ def _import(args: argparse.Namespace) -> tuple[str, int]:
         print(f"  warning {o['file']}[{o['index']}] {w['field']}: {w['message']}", file=err)
     unpriced = result.unpriced
     currency = result.currency or "no currency"
+    ids = {u["resource"] for u in unpriced}
+    units = 0
+    if ids:
+        # What is at stake in licence units: the eligible requirements of the unpriced
+        # resources, as today's audit counts them.
+        position = audit(estate).to_dict()
+        units = sum(
+            int(q.get("units") or 0)
+            for a in position.get("resources") or []
+            if a.get("resource") in ids
+            for q in a.get("requirements") or []
+            if q.get("eligible")
+        )
     print(
         f"  priced: {len(result.priced)} resources ({currency}); "
-        f"UNPRICED: {len(unpriced)} resources that could carry the benefit",
+        f"UNPRICED: {len(unpriced)} resources that could carry the benefit "
+        f"({units} licence units at stake)",
         file=err,
     )
     for u in unpriced:

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Ctx, R, Row, bad, license_text, missing, typed_str};
+use super::{Ctx, R, Row, bad, count, license_text, missing, typed_str};
 use super::{Pending, Spec, running};
 use crate::catalogue::Catalogue;
 use crate::error::ErrorCode;
@@ -70,8 +70,7 @@ pub(super) fn scale_set(row: &Value, cat: &Catalogue, cx: &Ctx) -> R<Row> {
         let sku = json::get(row, "sku").ok_or_else(|| missing("sku", "scale set `sku`"))?;
         let size =
             json::get_str(sku, "name").ok_or_else(|| missing("sku.name", "instance size"))?;
-        let instances = json::get(sku, "capacity")
-            .and_then(Value::as_u64)
+        let instances = count(json::get(sku, "capacity"), "sku.capacity")?
             .ok_or_else(|| missing("sku.capacity", "instance count"))?;
         if instances == 0 {
             return Ok(Row::Skip("a scale set with no instances".into()));

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Ctx, R, Row, bad, missing};
+use super::{Ctx, R, Row, bad, count, missing};
 use crate::catalogue::Catalogue;
 use crate::error::ErrorCode;
 use crate::import::json::{self, fact, fact_str};
@@ -72,7 +72,7 @@ pub(super) fn azure_local(row: &Value, cx: &Ctx) -> R<Row> {
 pub(super) fn aks(row: &Value, cat: &Catalogue, cx: &Ctx) -> R<Row> {
     let ready = |spec| cx.ready(spec);
     let pool_vcpus = |v: &Value, at: &str| -> R<std::result::Result<u32, Row>> {
-        let count = json::get(v, "count").and_then(Value::as_u64).unwrap_or(1);
+        let count = count(json::get(v, "count"), &format!("{at}.count"))?.unwrap_or(1);
         let Some(size) = json::get_str(v, "vmSize") else {
             return Err(missing(&format!("{at}.vmSize"), "node size"));
         };

@@ -222,8 +222,23 @@ pub(super) fn typed_str<'a>(row: &'a Value, dotted: &str) -> R<Option<(&'a str, 
     }
 }
 
+/// A whole-number field that must be a JSON number when present: `null` is absent; a string,
+/// a fraction or a negative number is a typed error naming the field.
+pub(super) fn count(v: Option<&Value>, field: &str) -> R<Option<u64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(x) => x.as_u64().map(Some).ok_or_else(|| {
+            bad(
+                ErrorCode::InvalidValue,
+                field.to_string(),
+                format!("{x} is not a whole number"),
+            )
+        }),
+    }
+}
+
 /// A licence-type string; absent, `null`, `""` and `"None"` all mean "not set" (see
-/// docs/ARCHITECTURE.md, importers); any other type is an error.
+/// docs/IMPORT-FORMATS.md §1.1); any other type is an error.
 pub(super) fn license_text<'a>(row: &'a Value, dotted: &str) -> R<Option<(&'a str, String)>> {
     Ok(typed_str(row, dotted)?.filter(|(s, _)| !s.eq_ignore_ascii_case("none")))
 }

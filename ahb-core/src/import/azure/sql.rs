@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Ctx, R, Row, bad, license_text, missing, typed_str};
+use super::{Ctx, R, Row, bad, count, license_text, missing, typed_str};
 use super::{Pending, Spec};
 use crate::error::ErrorCode;
 use crate::import::json::{self, fact, fact_str};
@@ -197,12 +197,13 @@ fn sql_tier(row: &Value) -> R<Option<(SqlTier, bool)>> {
 }
 
 fn capacity(row: &Value) -> R<u32> {
-    json::get(row, "sku")
-        .and_then(|s| json::get(s, "capacity"))
-        .and_then(Value::as_u64)
-        .filter(|&c| c > 0)
-        .and_then(|c| u32::try_from(c).ok())
-        .ok_or_else(|| missing("sku.capacity", "a positive sku.capacity (vCores or DTUs)"))
+    count(
+        json::get(row, "sku").and_then(|s| json::get(s, "capacity")),
+        "sku.capacity",
+    )?
+    .filter(|&c| c > 0)
+    .and_then(|c| u32::try_from(c).ok())
+    .ok_or_else(|| missing("sku.capacity", "a positive sku.capacity (vCores or DTUs)"))
 }
 
 fn vcores(row: &Value) -> R<u32> {
