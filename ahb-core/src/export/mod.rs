@@ -73,8 +73,11 @@ fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-fn find<'a>(estate: &'a Estate, id: &str) -> Result<&'a Resource> {
-    estate.resources.iter().find(|r| r.id == id).ok_or_else(|| {
+fn find<'a>(
+    by_id: &std::collections::HashMap<&str, &'a Resource>,
+    id: &str,
+) -> Result<&'a Resource> {
+    by_id.get(id).copied().ok_or_else(|| {
         Error::new(
             ErrorCode::UnknownReference,
             format!("the plan changes resource {id:?}, which the estate does not hold"),
@@ -317,9 +320,15 @@ fn setting(r: &Resource, pool: Pool, action: Action) -> Result<Setting> {
 }
 
 fn settings(estate: &Estate, plan: &Plan) -> Result<Vec<Setting>> {
+    // Resources by id, once: one lookup per change (the first of a duplicated id wins, as a
+    // scan would find it).
+    let mut by_id = std::collections::HashMap::with_capacity(estate.resources.len());
+    for r in &estate.resources {
+        by_id.entry(r.id.as_str()).or_insert(r);
+    }
     plan.changes
         .iter()
-        .map(|c| setting(find(estate, &c.resource)?, c.pool, c.action))
+        .map(|c| setting(find(&by_id, &c.resource)?, c.pool, c.action))
         .collect()
 }
 

@@ -108,105 +108,11 @@ impl Position {
 /// Audits `estate` on `as_of` under `rules`.
 pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
     estate.validate()?;
-    let k = &rules.knobs;
     let tree = ScopeTree::new(&estate.scopes);
     let assessments = assess_all(estate, rules, &tree);
-
-    let mut supply = supply_by_pool(estate, rules, as_of)?;
-
-    let mut pools = Vec::new();
-    let mut over_claimed = Vec::new();
-    let mut totals = Totals::default();
-    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
-        let lines = supply.remove(&pool).unwrap_or_default();
-        let mut claims = Vec::new();
-        let mut eligible_demand = 0;
-        let mut additive_demand = 0;
-        for (a, r) in assessments.iter().zip(&estate.resources) {
-            for q in a
-                .requirements
-                .iter()
-                .filter(|q| q.pool == pool && q.eligible)
-            {
-                if q.draw == Draw::Additive {
-                    additive_demand += if q.claimed { q.units } else { 0 };
-                    continue;
-                }
-                eligible_demand += q.units;
-                if q.claimed {
-                    claims.push(Claim {
-                        resource: &a.resource,
-                        scope: r.scope.as_deref(),
-                        units: q.units,
-                        draw: q.draw,
-                        monthly_savings: q.monthly_savings,
-                    });
-                }
-            }
-        }
-        if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
-            continue;
-        }
-        let additive = (pool == Pool::WindowsServer && additive_demand > 0).then(|| {
-            let held: u64 = lines.iter().map(|l| l.additive).sum();
-            AdditiveCheck {
-                demand: additive_demand,
-                supply: held,
-                shortfall: additive_demand.saturating_sub(held),
-            }
-        });
-        let claimed_units: u64 = claims.iter().map(|c| c.units).sum();
-        let minimum = u64::from(k.estate_minimum_core_licences);
-        let topup = if pool == Pool::WindowsServer && claimed_units > 0 {
-            minimum.saturating_sub(claimed_units)
-        } else {
-            0
-        };
-        let (mut position, uncovered) = pool::check(
-            pool,
-            lines,
-            &claims,
-            topup,
-            eligible_demand,
-            additive,
-            &tree,
-        );
-        if pool == Pool::WindowsServer {
-            windows_knobs(&mut position, &claims, k);
-        }
-        let mut short_ids = HashMap::new();
-        for u in uncovered {
-            short_ids.insert(u.resource, u.short);
-            let savings = claims
-                .iter()
-                .find(|c| c.resource == u.resource)
-                .and_then(|c| c.monthly_savings);
-            over_claimed.push(OverClaim {
-                resource: u.resource.to_string(),
-                pool,
-                units: u.units,
-                uncovered: u.short,
-                monthly_savings: savings,
-                reason: Reason::new(
-                    pool.shortfall_rule(),
-                    format!(
-                        "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
-                        position.shortfall,
-                        pool.unit()
-                    ),
-                ),
-            });
-        }
-        for c in &claims {
-            let s = c.monthly_savings.unwrap_or_default();
-            if short_ids.contains_key(c.resource) {
-                totals.at_risk_monthly_savings += s;
-            } else {
-                totals.claimed_monthly_savings += s;
-            }
-        }
-        pools.push(position);
-    }
+    let supply = supply_by_pool(estate, rules, as_of)?;
+    let (pools, mut over_claimed, mut totals) =
+        check_pools(estate, rules, &assessments, supply, &tree);
 
     // Claims on ineligible resources.
     for a in &assessments {
@@ -263,6 +169,111 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         totals,
         resources: assessments,
     })
+}
+
+/// Today's claims against each pool's supply: the pool positions, the uncovered claims and
+/// the claimed / at-risk totals. Shared by the audit and the optimiser (which reports today's
+/// savings without auditing again).
+pub(crate) fn check_pools<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    assessments: &'a [Assessment],
+    mut supply: HashMap<Pool, Vec<LineSupply>>,
+    tree: &ScopeTree<'a>,
+) -> (Vec<PoolPosition>, Vec<OverClaim>, Totals) {
+    let k = &rules.knobs;
+    let mut pools = Vec::new();
+    let mut over_claimed = Vec::new();
+    let mut totals = Totals::default();
+    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
+        let lines = supply.remove(&pool).unwrap_or_default();
+        let mut claims = Vec::new();
+        let mut eligible_demand = 0;
+        let mut additive_demand = 0;
+        for (a, r) in assessments.iter().zip(&estate.resources) {
+            for q in a
+                .requirements
+                .iter()
+                .filter(|q| q.pool == pool && q.eligible)
+            {
+                if q.draw == Draw::Additive {
+                    additive_demand += if q.claimed { q.units } else { 0 };
+                    continue;
+                }
+                eligible_demand += q.units;
+                if q.claimed {
+                    claims.push(Claim {
+                        resource: &a.resource,
+                        scope: r.scope.as_deref(),
+                        units: q.units,
+                        draw: q.draw,
+                        monthly_savings: q.monthly_savings,
+                    });
+                }
+            }
+        }
+        if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
+            continue;
+        }
+        let additive = (pool == Pool::WindowsServer && additive_demand > 0).then(|| {
+            let held: u64 = lines.iter().map(|l| l.additive).sum();
+            AdditiveCheck {
+                demand: additive_demand,
+                supply: held,
+                shortfall: additive_demand.saturating_sub(held),
+            }
+        });
+        let claimed_units: u64 = claims.iter().map(|c| c.units).sum();
+        let minimum = u64::from(k.estate_minimum_core_licences);
+        let topup = if pool == Pool::WindowsServer && claimed_units > 0 {
+            minimum.saturating_sub(claimed_units)
+        } else {
+            0
+        };
+        let (mut position, uncovered) =
+            pool::check(pool, lines, &claims, topup, eligible_demand, additive, tree);
+        if pool == Pool::WindowsServer {
+            windows_knobs(&mut position, &claims, k);
+        }
+        // Each resource's first claim in this pool, by id: one hash lookup per uncovered claim.
+        let mut first_claim: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
+        for (i, c) in claims.iter().enumerate() {
+            first_claim.entry(c.resource).or_insert(i);
+        }
+        let mut short_ids = HashMap::new();
+        for u in uncovered {
+            short_ids.insert(u.resource, u.short);
+            let savings = first_claim
+                .get(u.resource)
+                .and_then(|&i| claims[i].monthly_savings);
+            over_claimed.push(OverClaim {
+                resource: u.resource.to_string(),
+                pool,
+                units: u.units,
+                uncovered: u.short,
+                monthly_savings: savings,
+                reason: Reason::new(
+                    pool.shortfall_rule(),
+                    format!(
+                        "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                        position.shortfall,
+                        pool.unit()
+                    ),
+                ),
+            });
+        }
+        for c in &claims {
+            let s = c.monthly_savings.unwrap_or_default();
+            if short_ids.contains_key(c.resource) {
+                totals.at_risk_monthly_savings += s;
+            } else {
+                totals.claimed_monthly_savings += s;
+            }
+        }
+        pools.push(position);
+    }
+
+    (pools, over_claimed, totals)
 }
 
 /// The Windows knobs that act on a pool's totals: whole VMs from one edition (OQ-10), packs

@@ -26,7 +26,7 @@ pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewa
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::position::scopes::ScopeTree;
-use crate::position::{assess_all, supply_by_pool};
+use crate::position::{assess_all, check_pools, supply_by_pool};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
 use crate::money::{from_micro, to_micro as micro};
@@ -38,11 +38,13 @@ pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> 
     let tree = ScopeTree::new(&estate.scopes);
     let assessments = assess_all(estate, rules, &tree);
     let supply = supply_by_pool(estate, rules, options.as_of)?;
-    let solved = solve_all(estate, &assessments, supply, options, &tree)?;
+    let solved = solve_all(estate, &assessments, supply.clone(), options, &tree)?;
     let recommendations =
         recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
-    let today = crate::position::audit(estate, rules, options.as_of)?
-        .totals
+    // Today's savings as the audit reports them, from the same assessments and supply (the
+    // estate is neither validated nor assessed again).
+    let today = check_pools(estate, rules, &assessments, supply, &tree)
+        .2
         .claimed_monthly_savings;
     Ok(plan::assemble(
         estate,
