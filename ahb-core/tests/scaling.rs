@@ -164,3 +164,47 @@ fn doubling_the_estate_at_most_triples_the_time_of_every_phase() {
     println!("{report}");
     assert!(!failed, "a phase grows faster than linearly:\n{report}");
 }
+
+/// An estate whose scopes form one chain `depth` deep, optionally closed into a cycle at the top.
+fn chain_estate(depth: usize, cycle: bool) -> String {
+    let scopes: Vec<Value> = (0..depth)
+        .map(|i| {
+            let parent = match (i, cycle) {
+                (0, false) => Value::Null,
+                (0, true) => json!(format!("c{:06}", depth - 1)),
+                _ => json!(format!("c{:06}", i - 1)),
+            };
+            json!({"id": format!("c{i:06}"), "kind": "resource_group", "parent": parent})
+        })
+        .collect();
+    json!({"schema": "ahb.estate/1", "scopes": scopes, "licences": [], "resources": []}).to_string()
+}
+
+#[test]
+fn a_30000_deep_scope_chain_validates_in_linear_time() {
+    let time = |depth: usize| {
+        let text = chain_estate(depth, false);
+        (0..RUNS)
+            .map(|_| {
+                let t = Instant::now();
+                Estate::from_json(&text).expect("a valid chain");
+                t.elapsed()
+            })
+            .min()
+            .expect("runs")
+    };
+    let (half, full) = (time(15_000), time(30_000));
+    assert!(
+        full.as_secs_f64() <= MAX_RATIO * half.as_secs_f64() + SLACK.as_secs_f64(),
+        "15,000 deep: {half:?}; 30,000 deep: {full:?}"
+    );
+    // The same chain closed into a cycle is rejected, naming the first scope.
+    let e = Estate::from_json(&chain_estate(30_000, true)).expect_err("a cycle");
+    assert_eq!(e.code(), ahb_core::ErrorCode::InvalidValue, "{e}");
+    assert!(e.to_string().contains("cycle"), "{e}");
+    assert_eq!(
+        e.location().record.as_ref().map(|r| r.index),
+        Some(0),
+        "{e}"
+    );
+}
