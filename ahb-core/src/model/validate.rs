@@ -166,7 +166,7 @@ fn unique_ids<'a>(
     collection: &'static str,
     ids: impl Iterator<Item = &'a str>,
 ) -> Result<HashSet<&'a str>> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(ids.size_hint().0);
     for (i, id) in ids.enumerate() {
         let ctx = Ctx {
             at: (collection, i, id),

@@ -235,17 +235,18 @@ pub(crate) fn check_pools<'a>(
         if pool == Pool::WindowsServer {
             windows_knobs(&mut position, &claims, k);
         }
-        // Each resource's first claim in this pool, by id: one hash lookup per uncovered claim.
-        let mut first_claim: HashMap<&str, usize> = HashMap::with_capacity(claims.len());
+        // A resource's claims in a pool are adjacent (they are gathered resource by resource),
+        // so each claim's first claim of the same resource is found in one pass, without
+        // hashing ids; an uncovered claim reports its resource's first claim's savings.
+        let mut first_claim = Vec::with_capacity(claims.len());
         for (i, c) in claims.iter().enumerate() {
-            first_claim.entry(c.resource).or_insert(i);
+            let same = i > 0 && claims[i - 1].resource == c.resource;
+            first_claim.push(if same { first_claim[i - 1] } else { i });
         }
-        let mut short_ids = HashMap::new();
+        let mut short_resource = vec![false; claims.len()];
         for u in uncovered {
-            short_ids.insert(u.resource, u.short);
-            let savings = first_claim
-                .get(u.resource)
-                .and_then(|&i| claims[i].monthly_savings);
+            short_resource[first_claim[u.claim]] = true;
+            let savings = claims[first_claim[u.claim]].monthly_savings;
             over_claimed.push(OverClaim {
                 resource: u.resource.to_string(),
                 pool,
@@ -262,9 +263,9 @@ pub(crate) fn check_pools<'a>(
                 ),
             });
         }
-        for c in &claims {
+        for (i, c) in claims.iter().enumerate() {
             let s = c.monthly_savings.unwrap_or_default();
-            if short_ids.contains_key(c.resource) {
+            if short_resource[first_claim[i]] {
                 totals.at_risk_monthly_savings += s;
             } else {
                 totals.claimed_monthly_savings += s;

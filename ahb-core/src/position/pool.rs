@@ -91,6 +91,8 @@ pub struct ShortfallLicences {
 
 /// Which claims the supply leaves uncovered.
 pub(crate) struct Uncovered<'a> {
+    /// Index of the claim in the slice given to [`check`].
+    pub claim: usize,
     pub resource: &'a str,
     pub units: u64,
     pub short: u64,
@@ -140,8 +142,7 @@ pub(crate) fn check<'a>(
             continue;
         }
         *shortfall_by_draw.entry(key.1).or_insert(0) += short;
-        let members = demand[key].iter().map(|&i| &claims[i]).collect();
-        attribute(members, short, &mut uncovered);
+        attribute(claims, demand[key].clone(), short, &mut uncovered);
     }
     if let Some(node) = topup_node {
         let short = topup - network.covered(node);
@@ -150,12 +151,11 @@ pub(crate) fn check<'a>(
             *shortfall_by_draw.entry(Draw::Any).or_insert(0) += short;
             let already: std::collections::HashSet<&str> =
                 uncovered.iter().map(|u| u.resource).collect();
-            let members = claims
-                .iter()
-                .filter(|c| c.draw == Draw::Any && c.units > 0)
-                .filter(|c| !already.contains(c.resource))
+            let members = (0..claims.len())
+                .filter(|&i| claims[i].draw == Draw::Any && claims[i].units > 0)
+                .filter(|&i| !already.contains(claims[i].resource))
                 .collect();
-            attribute(members, short, &mut uncovered);
+            attribute(claims, members, short, &mut uncovered);
         }
     }
     let shortfall = claimed - covered;
@@ -202,16 +202,24 @@ pub(crate) fn check<'a>(
     (position, uncovered)
 }
 
-/// Attributes `short` uncovered units to `members`, least savings per unit first, then by id.
-fn attribute<'a>(mut members: Vec<&Claim<'a>>, short: u64, uncovered: &mut Vec<Uncovered<'a>>) {
+/// Attributes `short` uncovered units to `members` (indices into `claims`), least savings per
+/// unit first, then by id.
+fn attribute<'a>(
+    claims: &[Claim<'a>],
+    mut members: Vec<usize>,
+    short: u64,
+    uncovered: &mut Vec<Uncovered<'a>>,
+) {
     // The key is computed once per claim (a decimal division), not once per comparison.
-    members.sort_by_cached_key(|c| (per_unit(c), c.resource));
+    members.sort_by_cached_key(|&i| (per_unit(&claims[i]), claims[i].resource));
     let mut left = short;
-    for c in members {
+    for i in members {
         if left == 0 {
             break;
         }
+        let c = &claims[i];
         uncovered.push(Uncovered {
+            claim: i,
             resource: c.resource,
             units: c.units,
             short: left.min(c.units),
