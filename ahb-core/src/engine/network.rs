@@ -6,7 +6,7 @@
 //! nodes are keyed by (scope, draw) and fed by every group that may cover them. A maximum flow
 //! then decides exactly how much of the demand the lines can cover at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use super::flow::Network;
@@ -207,8 +207,8 @@ impl SupplyNetwork {
     pub fn attribute(&self) -> (Vec<u64>, Vec<Vec<(usize, u64)>>) {
         let mut used = vec![0u64; self.lines.len()];
         // Per group, per line: units serving hosts and units serving VMs.
-        let mut host_left: Vec<Vec<(usize, u64)>> = Vec::with_capacity(self.groups.len());
-        let mut vm_left: Vec<Vec<(usize, u64)>> = Vec::with_capacity(self.groups.len());
+        let mut host_left: Vec<VecDeque<(usize, u64)>> = Vec::with_capacity(self.groups.len());
+        let mut vm_left: Vec<VecDeque<(usize, u64)>> = Vec::with_capacity(self.groups.len());
         for g in &self.groups {
             let (mut host, mut vm) = (self.net.flow(g.host_edge), self.net.flow(g.vm_edge));
             let mut h = vec![0u64; g.lines.len()];
@@ -224,8 +224,8 @@ impl SupplyNetwork {
                 h[j] += take;
                 host -= take;
             }
-            let mut hv = Vec::new();
-            let mut vv = Vec::new();
+            let mut hv = VecDeque::new();
+            let mut vv = VecDeque::new();
             for (j, &i) in g.lines.iter().enumerate() {
                 let l = &self.lines[i];
                 let room = l.for_vms.min(l.for_vms.max(l.for_hosts) - h[j]);
@@ -233,10 +233,10 @@ impl SupplyNetwork {
                 vm -= take;
                 used[i] += h[j] + take;
                 if h[j] > 0 {
-                    hv.push((i, h[j]));
+                    hv.push_back((i, h[j]));
                 }
                 if take > 0 {
-                    vv.push((i, take));
+                    vv.push_back((i, take));
                 }
             }
             host_left.push(hv);
@@ -255,7 +255,7 @@ impl SupplyNetwork {
                         &mut vm_left[gi]
                     };
                     while need > 0 {
-                        let Some(front) = queue.first_mut() else {
+                        let Some(front) = queue.front_mut() else {
                             break;
                         };
                         let take = need.min(front.1);
@@ -263,7 +263,7 @@ impl SupplyNetwork {
                         front.1 -= take;
                         need -= take;
                         if front.1 == 0 {
-                            queue.remove(0);
+                            queue.pop_front();
                         }
                     }
                 }

@@ -67,9 +67,15 @@ mod setting;
 use setting::{Setting, find, serde_str, setting};
 
 fn settings(estate: &Estate, plan: &Plan) -> Result<Vec<Setting>> {
+    // Resources by id, once: one lookup per change (the first of a duplicated id wins, as a
+    // scan would find it).
+    let mut by_id = std::collections::HashMap::with_capacity(estate.resources.len());
+    for r in &estate.resources {
+        by_id.entry(r.id.as_str()).or_insert(r);
+    }
     plan.changes
         .iter()
-        .map(|c| setting(find(estate, &c.resource)?, c.pool, c.action))
+        .map(|c| setting(find(&by_id, &c.resource)?, c.pool, c.action))
         .collect()
 }
 

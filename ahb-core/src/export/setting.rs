@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::ArmPatch;
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{Estate, Resource, ResourceSpec};
+use crate::model::{Resource, ResourceSpec};
 use crate::rules::Pool;
 use crate::solve::Action;
 
@@ -23,8 +23,11 @@ fn q(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
-pub(super) fn find<'a>(estate: &'a Estate, id: &str) -> Result<&'a Resource> {
-    estate.resources.iter().find(|r| r.id == id).ok_or_else(|| {
+pub(super) fn find<'a>(
+    by_id: &std::collections::HashMap<&str, &'a Resource>,
+    id: &str,
+) -> Result<&'a Resource> {
+    by_id.get(id).copied().ok_or_else(|| {
         Error::new(
             ErrorCode::UnknownReference,
             format!("the plan changes resource {id:?}, which the estate does not hold"),

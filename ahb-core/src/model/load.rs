@@ -1,9 +1,19 @@
 //! Reading an estate from JSON with errors that say where: a syntax error gives the line and
 //! column; a wrong value gives the collection, index, id and field of the record.
+//!
+//! The text is read in one streaming pass: the top-level object and its arrays are walked
+//! without building a tree of the whole file, and each record is turned into its typed form as
+//! soon as it has been read, so only one record's JSON is held at a time. Errors keep the
+//! precedence a whole-file parse had: a syntax error anywhere wins; then a wrong or missing
+//! `schema`; then the first bad record of `scopes`, `licences`, `resources` and
+//! `central_assignments`, in that order; then an unknown top-level field.
 
+use std::fmt;
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Value};
 
 use super::resource::{COMMON_FIELDS, Common};
@@ -33,8 +43,7 @@ impl Estate {
     /// assert_eq!(e.location().record.as_ref().unwrap().id.as_deref(), Some("vm1"));
     /// ```
     pub fn from_json(text: &str) -> Result<Estate> {
-        let value: Value = serde_json::from_str(text).map_err(syntax_error)?;
-        let estate = estate_from_value(value)?;
+        let estate = read_estate(text)?;
         estate.validate()?;
         Ok(estate)
     }
@@ -70,14 +79,35 @@ fn syntax_error(e: serde_json::Error) -> Error {
     Error::parse(e.line(), e.column(), e.to_string())
 }
 
-fn estate_from_value(value: Value) -> Result<Estate> {
-    let Value::Object(mut top) = value else {
+/// What the streaming pass collected; errors are kept, not returned, so that the parse runs to
+/// the end and a later syntax error still takes precedence.
+#[derive(Default)]
+struct Collected {
+    schema: Option<Value>,
+    scopes: Vec<super::Scope>,
+    licences: Vec<super::LicenceLine>,
+    resources: Vec<Resource>,
+    central_assignments: Vec<super::CentralAssignment>,
+    /// The first bad record of each collection, in the order above.
+    failures: [Option<Error>; 4],
+    unknown: Vec<String>,
+    not_an_object: bool,
+}
+
+fn read_estate(text: &str) -> Result<Estate> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut got = Collected::default();
+    Top(&mut got)
+        .deserialize(&mut de)
+        .and_then(|()| de.end())
+        .map_err(syntax_error)?;
+    if got.not_an_object {
         return Err(Error::new(
             ErrorCode::InvalidValue,
             "an estate must be a JSON object with `schema`, `scopes`, `licences` and `resources`",
         ));
-    };
-    match top.remove("schema") {
+    }
+    match got.schema {
         Some(Value::String(s)) if s == ESTATE_SCHEMA => {}
         Some(other) => {
             return Err(Error::new(
@@ -94,44 +124,211 @@ fn estate_from_value(value: Value) -> Result<Estate> {
             return Err(e);
         }
     }
-    let scopes = collection(&mut top, "scopes", |v, i| record(v, "scopes", i))?;
-    let licences = collection(&mut top, "licences", |v, i| record(v, "licences", i))?;
-    let resources = collection(&mut top, "resources", resource_from_value)?;
-    let central_assignments = collection(&mut top, "central_assignments", |v, i| {
-        record(v, "central_assignments", i)
-    })?;
-    if let Some(key) = top.keys().next() {
+    if let Some(e) = got.failures.into_iter().flatten().next() {
+        return Err(e);
+    }
+    // The first unknown field in key order, as a map of the whole object would list it.
+    if let Some(key) = got.unknown.into_iter().min() {
         return Err(
-            Error::new(ErrorCode::InvalidValue, format!("unknown field `{key}`"))
-                .with_field(key.clone()),
+            Error::new(ErrorCode::InvalidValue, format!("unknown field `{key}`")).with_field(key),
         );
     }
     Ok(Estate {
         schema: ESTATE_SCHEMA.to_string(),
-        scopes,
-        licences,
-        resources,
-        central_assignments,
+        scopes: got.scopes,
+        licences: got.licences,
+        resources: got.resources,
+        central_assignments: got.central_assignments,
     })
 }
 
-fn collection<T>(
-    top: &mut Map<String, Value>,
+/// The top-level object.
+struct Top<'s>(&'s mut Collected);
+
+impl<'de> DeserializeSeed<'de> for Top<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Top<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an estate object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let got = self.0;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "schema" => got.schema = Some(map.next_value()?),
+                "scopes" => {
+                    let (items, failure) =
+                        map.next_value_seed(Records::new("scopes", |v, i| record(v, "scopes", i)))?;
+                    (got.scopes, got.failures[0]) = (items, failure);
+                }
+                "licences" => {
+                    let (items, failure) = map
+                        .next_value_seed(Records::new("licences", |v, i| {
+                            record(v, "licences", i)
+                        }))?;
+                    (got.licences, got.failures[1]) = (items, failure);
+                }
+                "resources" => {
+                    let (items, failure) =
+                        map.next_value_seed(Records::new("resources", resource_from_value))?;
+                    (got.resources, got.failures[2]) = (items, failure);
+                }
+                "central_assignments" => {
+                    let (items, failure) = map
+                        .next_value_seed(Records::new("central_assignments", |v, i| {
+                            record(v, "central_assignments", i)
+                        }))?;
+                    (got.central_assignments, got.failures[3]) = (items, failure);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    got.unknown.push(key);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.0.not_an_object = true;
+        Ok(())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<(), E> {
+        self.0.not_an_object = true;
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<(), E> {
+        self.0.not_an_object = true;
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<(), E> {
+        self.0.not_an_object = true;
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<(), E> {
+        self.0.not_an_object = true;
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<(), E> {
+        self.0.not_an_object = true;
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.0.not_an_object = true;
+        Ok(())
+    }
+}
+
+/// One collection: `null` (empty) or an array whose records are read one at a time.
+struct Records<T, F> {
     name: &'static str,
-    read: impl Fn(Value, usize) -> Result<T>,
-) -> Result<Vec<T>> {
-    match top.remove(name) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| read(v, i))
-            .collect(),
-        Some(_) => Err(Error::new(
+    read: F,
+    _out: std::marker::PhantomData<T>,
+}
+
+impl<T, F: Fn(Value, usize) -> Result<T>> Records<T, F> {
+    fn new(name: &'static str, read: F) -> Records<T, F> {
+        Records {
+            name,
+            read,
+            _out: std::marker::PhantomData,
+        }
+    }
+
+    fn not_an_array(&self) -> (Vec<T>, Option<Error>) {
+        let e = Error::new(
             ErrorCode::InvalidValue,
-            format!("`{name}` must be an array"),
+            format!("`{}` must be an array", self.name),
         )
-        .with_field(name)),
+        .with_field(self.name);
+        (Vec::new(), Some(e))
+    }
+}
+
+impl<'de, T, F: Fn(Value, usize) -> Result<T>> DeserializeSeed<'de> for Records<T, F> {
+    type Value = (Vec<T>, Option<Error>);
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T, F: Fn(Value, usize) -> Result<T>> Visitor<'de> for Records<T, F> {
+    type Value = (Vec<T>, Option<Error>);
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "an array of {}", self.name)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut index = 0;
+        while let Some(v) = seq.next_element::<Value>()? {
+            match (self.read)(v, index) {
+                Ok(t) => items.push(t),
+                Err(e) => {
+                    // Keep parsing (a later syntax error wins), but read no more records.
+                    while seq.next_element::<IgnoredAny>()?.is_some() {}
+                    return Ok((items, Some(e)));
+                }
+            }
+            index += 1;
+        }
+        Ok((items, None))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok((Vec::new(), None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(self.not_an_array())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+        Ok(self.not_an_array())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+        Ok(self.not_an_array())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+        Ok(self.not_an_array())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+        Ok(self.not_an_array())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+        Ok(self.not_an_array())
     }
 }
 

@@ -16,7 +16,7 @@ pub use pool_position::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences}
 use crate::engine::{assess_all_on, central, supply_by_pool};
 use crate::error::Result;
 use crate::model::{Estate, Product, ResourceSpec, ScopeTree};
-use crate::rules::{Assessment, Draw, Pool, Reason, RuleSet};
+use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 use pool_position::Claim;
 
 /// The `schema` value of a serialised [`Position`].
@@ -135,126 +135,12 @@ impl Position {
 /// ```
 pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
     estate.validate()?;
-    let k = &rules.knobs;
     let tree = ScopeTree::new(&estate.scopes);
     let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
     central::mark(estate, as_of, &mut assessments);
-    let assignments = central::active(estate, as_of);
-    let assignment_ids: HashMap<&str, &crate::model::CentralAssignment> =
-        assignments.iter().map(|a| (a.id.as_str(), *a)).collect();
-
-    let mut supply = supply_by_pool(estate, rules, as_of)?;
-
-    let mut pools = Vec::new();
-    let mut over_claimed = Vec::new();
-    let mut totals = Totals::default();
-    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
-        let lines = supply.remove(&pool).unwrap_or_default();
-        let mut claims = Vec::new();
-        let mut eligible_demand = 0;
-        let mut additive_demand = 0;
-        for (a, r) in assessments.iter().zip(&estate.resources) {
-            for q in a
-                .requirements
-                .iter()
-                .filter(|q| q.pool == pool && q.eligible && q.central.is_none())
-            {
-                if q.draw == Draw::Additive {
-                    additive_demand += if q.claimed { q.units } else { 0 };
-                    continue;
-                }
-                eligible_demand += q.units;
-                if q.claimed {
-                    claims.push(Claim {
-                        resource: &a.resource,
-                        scope: r.scope.as_deref(),
-                        units: q.units,
-                        draw: q.draw,
-                        monthly_savings: q.monthly_savings,
-                        assignment: false,
-                    });
-                }
-            }
-        }
-        // SQL-23: each central assignment draws on the SQL licences of the date.
-        if pool == Pool::SqlServer {
-            for a in &assignments {
-                claims.push(Claim {
-                    resource: &a.id,
-                    scope: Some(&a.scope),
-                    units: a.normalised_cores(),
-                    draw: central::draw_of(a, rules),
-                    monthly_savings: None,
-                    assignment: true,
-                });
-            }
-        }
-        if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
-            continue;
-        }
-        let additive = (pool == Pool::WindowsServer && additive_demand > 0).then(|| {
-            let held: u64 = lines.iter().map(|l| l.additive).sum();
-            AdditiveCheck {
-                demand: additive_demand,
-                supply: held,
-                shortfall: additive_demand.saturating_sub(held),
-            }
-        });
-        let claimed_units: u64 = claims.iter().map(|c| c.units).sum();
-        let minimum = u64::from(k.estate_minimum_core_licences);
-        let topup = if pool == Pool::WindowsServer && claimed_units > 0 {
-            minimum.saturating_sub(claimed_units)
-        } else {
-            0
-        };
-        let (mut position, uncovered) = pool_position::check(
-            pool,
-            lines,
-            &claims,
-            topup,
-            eligible_demand,
-            additive,
-            &tree,
-        );
-        if pool == Pool::WindowsServer {
-            windows_knobs(&mut position, &claims, k);
-        }
-        let mut short_ids = HashMap::new();
-        for u in uncovered {
-            short_ids.insert(u.resource, u.short);
-            let savings = claims
-                .iter()
-                .find(|c| c.resource == u.resource)
-                .and_then(|c| c.monthly_savings);
-            over_claimed.push(OverClaim {
-                resource: u.resource.to_string(),
-                pool,
-                units: u.units,
-                uncovered: u.short,
-                monthly_savings: savings,
-                reason: match assignment_ids.get(u.resource) {
-                    Some(a) => central::shortfall_reason(a, u.short),
-                    None => Reason::new(
-                        pool.shortfall_rule(),
-                        format!(
-                            "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
-                            position.shortfall,
-                            pool.unit()
-                        ),
-                    ),
-                },
-            });
-        }
-        for c in &claims {
-            let s = c.monthly_savings.unwrap_or_default();
-            if short_ids.contains_key(c.resource) {
-                totals.at_risk_monthly_savings += s;
-            } else {
-                totals.claimed_monthly_savings += s;
-            }
-        }
-        pools.push(position);
-    }
+    let supply = supply_by_pool(estate, rules, as_of)?;
+    let (mut pools, mut over_claimed, mut totals) =
+        check_pools(estate, rules, as_of, &assessments, supply, &tree);
 
     // Claims on ineligible resources.
     for a in &assessments {
@@ -423,6 +309,136 @@ fn dual_use_dependence(
         },
     ));
     Ok(())
+}
+
+/// Today's claims against each pool's supply: the pool positions, the uncovered claims and
+/// the claimed / at-risk totals. Shared by the audit and the optimiser (which reports today's
+/// savings without auditing again).
+pub(crate) fn check_pools<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+    assessments: &'a [Assessment],
+    mut supply: HashMap<Pool, Vec<LineSupply>>,
+    tree: &ScopeTree<'a>,
+) -> (Vec<PoolPosition>, Vec<OverClaim>, Totals) {
+    let k = &rules.knobs;
+    let assignments = central::active(estate, as_of);
+    let mut pools = Vec::new();
+    let mut over_claimed = Vec::new();
+    let mut totals = Totals::default();
+    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
+        let lines = supply.remove(&pool).unwrap_or_default();
+        let mut claims = Vec::new();
+        let mut eligible_demand = 0;
+        let mut additive_demand = 0;
+        for (a, r) in assessments.iter().zip(&estate.resources) {
+            for q in a
+                .requirements
+                .iter()
+                .filter(|q| q.pool == pool && q.eligible && q.central.is_none())
+            {
+                if q.draw == Draw::Additive {
+                    additive_demand += if q.claimed { q.units } else { 0 };
+                    continue;
+                }
+                eligible_demand += q.units;
+                if q.claimed {
+                    claims.push(Claim {
+                        resource: &a.resource,
+                        scope: r.scope.as_deref(),
+                        units: q.units,
+                        draw: q.draw,
+                        monthly_savings: q.monthly_savings,
+                        assignment: false,
+                    });
+                }
+            }
+        }
+        // SQL-23: each central assignment draws on the SQL licences of the date.
+        if pool == Pool::SqlServer {
+            for a in &assignments {
+                claims.push(Claim {
+                    resource: &a.id,
+                    scope: Some(&a.scope),
+                    units: a.normalised_cores(),
+                    draw: central::draw_of(a, rules),
+                    monthly_savings: None,
+                    assignment: true,
+                });
+            }
+        }
+        if lines.is_empty() && claims.is_empty() && eligible_demand == 0 && additive_demand == 0 {
+            continue;
+        }
+        let additive = (pool == Pool::WindowsServer && additive_demand > 0).then(|| {
+            let held: u64 = lines.iter().map(|l| l.additive).sum();
+            AdditiveCheck {
+                demand: additive_demand,
+                supply: held,
+                shortfall: additive_demand.saturating_sub(held),
+            }
+        });
+        let claimed_units: u64 = claims.iter().map(|c| c.units).sum();
+        let minimum = u64::from(k.estate_minimum_core_licences);
+        let topup = if pool == Pool::WindowsServer && claimed_units > 0 {
+            minimum.saturating_sub(claimed_units)
+        } else {
+            0
+        };
+        let (mut position, uncovered) =
+            pool_position::check(pool, lines, &claims, topup, eligible_demand, additive, tree);
+        if pool == Pool::WindowsServer {
+            windows_knobs(&mut position, &claims, k);
+        }
+        // A resource's claims in a pool are adjacent (they are gathered resource by resource),
+        // so each claim's first claim of the same resource is found in one pass, without
+        // hashing ids; an uncovered claim reports its resource's first claim's savings.
+        let mut first_claim = Vec::with_capacity(claims.len());
+        for (i, c) in claims.iter().enumerate() {
+            let same = i > 0
+                && claims[i - 1].resource == c.resource
+                && claims[i - 1].assignment == c.assignment;
+            first_claim.push(if same { first_claim[i - 1] } else { i });
+        }
+        let mut short_resource = vec![false; claims.len()];
+        for u in uncovered {
+            short_resource[first_claim[u.claim]] = true;
+            let savings = claims[first_claim[u.claim]].monthly_savings;
+            over_claimed.push(OverClaim {
+                resource: u.resource.to_string(),
+                pool,
+                units: u.units,
+                uncovered: u.short,
+                monthly_savings: savings,
+                reason: match assignments
+                    .iter()
+                    .find(|a| claims[u.claim].assignment && a.id == u.resource)
+                {
+                    Some(a) => central::shortfall_reason(a, u.short),
+                    None => Reason::new(
+                        pool.shortfall_rule(),
+                        format!(
+                            "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                            position.shortfall,
+                            pool.unit()
+                        ),
+                    ),
+                },
+            });
+        }
+        for (i, c) in claims.iter().enumerate() {
+            let s = c.monthly_savings.unwrap_or_default();
+            if short_resource[first_claim[i]] {
+                totals.at_risk_monthly_savings += s;
+            } else {
+                totals.claimed_monthly_savings += s;
+            }
+        }
+        pools.push(position);
+    }
+
+    (pools, over_claimed, totals)
 }
 
 /// The Windows knobs that act on a pool's totals: whole VMs from one edition (OQ-10), packs

@@ -94,6 +94,8 @@ pub struct ShortfallLicences {
 
 /// Which claims the supply leaves uncovered.
 pub(crate) struct Uncovered<'a> {
+    /// Index of the claim in the slice given to [`check`].
+    pub claim: usize,
     pub resource: &'a str,
     pub units: u64,
     pub short: u64,
@@ -143,20 +145,20 @@ pub(crate) fn check<'a>(
             continue;
         }
         *shortfall_by_draw.entry(key.1).or_insert(0) += short;
-        let members = demand[key].iter().map(|&i| &claims[i]).collect();
-        attribute(members, short, &mut uncovered);
+        attribute(claims, demand[key].clone(), short, &mut uncovered);
     }
     if let Some(node) = topup_node {
         let short = topup - network.covered(node);
         if short > 0 {
             // The unmet estate minimum, attributed to per-VM claims not already uncovered.
             *shortfall_by_draw.entry(Draw::Any).or_insert(0) += short;
-            let members = claims
-                .iter()
-                .filter(|c| c.draw == Draw::Any && c.units > 0)
-                .filter(|c| !uncovered.iter().any(|u| u.resource == c.resource))
+            let already: std::collections::HashSet<&str> =
+                uncovered.iter().map(|u| u.resource).collect();
+            let members = (0..claims.len())
+                .filter(|&i| claims[i].draw == Draw::Any && claims[i].units > 0)
+                .filter(|&i| !already.contains(claims[i].resource))
                 .collect();
-            attribute(members, short, &mut uncovered);
+            attribute(claims, members, short, &mut uncovered);
         }
     }
     let shortfall = claimed - covered;
@@ -203,21 +205,27 @@ pub(crate) fn check<'a>(
     (position, uncovered)
 }
 
-/// Attributes `short` uncovered units to `members`: central assignments first (SQL-23), then
-/// least savings per unit, then by id.
-fn attribute<'a>(mut members: Vec<&Claim<'a>>, short: u64, uncovered: &mut Vec<Uncovered<'a>>) {
-    members.sort_by(|a, b| {
-        b.assignment
-            .cmp(&a.assignment)
-            .then_with(|| per_unit(a).cmp(&per_unit(b)))
-            .then_with(|| a.resource.cmp(b.resource))
+/// Attributes `short` uncovered units to `members` (indices into `claims`): central
+/// assignments first (SQL-23), then least savings per unit, then by id.
+fn attribute<'a>(
+    claims: &[Claim<'a>],
+    mut members: Vec<usize>,
+    short: u64,
+    uncovered: &mut Vec<Uncovered<'a>>,
+) {
+    // The key is computed once per claim (a decimal division), not once per comparison.
+    members.sort_by_cached_key(|&i| {
+        let c = &claims[i];
+        (std::cmp::Reverse(c.assignment), per_unit(c), c.resource)
     });
     let mut left = short;
-    for c in members {
+    for i in members {
         if left == 0 {
             break;
         }
+        let c = &claims[i];
         uncovered.push(Uncovered {
+            claim: i,
             resource: c.resource,
             units: c.units,
             short: left.min(c.units),

@@ -71,8 +71,67 @@ struct Classes<'a> {
     reserve: Option<usize>,
 }
 
-fn class_key<'a>(c: &Candidate<'a>, scoped: bool) -> (Draw, Option<&'a str>) {
-    (c.draw, if scoped { c.scope } else { None })
+/// Which scope stands for each candidate scope in the demand nodes. Two scopes that the same
+/// assigned lines reach are interchangeable in the supply network, so they share one node: the
+/// network has a node per (draw, set of reaching lines), not per (draw, scope), and a deep or
+/// wide scope tree does not multiply the flow computations of the greedy.
+/// The final flow, whose decomposition says which lines cover which candidate, keeps a node
+/// per (draw, scope), so that the attribution is the one each scope's own node gives.
+struct Scoping<'a> {
+    /// Whether any eligible line is assigned to a scope (otherwise every candidate reaches
+    /// every line and the scope plays no part).
+    scoped: bool,
+    /// Candidate scope → the scope whose node it shares; `None`: each scope has its own node.
+    representative: Option<std::collections::HashMap<Option<&'a str>, Option<&'a str>>>,
+}
+
+impl<'a> Scoping<'a> {
+    fn new(lines: &[LineSupply], cands: &[Candidate<'a>], scopes: &ScopeTree<'a>) -> Scoping<'a> {
+        let mut assigned: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.eligible)
+            .filter_map(|l| l.scope.as_deref())
+            .collect();
+        if assigned.is_empty() {
+            return Scoping {
+                scoped: false,
+                representative: None,
+            };
+        }
+        assigned.sort_unstable();
+        assigned.dedup();
+        let mut by_reach: std::collections::HashMap<Vec<usize>, Option<&'a str>> =
+            std::collections::HashMap::new();
+        let mut representative = std::collections::HashMap::new();
+        for c in cands {
+            representative.entry(c.scope).or_insert_with(|| {
+                let reach: Vec<usize> = (0..assigned.len())
+                    .filter(|&k| scopes.covers(Some(assigned[k]), c.scope))
+                    .collect();
+                *by_reach.entry(reach).or_insert(c.scope)
+            });
+        }
+        Scoping {
+            scoped: true,
+            representative: Some(representative),
+        }
+    }
+
+    /// The same scoping with a node per (draw, scope).
+    fn per_scope(&self) -> Scoping<'a> {
+        Scoping {
+            scoped: self.scoped,
+            representative: None,
+        }
+    }
+
+    fn key(&self, c: &Candidate<'a>) -> (Draw, Option<&'a str>) {
+        match (&self.representative, self.scoped) {
+            (_, false) => (c.draw, None),
+            (None, true) => (c.draw, c.scope),
+            (Some(r), true) => (c.draw, r.get(&c.scope).copied().unwrap_or(c.scope)),
+        }
+    }
 }
 
 /// A network with a demand node for every class of `cands`, the reserve and the forced
@@ -82,7 +141,7 @@ fn base_network<'a>(
     lines: Vec<LineSupply>,
     cands: &[Candidate<'a>],
     reserve: u64,
-    scoped: bool,
+    scoping: &Scoping<'a>,
     scopes: &ScopeTree<'a>,
     later_first: bool,
 ) -> Result<(SupplyNetwork, Classes<'a>)> {
@@ -92,7 +151,7 @@ fn base_network<'a>(
         reserve: None,
     };
     for c in cands {
-        let key = class_key(c, scoped);
+        let key = scoping.key(c);
         classes
             .nodes
             .entry(key)
@@ -106,7 +165,7 @@ fn base_network<'a>(
         forced += reserve;
     }
     for c in cands.iter().filter(|c| c.forced) {
-        net.raise(classes.nodes[&class_key(c, scoped)], c.units);
+        net.raise(classes.nodes[&scoping.key(c)], c.units);
         forced += c.units;
     }
     let covered = net.cover();
@@ -155,8 +214,11 @@ pub(crate) fn solve<'a>(
     later_first: bool,
     budget: u64,
 ) -> Result<PoolSolution> {
-    let scoped = lines.iter().any(|l| l.eligible && l.scope.is_some());
-    let (base, classes) = base_network(pool, lines, cands, reserve, scoped, scopes, later_first)?;
+    let scoping = Scoping::new(&lines, cands, scopes);
+    let scoped = scoping.scoped;
+    // With assigned lines, the final attribution runs on a network with a node per scope.
+    let per_scope = scoped.then(|| (lines.clone(), scoping.per_scope()));
+    let (base, classes) = base_network(pool, lines, cands, reserve, &scoping, scopes, later_first)?;
     let free: Vec<usize> = (0..cands.len())
         .filter(|&i| !cands[i].forced && cands[i].value > 0 && cands[i].units > 0)
         .collect();
@@ -167,7 +229,7 @@ pub(crate) fn solve<'a>(
         .collect();
     let forced_value: i128 = cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
     let (mut chosen, value, bound, method) = if scoped {
-        let (chosen, value, bound) = greedy_with_bound(cands, &free, &base, &classes, scoped);
+        let (chosen, value, bound) = greedy_with_bound(cands, &free, &base, &classes, &scoping);
         (chosen, value, bound, Method::GreedyWithBound)
     } else if special.len() <= MAX_SPECIAL {
         let subsets = (0u32..1 << special.len())
@@ -179,7 +241,7 @@ pub(crate) fn solve<'a>(
     } else {
         // Too many special candidates to try every combination: keep the greedy's choice of
         // them, complete it with the exact knapsack, and bound with the LP relaxation.
-        let (greedy, _, lp) = greedy_with_bound(cands, &free, &base, &classes, scoped);
+        let (greedy, _, lp) = greedy_with_bound(cands, &free, &base, &classes, &scoping);
         let subset = special.iter().map(|&i| greedy[i]).collect();
         let (chosen, value, bound) = exact(
             cands,
@@ -203,10 +265,17 @@ pub(crate) fn solve<'a>(
         }
     }
     // The final flow, and each candidate's lines.
-    let mut net = base.clone();
+    let (mut net, classes, scoping) = match per_scope {
+        Some((lines, per)) => {
+            let (net, classes) =
+                base_network(pool, lines, cands, reserve, &per, scopes, later_first)?;
+            (net, classes, per)
+        }
+        None => (base, classes, scoping),
+    };
     for (i, c) in cands.iter().enumerate() {
         if chosen[i] && !c.forced {
-            net.raise(classes.nodes[&class_key(c, scoped)], c.units);
+            net.raise(classes.nodes[&scoping.key(c)], c.units);
         }
     }
     net.cover();
@@ -223,7 +292,7 @@ pub(crate) fn solve<'a>(
         .chain((0..cands.len()).filter(|&i| chosen[i] && !cands[i].forced));
     for i in order {
         let q = queues
-            .get_mut(&classes.nodes[&class_key(&cands[i], scoped)])
+            .get_mut(&classes.nodes[&scoping.key(&cands[i])])
             .expect("every class has a node");
         let mut need = cands[i].units;
         while need > 0 {
@@ -357,12 +426,12 @@ impl Headroom {
 
 /// Greedy by value per unit over the supply network, with the fractional greedy (exact for
 /// the LP relaxation over a polymatroid) as the bound.
-fn greedy_with_bound(
-    cands: &[Candidate],
+fn greedy_with_bound<'a>(
+    cands: &[Candidate<'a>],
     free: &[usize],
     base: &SupplyNetwork,
-    classes: &Classes,
-    scoped: bool,
+    classes: &Classes<'a>,
+    scoping: &Scoping<'a>,
 ) -> (Vec<bool>, i128, i128) {
     let mut order = free.to_vec();
     order.sort_by(|&a, &b| {
@@ -375,7 +444,7 @@ fn greedy_with_bound(
     let (mut value, mut bound) = (0i128, 0i128);
     for &i in &order {
         let c = &cands[i];
-        let node = classes.nodes[&class_key(c, scoped)];
+        let node = classes.nodes[&scoping.key(c)];
         if room.fit(&mut net, node, c.units) == c.units {
             room.take(&mut net, node, c.units);
             chosen[i] = true;

@@ -29,6 +29,7 @@ use crate::engine::{assess_all_on, supply_by_pool};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::model::ScopeTree;
+use crate::position::check_pools;
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
 use crate::money::{from_micro, to_micro as micro};
@@ -87,7 +88,8 @@ fn optimize_unverified(
     let mut assessments = assess_all_on(estate, rules, &tree, Some(options.as_of));
     // SQL-20: resources under central management are not the plan's to switch.
     crate::engine::central::mark(estate, options.as_of, &mut assessments);
-    let mut supply = supply_by_pool(estate, rules, options.as_of)?;
+    let all_supply = supply_by_pool(estate, rules, options.as_of)?;
+    let mut supply = all_supply.clone();
     // SQL-23: central assignments use their licences first.
     if let Some(lines) = supply.remove(&Pool::SqlServer) {
         let left = crate::engine::central::lines_left(
@@ -103,9 +105,18 @@ fn optimize_unverified(
     let solved = solve_all(estate, &assessments, supply, options, &tree)?;
     let recommendations =
         recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
-    let today = crate::position::audit(estate, rules, options.as_of)?
-        .totals
-        .claimed_monthly_savings;
+    // Today's savings as the audit reports them, from the same assessments and supply (the
+    // estate is neither validated nor assessed again).
+    let today = check_pools(
+        estate,
+        rules,
+        options.as_of,
+        &assessments,
+        all_supply,
+        &tree,
+    )
+    .2
+    .claimed_monthly_savings;
     Ok(plan::assemble(
         estate,
         rules,

@@ -302,6 +302,9 @@ pub(crate) fn assemble(
         proven_optimal: all_proven,
     };
 
+    let excluded: std::collections::HashSet<&str> =
+        options.exclude.iter().map(String::as_str).collect();
+    let pinned: std::collections::HashSet<&str> = options.pin.iter().map(String::as_str).collect();
     let mut assignments = Vec::new();
     let mut changes = Vec::new();
     let mut totals = PlanTotals::default();
@@ -315,8 +318,8 @@ pub(crate) fn assemble(
                 // Needs no units (free) or is ineligible: keep a free claim, drop an
                 // ineligible one.
                 None => (
-                    q.eligible && q.claimed && !options.exclude.contains(&r.id)
-                        || q.eligible && q.units == 0 && options.pin.contains(&r.id),
+                    q.eligible && q.claimed && !excluded.contains(r.id.as_str())
+                        || q.eligible && q.units == 0 && pinned.contains(r.id.as_str()),
                     Vec::new(),
                 ),
             };

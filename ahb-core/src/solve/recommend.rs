@@ -284,32 +284,35 @@ pub(crate) fn recommend(
 }
 
 /// Per-VM versus host-level Windows licensing of each dedicated host that runs Windows VMs.
+/// The Windows VMs are indexed by host first, so the advice is linear in resources.
 fn host_advice(estate: &Estate, rules: &RuleSet) -> Vec<HostAdvice> {
+    // Per host id: (Windows VMs, their per-VM core licences).
+    let mut on_host: std::collections::HashMap<&str, (usize, u64)> =
+        std::collections::HashMap::new();
+    for r in &estate.resources {
+        if let ResourceSpec::Vm {
+            os: Os::Windows,
+            vcpus,
+            active_vcpus,
+            host: Some(on),
+            ..
+        } = &r.spec
+        {
+            let basis = match rules.knobs.ws_core_basis {
+                crate::rules::CoreBasis::OriginalSizeVcpus => *vcpus,
+                crate::rules::CoreBasis::ActiveVcpus => active_vcpus.unwrap_or(*vcpus),
+            };
+            let e = on_host.entry(on.as_str()).or_default();
+            e.0 += 1;
+            e.1 += core_licences_per_vm(basis, rules.knobs.ws_rule).0;
+        }
+    }
     let mut out = Vec::new();
     for h in &estate.resources {
         let ResourceSpec::DedicatedHost { physical_cores, .. } = &h.spec else {
             continue;
         };
-        let mut vms = 0;
-        let mut per_vm = 0;
-        for r in &estate.resources {
-            if let ResourceSpec::Vm {
-                os: Os::Windows,
-                vcpus,
-                active_vcpus,
-                host: Some(on),
-                ..
-            } = &r.spec
-                && *on == h.id
-            {
-                let basis = match rules.knobs.ws_core_basis {
-                    crate::rules::CoreBasis::OriginalSizeVcpus => *vcpus,
-                    crate::rules::CoreBasis::ActiveVcpus => active_vcpus.unwrap_or(*vcpus),
-                };
-                vms += 1;
-                per_vm += core_licences_per_vm(basis, rules.knobs.ws_rule).0;
-            }
-        }
+        let (vms, per_vm) = on_host.get(h.id.as_str()).copied().unwrap_or_default();
         if vms == 0 {
             continue;
         }

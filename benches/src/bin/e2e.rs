@@ -1,0 +1,85 @@
+//! The whole path from an estate file to a plan, phase by phase: read, parse and validate,
+//! audit, optimise (with recommendations), JSON out. Prints the median of each phase over the
+//! runs, the median total and the process's peak resident memory.
+//!
+//! ```text
+//! python3 benches/gen_estate.py 100000 noncompliant > /tmp/e5.json
+//! cargo run --release -p ahb-benches --bin e2e -- /tmp/e5.json [RUNS] [--audit-only] [--no-recommendations]
+//! ```
+
+use std::time::Instant;
+
+use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, optimize};
+use chrono::NaiveDate;
+
+/// Peak resident memory of this process in KiB (Linux), from /proc/self/status.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = args.first().expect("usage: e2e FILE [RUNS] [--audit-only]");
+    let runs: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
+    let audit_only = args.iter().any(|a| a == "--audit-only");
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date");
+    let rules = RuleSet::current();
+    let mut options = OptimizeOptions::new(as_of);
+    options.recommendations = !args.iter().any(|a| a == "--no-recommendations");
+    let names = [
+        "read",
+        "parse+validate",
+        "audit",
+        "optimize",
+        "json out",
+        "total",
+    ];
+    let mut phases: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
+    let mut summary = String::new();
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let bytes = std::fs::read(path).expect("the file");
+        let t1 = Instant::now();
+        let estate = Estate::from_json_bytes(&bytes).expect("a valid estate");
+        drop(bytes);
+        let t2 = Instant::now();
+        let position = audit(&estate, &rules, as_of).expect("an audit");
+        let t3 = Instant::now();
+        let plan = (!audit_only).then(|| optimize(&estate, &rules, &options).expect("a plan"));
+        let t4 = Instant::now();
+        let mut out = position.to_json().len();
+        if let Some(p) = &plan {
+            out += p.to_json().len();
+        }
+        let t5 = Instant::now();
+        for (k, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t0, t5)]
+            .into_iter()
+            .enumerate()
+        {
+            phases[k].push((b - a).as_secs_f64());
+        }
+        summary = format!(
+            "{} resources, compliant: {}, plan savings/month: {}, JSON bytes: {out}",
+            estate.resources.len(),
+            position.compliant,
+            plan.map_or("-".into(), |p| p.totals.monthly_savings.to_string()),
+        );
+    }
+    println!("{summary}");
+    for (name, mut v) in names.iter().zip(phases) {
+        println!(
+            "{name:>15}: {:9.1} ms (median of {runs})",
+            median(&mut v) * 1e3
+        );
+    }
+    if let Some(k) = peak_kib() {
+        println!("{:>15}: {:9.1} MiB", "peak memory", k as f64 / 1024.0);
+    }
+}
