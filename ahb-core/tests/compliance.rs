@@ -495,6 +495,23 @@ fn sql_20_centrally_managed_resources_are_not_under_claimed() {
     let plan = optimize(&load(&v), &RuleSet::current(), &options("2026-06-01")).unwrap();
     assert!(plan.changes.iter().all(|c| c.resource != "db"));
     assert!(plan.verification.compliant);
+    let db = plan
+        .assignments
+        .iter()
+        .find(|a| a.resource == "db")
+        .unwrap();
+    assert!(db.reasons.iter().any(|r| r.rule == "SQL-20"));
+    assert!(db.reasons.iter().all(|r| r.rule != "GEN-7"));
+    // The timeline counts the centrally managed resources, and none before the assignment.
+    let t = ahb_core::timeline(
+        &load(&v),
+        &RuleSet::current(),
+        d("2025-12-01"),
+        d("2026-02-01"),
+    )
+    .unwrap();
+    assert_eq!(t.steps.first().unwrap().centrally_managed, 0);
+    assert_eq!(t.steps.last().unwrap().centrally_managed, 1);
     // 2 Enterprise cores (8 NC) are left for the VM after the assignment's 32 NC.
     let vm = plan
         .assignments
