@@ -277,12 +277,13 @@ proptest! {
     /// only non-compliance allowed is one no AHB setting can remove: an activated Azure Local
     /// cluster the licences do not cover (HCI-5), and then the plan is not certified.
     #[test]
-    fn ws_3_hci_5_oq_10_sql_23_no_plan_fails_the_audit(
+    fn ws_3_hci_5_oq_10_sql_23_no_plan_fails_the_audit_under_any_knob(
         res in prop::collection::vec((0u8..6, 1u32..20, 0u32..400, any::<bool>()), 1..8),
         lines in prop::collection::vec((0u8..5, 1u32..40), 1..5),
         legacy in any::<bool>(),
         single in any::<bool>(),
         central in prop::option::of((any::<bool>(), 1u32..12, 0u8..3)),
+        knob_bits in 0u8..16,
     ) {
         let mut v = random_estate(&res, &lines);
         // Scopes, resources spread over two subscriptions, and maybe a central assignment.
@@ -302,6 +303,20 @@ proptest! {
         }
         let mut rules = if legacy { RuleSet::legacy_2021() } else { RuleSet::current() };
         rules.knobs.ws_single_edition_per_vm = single;
+        // Other knobs the audit applies, at random (OQ-3, OQ-5, SQL-4, OQ-7).
+        use ahb_core::rules::{DatacenterDualUse, HyperscaleAhb, SqlVmMinBasis};
+        if knob_bits & 1 == 1 {
+            rules.knobs.sql_vm_min_basis = SqlVmMinBasis::CoreLicences;
+        }
+        if knob_bits & 2 == 2 {
+            rules.knobs.ws_datacenter_dual_use = DatacenterDualUse::None;
+        }
+        if knob_bits & 4 == 4 {
+            rules.knobs.sql_strict_edition_match = true;
+        }
+        if knob_bits & 8 == 8 {
+            rules.knobs.sql_hyperscale_ahb = HyperscaleAhb::None;
+        }
         let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
         let pos = reaudit(&v, &plan, &rules);
         prop_assert_eq!(pos.compliant, plan.verification.compliant);
@@ -480,6 +495,23 @@ fn sql_20_centrally_managed_resources_are_not_under_claimed() {
     let plan = optimize(&load(&v), &RuleSet::current(), &options("2026-06-01")).unwrap();
     assert!(plan.changes.iter().all(|c| c.resource != "db"));
     assert!(plan.verification.compliant);
+    let db = plan
+        .assignments
+        .iter()
+        .find(|a| a.resource == "db")
+        .unwrap();
+    assert!(db.reasons.iter().any(|r| r.rule == "SQL-20"));
+    assert!(db.reasons.iter().all(|r| r.rule != "GEN-7"));
+    // The timeline counts the centrally managed resources, and none before the assignment.
+    let t = ahb_core::timeline(
+        &load(&v),
+        &RuleSet::current(),
+        d("2025-12-01"),
+        d("2026-02-01"),
+    )
+    .unwrap();
+    assert_eq!(t.steps.first().unwrap().centrally_managed, 0);
+    assert_eq!(t.steps.last().unwrap().centrally_managed, 1);
     // 2 Enterprise cores (8 NC) are left for the VM after the assignment's 32 NC.
     let vm = plan
         .assignments

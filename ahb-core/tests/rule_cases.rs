@@ -315,3 +315,39 @@ fn ws_9_sql_10_vm_reasons_say_when_the_host_is_short() {
         q.reasons
     );
 }
+
+#[test]
+fn oq_5_core_licence_minimum_depends_on_the_covering_edition() {
+    // TV-35 under sql_vm_min_basis = core_licences: a 2-vCPU Enterprise VM needs 8 NC from
+    // Standard licences but 16 NC (4 Enterprise licences) from Enterprise ones.
+    let mut alt = RuleSet::current();
+    alt.knobs.sql_vm_min_basis = ahb_core::rules::SqlVmMinBasis::CoreLicences;
+    let vm = json!([{"id": "vm", "kind": "sql_vm", "edition": "enterprise", "vcpus": 2,
+                     "license_type": "AHUB"}]);
+    let units = |lines: Value| {
+        let p = run(&estate(lines, vm.clone()), &alt, "2026-06-01");
+        (req(&p, "vm", Pool::SqlServer).units, p.compliant)
+    };
+    assert_eq!(
+        units(json!([line("S", "sql_server", "standard", 8, "ea")])),
+        (8, true)
+    );
+    // Enterprise only: 3 Enterprise licences (12 NC) would cover 8 NC but not the minimum of 4.
+    assert_eq!(
+        units(json!([line("E", "sql_server", "enterprise", 3, "ea")])),
+        (16, false)
+    );
+    assert_eq!(
+        units(json!([line("E", "sql_server", "enterprise", 4, "ea")])),
+        (16, true)
+    );
+    // Both editions held: the larger figure, never short.
+    assert_eq!(
+        units(json!([
+            line("E", "sql_server", "enterprise", 4, "ea"),
+            line("S", "sql_server", "standard", 8, "ea")
+        ]))
+        .0,
+        16
+    );
+}

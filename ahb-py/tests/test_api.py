@@ -184,7 +184,7 @@ def test_readme_example_runs() -> None:
     code = text[start : text.index("```", start)]
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0] == "False 50131.9470"
+    assert out.stdout.splitlines()[0] == "False 31046.0970"
     assert out.stdout.splitlines()[-1] == "ValidationError 2 resources 0 id"
     quick = subprocess.run([sys.executable, "examples/python/quickstart.py"], cwd=ROOT,
                            capture_output=True, text=True)

@@ -72,6 +72,16 @@ pub(crate) fn assess_all_on<'a>(
             _ => {}
         }
     }
+    let held = |e: crate::model::Edition| {
+        estate
+            .licences
+            .iter()
+            .any(|l| l.product == Product::SqlServer && l.edition == Some(e))
+    };
+    let sql_editions_held = (
+        held(crate::model::Edition::Enterprise),
+        held(crate::model::Edition::Standard),
+    );
     let contexts: Vec<Context> = estate
         .resources
         .iter()
@@ -92,6 +102,7 @@ pub(crate) fn assess_all_on<'a>(
                 windows_vms_on_host: own.2,
                 sql_vms_on_host: own.3,
                 as_of,
+                sql_editions_held,
             }
         })
         .collect();

@@ -258,6 +258,9 @@ pub struct Context {
     /// grandfathering) apply on it. Without a date they are assessed as still in force, and
     /// their reasons name the end date.
     pub as_of: Option<chrono::NaiveDate>,
+    /// SQL Server core-licence editions the estate holds: (Enterprise, Standard). The OQ-5
+    /// alternative minimum depends on the covering edition; `(false, false)` means unknown.
+    pub sql_editions_held: (bool, bool),
 }
 
 impl RuleSet {

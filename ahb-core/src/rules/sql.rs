@@ -450,14 +450,7 @@ fn sql_vm(
             ));
             n
         }
-        SqlVmMinBasis::CoreLicences => {
-            let n = (ratio * c).max(4);
-            reasons.push(Reason::new(
-                "OQ-5",
-                format!("{edition:?} VM: max(4 core licences, {ratio} NC per vCPU × {c}) = {n} NC"),
-            ));
-            n
-        }
+        SqlVmMinBasis::CoreLicences => core_licence_minimum(edition, ratio, c, ctx, k, reasons),
     };
     let enterprise = edition == SqlVmEdition::Enterprise;
     (
@@ -466,4 +459,58 @@ fn sql_vm(
         units,
         strict_draw(enterprise, Some(!enterprise), k),
     )
+}
+
+/// OQ-5, alternative reading (S19): "a minimum of 4 core licenses (Enterprise or Standard) per
+/// VM". RULES.md OQ-5: the two readings disagree only "when Standard licenses cover an
+/// Enterprise VM with fewer than 4 vCPUs: 16 versus 8 Standard licenses". So the NC a VM needs
+/// depend on the edition that covers it: from Standard licences `max(4, nc)`; from Enterprise
+/// licences the S3 figure, `ratio × max(4, vCPUs)` (an Enterprise VM of 2 vCPUs: 8 NC from
+/// Standard licences, 16 NC from Enterprise ones, TV-35). The requirement takes the edition
+/// the VM can be covered by: the one edition the estate holds, the matching edition under
+/// strict matching (SQL-4), and otherwise the larger figure, so the count is never short
+/// whichever edition covers it.
+fn core_licence_minimum(
+    edition: SqlVmEdition,
+    ratio: u64,
+    vcpus: u64,
+    ctx: &Context,
+    k: &Knobs,
+    reasons: &mut Vec<Reason>,
+) -> u64 {
+    let nc = ratio * vcpus;
+    let standard = nc.max(4);
+    let enterprise = ratio * vcpus.max(4);
+    let (ent_held, std_held) = ctx.sql_editions_held;
+    let (n, how) = if k.sql_strict_edition_match {
+        if edition == SqlVmEdition::Enterprise {
+            (
+                enterprise,
+                "covered by Enterprise licences (strict edition match, SQL-4)",
+            )
+        } else {
+            (
+                standard,
+                "covered by Standard licences (strict edition match, SQL-4)",
+            )
+        }
+    } else {
+        match (ent_held, std_held) {
+            (true, false) => (enterprise, "the estate holds Enterprise SQL licences only"),
+            (false, true) => (standard, "the estate holds Standard SQL licences only"),
+            _ if standard == enterprise => (standard, "either edition"),
+            _ => (
+                standard.max(enterprise),
+                "either edition may cover it: the larger figure, never short",
+            ),
+        }
+    };
+    reasons.push(Reason::new(
+        "OQ-5",
+        format!(
+            "{edition:?} VM, {nc} NC before the minimum; at least 4 core licences: {standard} NC \
+             from Standard licences or {enterprise} NC from Enterprise licences; {how}: {n} NC"
+        ),
+    ));
+    n
 }

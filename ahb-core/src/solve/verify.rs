@@ -232,13 +232,27 @@ pub(crate) fn verified(
         }
         match best {
             Some(((p, a, o), r)) => {
+                let claimed: u64 = p
+                    .assignments
+                    .iter()
+                    .filter(|x| x.carry && x.pool == Pool::WindowsServer)
+                    .map(|x| x.units)
+                    .sum();
                 reasons.push(Reason::new(
                     "WS-3",
-                    format!(
-                        "the plan keeps {r} Windows Server core licences free so that the \
-                         estate holds the minimum of {minimum} (OQ-1 \
-                         estate_minimum_core_licences)"
-                    ),
+                    if claimed == 0 {
+                        format!(
+                            "the licences cannot hold the estate minimum of {minimum} core \
+                             licences with the claims that would fit (OQ-1): no Windows Server \
+                             benefit is claimed"
+                        )
+                    } else {
+                        format!(
+                            "the plan claims {claimed} Windows Server core licences and keeps \
+                             {r} free, so the estate holds the minimum of {minimum} (OQ-1 \
+                             estate_minimum_core_licences)"
+                        )
+                    },
                 ));
                 plan = p;
                 pos = a;
@@ -247,16 +261,20 @@ pub(crate) fn verified(
             None => {
                 let ids = drop_order(&plan, Pool::WindowsServer, &fixed);
                 let o = with_excluded(&opts, &ids);
-                plan = solve(&o)?;
-                opts = o;
-                reasons.push(Reason::new(
-                    "WS-3",
-                    format!(
-                        "the licences cannot hold the estate minimum of {minimum} core licences \
-                         (OQ-1): no Windows Server VM carries the benefit"
-                    ),
-                ));
-                pos = reaudit(estate, rules, &plan)?;
+                // Only pins can make this fail; the plan then stays as it is, and uncertified.
+                if let Ok(p) = solve(&o) {
+                    plan = p;
+                    opts = o;
+                    reasons.push(Reason::new(
+                        "WS-3",
+                        format!(
+                            "the licences cannot hold the estate minimum of {minimum} core \
+                             licences (OQ-1): the Windows Server VMs that saved least were left \
+                             without the benefit"
+                        ),
+                    ));
+                    pos = reaudit(estate, rules, &plan)?;
+                }
             }
         }
     }
@@ -287,7 +305,10 @@ pub(crate) fn verified(
         while lo <= hi {
             let mid = lo + (hi - lo) / 2;
             let o = with_excluded(&opts, &order[..mid]);
-            let p = solve(&o)?;
+            let Ok(p) = solve(&o) else {
+                lo = mid + 1;
+                continue;
+            };
             let (good, a) = ok(&p)?;
             if good {
                 best = Some((p, a, o, mid));
@@ -314,7 +335,9 @@ pub(crate) fn verified(
                     .map(|r| r.id.clone())
                     .collect();
                 let o = with_excluded(&opts, &all);
-                let p = solve(&o)?;
+                let Ok(p) = solve(&o) else {
+                    break;
+                };
                 let a = reaudit(estate, rules, &p)?;
                 let n = all.len();
                 (p, a, o, n)

@@ -50,6 +50,9 @@ pub struct Step {
     pub pools: Vec<PoolStep>,
     /// NC assigned centrally on the date, over all scopes.
     pub central_assigned_nc: u64,
+    /// Resources under central management on the date (SQL-20: their resource-level setting
+    /// has no effect; the assignments are the claims, SQL-23).
+    pub centrally_managed: usize,
     /// Savings per month of today's settings that the licences still cover.
     pub covered_monthly_savings: Decimal,
     /// Savings per month of the optimal plan on the date.
@@ -274,6 +277,11 @@ pub fn timeline(
             compliant: position.compliant,
             pools,
             central_assigned_nc: central,
+            centrally_managed: position
+                .resources
+                .iter()
+                .filter(|a| a.requirements.iter().any(|q| q.central.is_some()))
+                .count(),
             covered_monthly_savings: position.totals.claimed_monthly_savings,
             optimal_monthly_savings: optimal,
             cliff_monthly: cliff,
