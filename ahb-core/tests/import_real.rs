@@ -340,7 +340,13 @@ fn readme_loop_output_is_what_the_example_prints() {
     let end = readme[start..].find("```").unwrap() + start;
     assert_eq!(&readme[start..end], printed);
     // The loop gives a plan with changes and says what is unpriced.
-    assert!(printed.contains("plan: 1 changes") && printed.contains("UNPRICED: "));
+    let changes: u32 = printed
+        .split("plan: ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a plan line");
+    assert!(changes > 0 && printed.contains("UNPRICED: "));
 }
 
 #[test]
