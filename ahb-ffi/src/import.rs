@@ -50,7 +50,7 @@ enum Stage {
     /// is not a catalogue.
     Open {
         catalogue: Option<Catalogue>,
-        importer: Option<Importer>,
+        importer: Option<Box<Importer>>,
     },
     /// An add or the finish failed: the files added so far may be half-read, so no estate is
     /// ever built from them.
@@ -87,7 +87,7 @@ impl ImportState {
     }
 
     /// The stage's catalogue and importer, or the error of an importer past its open stage.
-    fn open(&mut self) -> FfiResult<(&mut Option<Catalogue>, &mut Option<Importer>)> {
+    fn open(&mut self) -> FfiResult<(&mut Option<Catalogue>, &mut Option<Box<Importer>>)> {
         match &mut self.stage {
             Stage::Open {
                 catalogue,
@@ -131,7 +131,7 @@ impl ImportState {
                         let mut imp = Importer::with_catalogue(cat);
                         imp.set_strict(strict);
                         imp.set_date_order(order);
-                        importer.insert(imp)
+                        importer.insert(Box::new(imp))
                     }
                 };
                 match kind {
@@ -154,9 +154,10 @@ impl ImportState {
     /// Joins the files into an estate, keeping the report.
     fn finish(&mut self) -> FfiResult<ahb_core::Estate> {
         let (catalogue, importer) = self.open()?;
-        let imp = importer
-            .take()
-            .unwrap_or_else(|| Importer::with_catalogue(catalogue.take().unwrap_or_default()));
+        let imp = importer.take().map_or_else(
+            || Importer::with_catalogue(catalogue.take().unwrap_or_default()),
+            |imp| *imp,
+        );
         let outcome = match imp.finish() {
             Ok(o) => o,
             Err(e) => {
