@@ -15,10 +15,13 @@
  * - Out-parameters come last and are written only on success.
  * - Text and bytes go in as (pointer, length) UTF-8 with no NUL terminator. NULL pointers and
  *   lengths above PTRDIFF_MAX are reported as statuses.
- * - Every handle (ahb_estate, ahb_rule_set, ahb_position, ahb_plan, ahb_bytes) is owned by the
- *   caller and released with its _free function. Freeing NULL is fine; freeing a handle twice,
- *   or using it after it is freed, is forbidden (undefined behaviour).
- * - const handles are immutable and may be shared between threads; the last error is per thread.
+ * - Every handle (ahb_estate, ahb_importer, ahb_rule_set, ahb_position, ahb_plan, ahb_bytes) is
+ *   owned by the caller and released with its _free function. Freeing NULL is fine; freeing a
+ *   handle twice, or using it after it is freed, is forbidden (undefined behaviour).
+ * - const handles are immutable and may be shared between threads; an ahb_importer is mutable
+ *   and must be used by one thread at a time. The last error is per thread.
+ * - The library is libahb.so.0 (SONAME) on Linux; pkg-config name `ahb` (README.md,
+ *   "Installing the C library"). JSON results follow the schemas in ahb-core/schema/.
  */
 
 #include <stddef.h>

@@ -6,7 +6,8 @@
 //! - Every name starts with `ahb_`. Opaque handles (`ahb_estate`, `ahb_importer`, `ahb_rule_set`,
 //!   `ahb_position`, `ahb_plan`, `ahb_bytes`) are created by library functions and released by their
 //!   `_free`, which accepts NULL and must be called exactly once: a double free is undefined
-//!   behaviour.
+//!   behaviour. Handles are immutable (shareable between threads through `const` pointers),
+//!   except `ahb_importer`, which files are added to and which one thread at a time may use.
 //! - Fallible functions return an `ahb_status` (`uint32_t`, `AHB_STATUS_OK` = 0; the values of
 //!   `ahb_core::ErrorCode` pass through unchanged; C-only codes from 1000). Results come
 //!   through out-parameters placed last, written only on success.
