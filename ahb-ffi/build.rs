@@ -1,4 +1,5 @@
-//! Gives the shared library its SONAME on Linux (and other ELF targets): `libahb.so.0`, so that
+//! Gives the shared library its SONAME on Linux (and other ELF targets; macOS and Windows keep
+//! the toolchain's defaults): `libahb.so.0`, so that
 //! programs linked against it record the ABI generation, not the file name, and a later
 //! `libahb.so.0.2.0` installed beside it is picked up without relinking. The number is the
 //! ABI's major version: while ahb is 0.x, additions keep `.0`; a breaking change of the C ABI
@@ -11,7 +12,5 @@ fn main() {
     let elf = family.split(',').any(|f| f == "unix") && !matches!(os.as_str(), "macos" | "ios");
     if elf {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libahb.so.0");
-    } else if os == "macos" {
-        println!("cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/libahb.0.dylib");
     }
 }
