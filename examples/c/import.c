@@ -5,11 +5,12 @@
  * audit (with the over- and under-claimed rows), the optimal plan, and the plan as an az
  * script with its rollback, ARM patches and CSV.
  *
- * From the repository root (scripts/test-ffi builds and runs it exactly so, and under valgrind):
+ * From the repository root (scripts/test-ffi builds and runs it so, and under valgrind):
  *
- *   cargo build -p ahb-ffi
- *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude examples/c/import.c \
- *       -Ltarget/debug -lahb -Wl,-rpath,"$PWD/target/debug" -o target/import
+ *   cargo build -p ahb-ffi && scripts/install-c "$PWD/target/ahb" target/debug
+ *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror examples/c/import.c \
+ *       $(PKG_CONFIG_PATH=target/ahb/lib/pkgconfig pkg-config --cflags --libs ahb) \
+ *       -Wl,-rpath,"$PWD/target/ahb/lib" -o target/import
  *   target/import                  # the files of ahb-core/tests/data, as of 2026-11-25
  *   target/import [-d YYYY-MM-DD] [-o DIR] [-s skus.json]... [-i inventory.json]...
  *                 [-l licences.csv]... [-c costs.csv]... [-p retail-prices-page.json]...

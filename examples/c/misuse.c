@@ -9,9 +9,10 @@
  *
  * From the repository root (scripts/test-ffi runs it so, and under valgrind):
  *
- *   cargo build -p ahb-ffi
- *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude examples/c/misuse.c \
- *       -Ltarget/debug -lahb -Wl,-rpath,"$PWD/target/debug" -o target/misuse
+ *   cargo build -p ahb-ffi && scripts/install-c "$PWD/target/ahb" target/debug
+ *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror examples/c/misuse.c \
+ *       $(PKG_CONFIG_PATH=target/ahb/lib/pkgconfig pkg-config --cflags --libs ahb) \
+ *       -Wl,-rpath,"$PWD/target/ahb/lib" -o target/misuse
  *   target/misuse [examples/data/sample-estate.json]
  *
  * The last line is "misuse: N passed, M failed"; the exit status is 0 only when M is 0.
