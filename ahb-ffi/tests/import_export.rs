@@ -1,5 +1,5 @@
 //! The importer and the exporters through the C ABI give what ahb-core gives, byte for byte:
-//! Azure exports of `ahb-core/tests/data` to an estate, a plan, its az script, ARM patches and
+//! Azure exports, licences, a cost export and price pages of `ahb-core/tests/data` to an estate, a plan, its az script, ARM patches and
 //! CSV; and the over/under-claimed row accessors agree with the position JSON.
 
 use std::ptr;
@@ -8,9 +8,9 @@ use ahb::bytes::{ahb_bytes, ahb_bytes_data, ahb_bytes_free, ahb_bytes_len};
 use ahb::estate::{ahb_estate, ahb_estate_free};
 use ahb::export::{ahb_plan_arm_patches_json, ahb_plan_az_script, ahb_plan_csv, ahb_position_csv};
 use ahb::import::{
-    ahb_importer, ahb_importer_add_catalogue, ahb_importer_add_inventory,
-    ahb_importer_add_licences_csv, ahb_importer_finish, ahb_importer_free, ahb_importer_new,
-    ahb_importer_report_json,
+    ahb_importer, ahb_importer_add_catalogue, ahb_importer_add_cost_csv,
+    ahb_importer_add_inventory, ahb_importer_add_licences_csv, ahb_importer_add_retail_prices,
+    ahb_importer_finish, ahb_importer_free, ahb_importer_new, ahb_importer_report_json,
 };
 use ahb::plan::{ahb_optimize, ahb_plan, ahb_plan_free, ahb_plan_json};
 use ahb::position::*;
@@ -36,6 +36,8 @@ const INVENTORY: [&str; 3] = [
     "constructed_powershell_get_azvm.json",
 ];
 const LICENCES: &str = "constructed_licences.csv";
+const COSTS: &str = "constructed_cost_effective.csv";
+const PRICES: [&str; 2] = ["retail_prices_page1.json", "retail_prices_page2.json"];
 
 /// Copies and frees an `ahb_bytes`.
 ///
@@ -93,6 +95,12 @@ fn run() -> Run {
             LICENCES,
             ahb_importer_add_licences_csv as Add,
         )))
+        .chain(std::iter::once((COSTS, ahb_importer_add_cost_csv as Add)))
+        .chain(
+            PRICES
+                .iter()
+                .map(|f| (*f, ahb_importer_add_retail_prices as Add)),
+        )
         .collect();
     let options = format!(r#"{{"as_of": "{DATE}"}}"#);
     // SAFETY: valid (pointer, length) pairs and out-pointers to fields of `r`.
@@ -144,6 +152,11 @@ fn core() -> (
         imp.add_inventory_bytes(f, &data(f)).unwrap();
     }
     imp.add_licences_csv(LICENCES, &data(LICENCES)).unwrap();
+    imp.add_cost_export_csv(COSTS, &data(COSTS)).unwrap();
+    for f in PRICES {
+        imp.add_retail_prices_json(f, std::str::from_utf8(&data(f)).unwrap())
+            .unwrap();
+    }
     let o = imp.finish().unwrap();
     let d = DATE.parse().unwrap();
     let rules = ahb_core::RuleSet::current();
@@ -208,7 +221,12 @@ fn the_import_report_lists_what_was_left_out() {
         v["unknown_sizes"],
         serde_json::to_value(&outcome.unknown_sizes).unwrap()
     );
-    assert!(!outcome.skipped.is_empty());
+    assert_eq!(v["priced"], serde_json::to_value(&outcome.priced).unwrap());
+    assert_eq!(
+        v["currency"],
+        serde_json::to_value(&outcome.currency).unwrap()
+    );
+    assert!(!outcome.skipped.is_empty() && !outcome.priced.is_empty());
 }
 
 #[test]
