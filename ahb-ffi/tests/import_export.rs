@@ -1,6 +1,7 @@
 //! The importer and the exporters through the C ABI give what ahb-core gives, byte for byte:
-//! Azure exports, licences, a cost export and price pages of `ahb-core/tests/data` to an estate, a plan, its az script, ARM patches and
-//! CSV; and the over/under-claimed row accessors agree with the position JSON.
+//! Azure exports, licences, a cost export and price pages of `ahb-core/tests/data` to an
+//! estate, a plan, its az script, ARM patches and CSV; and the over/under-claimed row accessors
+//! agree with the position JSON.
 
 use std::ptr;
 
