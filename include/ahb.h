@@ -15,10 +15,13 @@
  * - Out-parameters come last and are written only on success.
  * - Text and bytes go in as (pointer, length) UTF-8 with no NUL terminator. NULL pointers and
  *   lengths above PTRDIFF_MAX are reported as statuses.
- * - Every handle (ahb_estate, ahb_rule_set, ahb_position, ahb_plan, ahb_bytes) is owned by the
- *   caller and released with its _free function. Freeing NULL is fine; freeing a handle twice,
- *   or using it after it is freed, is forbidden (undefined behaviour).
- * - const handles are immutable and may be shared between threads; the last error is per thread.
+ * - Every handle (ahb_estate, ahb_importer, ahb_rule_set, ahb_position, ahb_plan, ahb_bytes) is
+ *   owned by the caller and released with its _free function. Freeing NULL is fine; freeing a
+ *   handle twice, or using it after it is freed, is forbidden (undefined behaviour).
+ * - const handles are immutable and may be shared between threads; an ahb_importer is mutable
+ *   and must be used by one thread at a time. The last error is per thread.
+ * - The library is libahb.so.0 (SONAME) on Linux; pkg-config name `ahb` (README.md,
+ *   "Installing the C library"). JSON results follow the schemas in ahb-core/schema/.
  */
 
 #include <stddef.h>
@@ -91,6 +94,12 @@ typedef struct ahb_bytes ahb_bytes;
 // `const ahb_estate *` may be used by several threads at once. Created by
 // `ahb_estate_from_json`; released by `ahb_estate_free`.
 typedef struct ahb_estate ahb_estate;
+
+// An import in progress: files are added one by one, then `ahb_importer_finish` joins them
+// into a validated estate. Mutable, so an importer must not be used by two threads at once.
+// Created by `ahb_importer_new`; released by `ahb_importer_free` (also after a failure, and
+// after `ahb_importer_finish`).
+typedef struct ahb_importer ahb_importer;
 
 // An optimal plan: per resource whether to carry the benefit and from which licence lines,
 // the changes against today's settings, the savings, the certificate (upper bound and gap)
@@ -253,6 +262,155 @@ ahb_status ahb_estate_from_json(const uint8_t *json,
 // `estate` must be NULL or a live estate from this library, not freed before, and not in use
 // by another thread.
 void ahb_estate_free(struct ahb_estate *estate);
+
+// Starts an import with the options given as `len` bytes of UTF-8 JSON at `options_json`
+// (empty text, or `{}`, for the defaults), and writes the new importer, owned by the caller,
+// to `*out`. Options:
+//
+// - `"strict": true`: a reference to a resource outside the import (a dedicated host, a SQL
+//   VM's compute VM) is an error; by default it becomes a warning or a skipped record.
+// - `"date_order": "dmy"` or `"mdy"`: how slash dates (`01/07/2025`) in the CSV files read;
+//   by default inferred from each file, and an ambiguous file is an error.
+// - `"require_known_sizes": true`: a VM size the catalogue does not know fails
+//   `ahb_importer_finish`; by default the resource is left out and listed in the report.
+//
+// Errors: `AHB_STATUS_NULL_ARGUMENT`, `AHB_STATUS_LENGTH_TOO_LARGE`, `AHB_STATUS_INVALID_UTF8`,
+// `AHB_STATUS_PARSE` (malformed JSON), `AHB_STATUS_INVALID_OPTION` (an unknown option or a
+// bad value; the last error names it).
+//
+// # Safety
+//
+// `options_json` must be NULL or valid for reads of `len` bytes; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_importer_new(const uint8_t *options_json,
+                            size_t len,
+                            struct ahb_importer **out);
+
+// Adds Azure inventory JSON (`len` bytes at `data`): Resource Graph rows (`az graph query`),
+// `az vm|vmss|sql … list/show`, ARM GET bodies and list responses, PowerShell
+// `ConvertTo-Json`. `name` (`name_len` UTF-8 bytes, e.g. the file name) names the input in
+// errors and in the report. A byte-order mark is accepted.
+//
+// Errors: the pointer and UTF-8 statuses, `AHB_STATUS_PARSE` (malformed JSON, with line and
+// column), `AHB_STATUS_INVALID_VALUE` and the other ahb-core codes for a record ahb cannot
+// read (the last error names the file, record and field), `AHB_STATUS_INVALID_ARGUMENT` for an
+// importer that is finished or has failed. After any failure other than a pointer, length or
+// UTF-8 status of the arguments, the importer refuses further files (they might join with a
+// half-read file): free it and start again without the bad file.
+//
+// # Safety
+//
+// `importer` must be NULL or a live importer from this library that no other thread is using;
+// `name` must be NULL or valid for reads of `name_len` bytes, `data` for reads of `len` bytes.
+AHB_MUST_USE
+ahb_status ahb_importer_add_inventory(struct ahb_importer *importer,
+                                      const uint8_t *name,
+                                      size_t name_len,
+                                      const uint8_t *data,
+                                      size_t len);
+
+// Adds a licence-inventory CSV (`len` bytes at `data`; the columns are those of
+// docs/data-formats.md §5.2: licence id, product, edition, metric, quantity, programme, SA dates,
+// scope, …). Errors and the effect of a failure as for `ahb_importer_add_inventory`; CSV
+// errors give the line and the column.
+//
+// # Safety
+//
+// As for `ahb_importer_add_inventory`.
+AHB_MUST_USE
+ahb_status ahb_importer_add_licences_csv(struct ahb_importer *importer,
+                                         const uint8_t *name,
+                                         size_t name_len,
+                                         const uint8_t *data,
+                                         size_t len);
+
+// Adds a cost export (EA, MCA or FOCUS CSV, `len` bytes at `data`) whose hourly VM rows give
+// the customer's effective prices, preferred over list prices. Errors and the effect of a
+// failure as for `ahb_importer_add_inventory`.
+//
+// # Safety
+//
+// As for `ahb_importer_add_inventory`.
+AHB_MUST_USE
+ahb_status ahb_importer_add_cost_csv(struct ahb_importer *importer,
+                                     const uint8_t *name,
+                                     size_t name_len,
+                                     const uint8_t *data,
+                                     size_t len);
+
+// Adds one page of the Azure Retail Prices API response (`{"Items": [...]}`, `len` bytes of
+// UTF-8 JSON at `data`); call once per page. All prices must be in one currency. Errors and
+// the effect of a failure as for `ahb_importer_add_inventory`.
+//
+// # Safety
+//
+// As for `ahb_importer_add_inventory`.
+AHB_MUST_USE
+ahb_status ahb_importer_add_retail_prices(struct ahb_importer *importer,
+                                          const uint8_t *name,
+                                          size_t name_len,
+                                          const uint8_t *data,
+                                          size_t len);
+
+// Adds VM sizes from `az vm list-skus` JSON (or the Resource SKUs REST response
+// `{"value": [...]}`, `len` bytes of UTF-8 at `data`), extending or overriding the bundled
+// catalogue. It must come before every other file (`AHB_STATUS_INVALID_ARGUMENT` otherwise,
+// without failing the importer); several catalogue files may be added. Other errors and the
+// effect of a failure as for `ahb_importer_add_inventory`.
+//
+// # Safety
+//
+// As for `ahb_importer_add_inventory`.
+AHB_MUST_USE
+ahb_status ahb_importer_add_catalogue(struct ahb_importer *importer,
+                                      const uint8_t *name,
+                                      size_t name_len,
+                                      const uint8_t *data,
+                                      size_t len);
+
+// Joins the files added (SQL VMs to their compute VMs, VMs to their hosts), builds the
+// subscription and resource-group scopes, prices the resources, validates the estate, and
+// writes it, owned by the caller, to `*out`. Afterwards the importer accepts no more files;
+// `ahb_importer_report_json` tells what was left out, and why. It must still be freed.
+//
+// Errors: `AHB_STATUS_NULL_ARGUMENT`; `AHB_STATUS_DUPLICATE_ID` (a resource imported twice),
+// `AHB_STATUS_UNKNOWN_REFERENCE` (strict mode), `AHB_STATUS_INVALID_VALUE` (prices in a second
+// currency, …) and every estate validation error, located in the file and line or record it
+// came from; `AHB_STATUS_UNKNOWN_VARIANT` for an unknown VM size with `require_known_sizes`
+// (the report is then still available); `AHB_STATUS_INVALID_ARGUMENT` for an importer that is
+// finished or has failed.
+//
+// # Safety
+//
+// `importer` must be NULL or a live importer from this library that no other thread is using;
+// `out` must be NULL or valid for a write of one pointer.
+AHB_MUST_USE ahb_status ahb_importer_finish(struct ahb_importer *importer, struct ahb_estate **out);
+
+// Writes the report of a finished import as JSON (`ahb.import-report/1`: counts of resources
+// and licences; `skipped` records with the reason; `unknown_sizes`; `ignored_columns` of the
+// licence files; `warnings` about references outside the import; `priced` resources with
+// their price source; `unpriced` resources with the reason; `currency`) to a new `ahb_bytes`
+// at `*out`, owned by the caller. `AHB_STATUS_INVALID_ARGUMENT` before `ahb_importer_finish`
+// has run, or when it failed for another reason than `require_known_sizes`.
+//
+// # Safety
+//
+// `importer` must be NULL or a live importer from this library that no other thread is
+// writing to; `out` must be NULL or valid for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_importer_report_json(const struct ahb_importer *importer,
+                                    struct ahb_bytes **out);
+
+// Frees an importer (finished, failed or not). NULL is fine (nothing happens). Calling it
+// twice with the same importer, or using it afterwards, is forbidden (undefined behaviour).
+// Estates it produced stay valid.
+//
+// # Safety
+//
+// `importer` must be NULL or a live importer from this library, not freed before, and not in
+// use by another thread.
+void ahb_importer_free(struct ahb_importer *importer);
 
 // Writes a new rule set holding the current rules (`2023-04`) with the §11 defaults to `*out`.
 //
@@ -556,6 +714,155 @@ AHB_MUST_USE
 ahb_status ahb_position_under_claimed_count(const struct ahb_position *position,
                                             size_t *out);
 
+// Writes the over-claimed rows as a JSON array to a new `ahb_bytes` at `*out`, owned by the
+// caller: each `{"resource", "pool", "units", "uncovered", "monthly_savings" (absent when
+// unpriced), "reason": {"rule", "text"}}`, sorted by resource then pool; the same objects as
+// the position JSON's `over_claimed`.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_json(const struct ahb_position *position,
+                                          struct ahb_bytes **out);
+
+// Writes the under-claimed rows as a JSON array to a new `ahb_bytes` at `*out`, owned by the
+// caller: each `{"resource", "pool", "units", "monthly_savings", "yearly_savings"}` (money
+// absent when unpriced), most savings first; the same objects as the position JSON's
+// `under_claimed`.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_position_under_claimed_json(const struct ahb_position *position,
+                                           struct ahb_bytes **out);
+
+// Writes the resource id of over-claimed row `index` (below
+// `ahb_position_over_claimed_count`, else `AHB_STATUS_INDEX_OUT_OF_RANGE`) to a new
+// `ahb_bytes` at `*out`, owned by the caller.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_resource(const struct ahb_position *position,
+                                              size_t index,
+                                              struct ahb_bytes **out);
+
+// Writes the reason of over-claimed row `index` (what is wrong, then the rule ID in
+// parentheses, e.g. `"… (WS-3)"`) to a new `ahb_bytes` at `*out`, owned by the caller.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_reason(const struct ahb_position *position,
+                                            size_t index,
+                                            struct ahb_bytes **out);
+
+// Writes the pool kind (`AHB_POOL_*`) of over-claimed row `index` to `*out`.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `uint32_t`.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_pool(const struct ahb_position *position,
+                                          size_t index,
+                                          uint32_t *out);
+
+// Writes the units the claim of over-claimed row `index` needs to `*out`.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `uint64_t`.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_units(const struct ahb_position *position,
+                                           size_t index,
+                                           uint64_t *out);
+
+// Writes the units of over-claimed row `index` that no licence covers to `*out` (all of them
+// for a claim on an ineligible resource).
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `uint64_t`.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_uncovered(const struct ahb_position *position,
+                                               size_t index,
+                                               uint64_t *out);
+
+// Copies the savings per month at risk on over-claimed row `index` (lost if the benefit must
+// be removed) as for `ahb_position_total`: an exact decimal string and a NUL in `buf`, its
+// length in `*out_len`; the empty string when the resource has no price.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `buf` must be NULL or valid
+// for writes of `cap` bytes; `out_len` must be NULL or valid for a write of one `size_t`.
+AHB_MUST_USE
+ahb_status ahb_position_over_claimed_monthly_savings(const struct ahb_position *position,
+                                                     size_t index,
+                                                     uint8_t *buf,
+                                                     size_t cap,
+                                                     size_t *out_len);
+
+// Writes the resource id of under-claimed row `index` (below
+// `ahb_position_under_claimed_count`, else `AHB_STATUS_INDEX_OUT_OF_RANGE`; rows are sorted
+// most savings first) to a new `ahb_bytes` at `*out`, owned by the caller.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_position_under_claimed_resource(const struct ahb_position *position,
+                                               size_t index,
+                                               struct ahb_bytes **out);
+
+// Writes the pool kind (`AHB_POOL_*`) of under-claimed row `index` to `*out`.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `uint32_t`.
+AHB_MUST_USE
+ahb_status ahb_position_under_claimed_pool(const struct ahb_position *position,
+                                           size_t index,
+                                           uint32_t *out);
+
+// Writes the units the benefit on under-claimed row `index` would need to `*out`.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `uint64_t`.
+AHB_MUST_USE
+ahb_status ahb_position_under_claimed_units(const struct ahb_position *position,
+                                            size_t index,
+                                            uint64_t *out);
+
+// Copies the savings per month the benefit would bring on under-claimed row `index`, as for
+// `ahb_position_over_claimed_monthly_savings` (the empty string when unpriced).
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `buf` must be NULL or valid
+// for writes of `cap` bytes; `out_len` must be NULL or valid for a write of one `size_t`.
+AHB_MUST_USE
+ahb_status ahb_position_under_claimed_monthly_savings(const struct ahb_position *position,
+                                                      size_t index,
+                                                      uint8_t *buf,
+                                                      size_t cap,
+                                                      size_t *out_len);
+
 // Copies one money total, exact, as a decimal string (`"12345.67"`, `-` for negatives, no
 // exponent, no grouping) followed by a NUL into `buf`, and writes its length (without the NUL)
 // to `*out_len`. `which` is one of the `AHB_TOTAL_*` selectors (anything else is
@@ -648,28 +955,60 @@ ahb_status ahb_best_assignment(const struct ahb_estate *estate,
                                size_t options_len,
                                struct ahb_bytes **out);
 
-// Imports Azure exports into a new estate. The request is `len` bytes of UTF-8 JSON:
-// `{"inventory": [{"name": "vms.json", "text": "..."}], "licences": [...], "catalogue": [...],
-// "prices": [...], "costs": [...], "date_order": "dmy", "strict": false}` (every member
-// optional; `catalogue` holds `az vm list-skus` JSON, `prices` Retail Prices API pages, `costs`
-// cost exports; `date_order` is `"dmy"` or `"mdy"` for ambiguous slash dates). On success writes
-// the estate, owned by the caller, to `*estate_out`, and the import report (`ahb.import/1`
-// JSON: skipped, unknown sizes, warnings, priced and unpriced resources, currency) to a new
-// `ahb_bytes` at `*report_out`.
-//
-// Errors: `AHB_STATUS_NULL_ARGUMENT`, `AHB_STATUS_LENGTH_TOO_LARGE`, `AHB_STATUS_INVALID_UTF8`,
-// `AHB_STATUS_INVALID_OPTION` (a malformed request or `date_order`), and the ahb-core codes,
-// whose last error names the input file, its line or record, and the field.
+// Writes the plan's changes as a bash script of `az` commands to a new `ahb_bytes` at
+// `*out_apply`, and the script that restores today's settings (in reverse order) to a new
+// `ahb_bytes` at `*out_rollback`; both owned by the caller, both written only on success.
+// The script starts with `set -euo pipefail`, so it stops at the first failed command and the
+// rollback of the changes made so far can be run. `estate` must be the estate the plan was
+// computed from: a change naming a resource it does not hold is
+// `AHB_STATUS_UNKNOWN_REFERENCE`.
 //
 // # Safety
 //
-// `request_json` must be NULL or valid for reads of `len` bytes; `estate_out` and `report_out`
-// must each be NULL or valid for a write of one pointer.
+// `estate` and `plan` must each be NULL or live handles from this library; `out_apply` and
+// `out_rollback` must each be NULL or valid for a write of one pointer.
 AHB_MUST_USE
-ahb_status ahb_import(const uint8_t *request_json,
-                      size_t len,
-                      struct ahb_estate **estate_out,
-                      struct ahb_bytes **report_out);
+ahb_status ahb_plan_az_script(const struct ahb_estate *estate,
+                              const struct ahb_plan *plan,
+                              struct ahb_bytes **out_apply,
+                              struct ahb_bytes **out_rollback);
+
+// Writes the plan's changes as ARM requests with their rollbacks, as JSON
+// (`ahb.patches/1`: `as_of` and `patches`, each with `resource`, `kind`, `pool`, `action`,
+// `method`, `url` below `https://management.azure.com`, `body`, `rollback_method`,
+// `rollback_body`), to a new `ahb_bytes` at `*out`, owned by the caller. `estate` must be the
+// estate the plan was computed from, as for `ahb_plan_az_script`.
+//
+// # Safety
+//
+// `estate` and `plan` must each be NULL or live handles from this library; `out` must be NULL
+// or valid for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_plan_arm_patches_json(const struct ahb_estate *estate,
+                                     const struct ahb_plan *plan,
+                                     struct ahb_bytes **out);
+
+// Writes the plan as CSV (RFC 4180, `\n` line ends; header `resource,kind,pool,action,carry,
+// claimed_today,units,lines,monthly_savings,rules`, one row per assignment) to a new
+// `ahb_bytes` at `*out`, owned by the caller.
+//
+// # Safety
+//
+// `plan` must be NULL or a live plan from this library; `out` must be NULL or valid for a
+// write of one pointer.
+AHB_MUST_USE ahb_status ahb_plan_csv(const struct ahb_plan *plan, struct ahb_bytes **out);
+
+// Writes the position as CSV (RFC 4180, `\n` line ends; header `resource,kind,scope,pool,
+// units,eligible,claimed,monthly_savings,hourly_savings,rules`, one row per requirement of each
+// resource) to a new `ahb_bytes` at `*out`, owned by the caller.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_position_csv(const struct ahb_position *position,
+                            struct ahb_bytes **out);
 
 #ifdef __cplusplus
 }  // extern "C"

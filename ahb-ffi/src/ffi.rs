@@ -193,6 +193,21 @@ pub(crate) trait Handle: Sized {
         Ok(unsafe { &*ptr.cast::<Self::Rust>() })
     }
 
+    /// Borrows the value behind a mutable handle argument, exclusively.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be NULL or a pointer this library returned for this handle type and has not
+    /// freed, and no other borrow of it (from this or another thread) may be live during `'a`.
+    unsafe fn from_mut<'a>(arg: &str, ptr: *mut Self) -> FfiResult<&'a mut Self::Rust> {
+        if ptr.is_null() {
+            return Err(FfiError::null(arg));
+        }
+        // SAFETY: by the contract, a non-NULL `ptr` came from `into_raw` for this type, so it
+        // points to a live, aligned `Self::Rust`, and nothing else borrows it during `'a`.
+        Ok(unsafe { &mut *ptr.cast::<Self::Rust>() })
+    }
+
     /// Frees a handle; NULL is a no-op.
     ///
     /// # Safety

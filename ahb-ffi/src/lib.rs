@@ -3,10 +3,11 @@
 //!
 //! The conventions are rustls-ffi's (see CONTRIBUTING.md, "Add an FFI function"):
 //!
-//! - Every name starts with `ahb_`. Opaque handles (`ahb_estate`, `ahb_rule_set`,
+//! - Every name starts with `ahb_`. Opaque handles (`ahb_estate`, `ahb_importer`, `ahb_rule_set`,
 //!   `ahb_position`, `ahb_plan`, `ahb_bytes`) are created by library functions and released by their
 //!   `_free`, which accepts NULL and must be called exactly once: a double free is undefined
-//!   behaviour.
+//!   behaviour. Handles are immutable (shareable between threads through `const` pointers),
+//!   except `ahb_importer`, which files are added to and which one thread at a time may use.
 //! - Fallible functions return an `ahb_status` (`uint32_t`, `AHB_STATUS_OK` = 0; the values of
 //!   `ahb_core::ErrorCode` pass through unchanged; C-only codes from 1000). Results come
 //!   through out-parameters placed last, written only on success.
@@ -27,18 +28,20 @@
 
 #![allow(non_camel_case_types)]
 
-// The header follows this order: statuses, buffers, estates, rule sets, plans, positions.
+// The header follows this order: statuses, buffers, estates, importers, rule sets, plans,
+// positions, times, exporters.
 pub mod status;
 
 pub mod bytes;
 pub mod estate;
+pub mod import;
 pub mod rule_set;
 
 pub mod plan;
 pub mod position;
 pub mod time;
 
-pub mod import;
+pub mod export;
 
 mod ffi;
 mod panic;

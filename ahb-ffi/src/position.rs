@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use ahb_core::position::PoolPosition;
+use ahb_core::position::{OverClaim, PoolPosition, UnderClaim};
 use ahb_core::rules::Pool;
 use ahb_core::{Position, audit};
 use chrono::NaiveDate;
@@ -372,6 +372,314 @@ pub unsafe extern "C" fn ahb_position_under_claimed_count(
         out.write(p.under_claimed.len());
         Ok(())
     })
+}
+
+/// Writes the over-claimed rows as a JSON array to a new `ahb_bytes` at `*out`, owned by the
+/// caller: each `{"resource", "pool", "units", "uncovered", "monthly_savings" (absent when
+/// unpriced), "reason": {"rule", "text"}}`, sorted by resource then pool; the same objects as
+/// the position JSON's `over_claimed`.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one pointer.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_json(
+    position: *const ahb_position,
+    out: *mut *mut ahb_bytes,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers both pointers.
+        let (p, out) = unsafe { args(position, out) }?;
+        give(out, rows_json(&p.over_claimed))
+    })
+}
+
+/// Writes the under-claimed rows as a JSON array to a new `ahb_bytes` at `*out`, owned by the
+/// caller: each `{"resource", "pool", "units", "monthly_savings", "yearly_savings"}` (money
+/// absent when unpriced), most savings first; the same objects as the position JSON's
+/// `under_claimed`.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one pointer.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_under_claimed_json(
+    position: *const ahb_position,
+    out: *mut *mut ahb_bytes,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers both pointers.
+        let (p, out) = unsafe { args(position, out) }?;
+        give(out, rows_json(&p.under_claimed))
+    })
+}
+
+fn rows_json<T: serde::Serialize>(rows: &[T]) -> String {
+    serde_json::to_string_pretty(rows).unwrap_or_default()
+}
+
+/// Shared body of the per-row getters: borrows the position, checks `index` against the rows
+/// `rows` picks, and writes what `get` makes of the row.
+///
+/// # Safety
+///
+/// `position` NULL or live, `out` NULL or valid for one write of `T`.
+unsafe fn row_getter<R, T>(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut T,
+    rows: impl FnOnce(&Position) -> &[R],
+    get: impl FnOnce(&R) -> FfiResult<T>,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: forwarded from this function's contract.
+        let (p, out) = unsafe { args(position, out) }?;
+        let rows = rows(p);
+        let i = check_index("index", index, rows.len())?;
+        out.write(get(&rows[i])?);
+        Ok(())
+    })
+}
+
+/// Copies a row's optional money amount as for `ahb_position_total`; an unpriced row gives the
+/// empty string (length 0).
+///
+/// # Safety
+///
+/// `position` NULL or live; `buf` NULL or valid for `cap` bytes; `out_len` NULL or valid for
+/// one `size_t`.
+unsafe fn row_money<R>(
+    position: *const ahb_position,
+    index: usize,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+    rows: impl FnOnce(&Position) -> &[R],
+    get: impl FnOnce(&R) -> Option<String>,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers `position`.
+        let p = unsafe { ahb_position::from_ptr("position", position) }?;
+        let rows = rows(p);
+        let i = check_index("index", index, rows.len())?;
+        let text = get(&rows[i]).unwrap_or_default();
+        // SAFETY: the caller's contract covers `buf`/`cap` and `out_len`.
+        unsafe { write_text(buf, cap, out_len, text.as_bytes()) }
+    })
+}
+
+fn over(p: &Position) -> &[OverClaim] {
+    &p.over_claimed
+}
+
+fn under(p: &Position) -> &[UnderClaim] {
+    &p.under_claimed
+}
+
+fn text_bytes(text: &str) -> FfiResult<*mut ahb_bytes> {
+    let mut slot: *mut ahb_bytes = std::ptr::null_mut();
+    // SAFETY: `slot` is a local, valid for one write.
+    give(unsafe { Out::new("out", &raw mut slot) }?, text.to_string())?;
+    Ok(slot)
+}
+
+/// Writes the resource id of over-claimed row `index` (below
+/// `ahb_position_over_claimed_count`, else `AHB_STATUS_INDEX_OUT_OF_RANGE`) to a new
+/// `ahb_bytes` at `*out`, owned by the caller.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one pointer.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_resource(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut *mut ahb_bytes,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, over, |r| text_bytes(&r.resource)) }
+}
+
+/// Writes the reason of over-claimed row `index` (what is wrong, then the rule ID in
+/// parentheses, e.g. `"… (WS-3)"`) to a new `ahb_bytes` at `*out`, owned by the caller.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one pointer.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_reason(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut *mut ahb_bytes,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        row_getter(position, index, out, over, |r| {
+            text_bytes(&r.reason.to_string())
+        })
+    }
+}
+
+/// Writes the pool kind (`AHB_POOL_*`) of over-claimed row `index` to `*out`.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `uint32_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_pool(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut u32,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, over, |r| Ok(pool_kind(r.pool))) }
+}
+
+/// Writes the units the claim of over-claimed row `index` needs to `*out`.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `uint64_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_units(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut u64,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, over, |r| Ok(r.units)) }
+}
+
+/// Writes the units of over-claimed row `index` that no licence covers to `*out` (all of them
+/// for a claim on an ineligible resource).
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `uint64_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_uncovered(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut u64,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, over, |r| Ok(r.uncovered)) }
+}
+
+/// Copies the savings per month at risk on over-claimed row `index` (lost if the benefit must
+/// be removed) as for `ahb_position_total`: an exact decimal string and a NUL in `buf`, its
+/// length in `*out_len`; the empty string when the resource has no price.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `buf` must be NULL or valid
+/// for writes of `cap` bytes; `out_len` must be NULL or valid for a write of one `size_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_over_claimed_monthly_savings(
+    position: *const ahb_position,
+    index: usize,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        row_money(position, index, buf, cap, out_len, over, |r| {
+            r.monthly_savings.map(|d| d.to_string())
+        })
+    }
+}
+
+/// Writes the resource id of under-claimed row `index` (below
+/// `ahb_position_under_claimed_count`, else `AHB_STATUS_INDEX_OUT_OF_RANGE`; rows are sorted
+/// most savings first) to a new `ahb_bytes` at `*out`, owned by the caller.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one pointer.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_under_claimed_resource(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut *mut ahb_bytes,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, under, |r| text_bytes(&r.resource)) }
+}
+
+/// Writes the pool kind (`AHB_POOL_*`) of under-claimed row `index` to `*out`.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `uint32_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_under_claimed_pool(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut u32,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, under, |r| Ok(pool_kind(r.pool))) }
+}
+
+/// Writes the units the benefit on under-claimed row `index` would need to `*out`.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `uint64_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_under_claimed_units(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut u64,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { row_getter(position, index, out, under, |r| Ok(r.units)) }
+}
+
+/// Copies the savings per month the benefit would bring on under-claimed row `index`, as for
+/// `ahb_position_over_claimed_monthly_savings` (the empty string when unpriced).
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `buf` must be NULL or valid
+/// for writes of `cap` bytes; `out_len` must be NULL or valid for a write of one `size_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_under_claimed_monthly_savings(
+    position: *const ahb_position,
+    index: usize,
+    buf: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> ahb_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        row_money(position, index, buf, cap, out_len, under, |r| {
+            r.monthly_savings.map(|d| d.to_string())
+        })
+    }
 }
 
 /// Copies one money total, exact, as a decimal string (`"12345.67"`, `-` for negatives, no

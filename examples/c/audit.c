@@ -2,11 +2,12 @@
  * audit.c: audit an estate through libahb and print the headline numbers and the text report,
  * then compute the optimal plan (ahb_optimize) and print its headline numbers.
  *
- * From the repository root (scripts/test-ffi builds and runs it exactly so, and under valgrind):
+ * From the repository root (scripts/test-ffi builds and runs it so, and under valgrind):
  *
- *   cargo build -p ahb-ffi
- *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude examples/c/audit.c \
- *       -Ltarget/debug -lahb -Wl,-rpath,"$PWD/target/debug" -o target/audit
+ *   cargo build -p ahb-ffi && scripts/install-c "$PWD/target/ahb" target/debug
+ *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror examples/c/audit.c \
+ *       $(PKG_CONFIG_PATH=target/ahb/lib/pkgconfig pkg-config --cflags --libs ahb) \
+ *       -Wl,-rpath,"$PWD/target/ahb/lib" -o target/audit
  *   target/audit                                   # examples/data/sample-estate.json, 2026-11-25
  *   target/audit FILE [YYYY-MM-DD] [RULE-SET]       # e.g. ... 2026-12-31 2021-11
  *

@@ -2,15 +2,17 @@
  * misuse.c: every way a C caller can misuse libahb gives a status code, never a crash.
  *
  * NULL for every pointer argument, invalid UTF-8, truncated JSON, lengths above PTRDIFF_MAX,
- * too-small buffers, out-of-range indexes and selectors, freeing NULL. It also checks that
+ * too-small buffers, out-of-range indexes and selectors, freeing NULL, importers used after a
+ * failure or after they finished, exporters given the wrong estate. It also checks that
  * out-parameters are left untouched on failure and that the last error says what went wrong.
  * (Double free is not tested: it is forbidden by the header, and undefined behaviour.)
  *
  * From the repository root (scripts/test-ffi runs it so, and under valgrind):
  *
- *   cargo build -p ahb-ffi
- *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude examples/c/misuse.c \
- *       -Ltarget/debug -lahb -Wl,-rpath,"$PWD/target/debug" -o target/misuse
+ *   cargo build -p ahb-ffi && scripts/install-c "$PWD/target/ahb" target/debug
+ *   gcc -std=c11 -Wall -Wextra -Wpedantic -Werror examples/c/misuse.c \
+ *       $(PKG_CONFIG_PATH=target/ahb/lib/pkgconfig pkg-config --cflags --libs ahb) \
+ *       -Wl,-rpath,"$PWD/target/ahb/lib" -o target/misuse
  *   target/misuse [examples/data/sample-estate.json]
  *
  * The last line is "misuse: N passed, M failed"; the exit status is 0 only when M is 0.
@@ -503,6 +505,166 @@ done:
   ahb_estate_free(e);
 }
 
+static const char *VM_JSON =
+    "[{\"id\": \"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/"
+    "virtualMachines/app01\", \"type\": \"Microsoft.Compute/virtualMachines\", "
+    "\"licenseType\": null, \"hardwareProfile\": {\"vmSize\": \"Standard_D4s_v5\"}, "
+    "\"storageProfile\": {\"osDisk\": {\"osType\": \"Windows\"}}}]";
+
+static void importers(void) {
+  ahb_importer *imp = NULL;
+  const char *bogus = "{\"bogus\": 1}";
+  const char *order = "{\"date_order\": \"ymd\"}";
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_new(NULL, 0, &imp));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_new(U8("{}"), 2, NULL));
+  EXPECT(AHB_STATUS_LENGTH_TOO_LARGE, ahb_importer_new(U8("{}"), HUGE_LEN, &imp));
+  EXPECT(AHB_STATUS_PARSE, ahb_importer_new(U8("{"), 1, &imp));
+  EXPECT(AHB_STATUS_INVALID_OPTION, ahb_importer_new(U8(bogus), strlen(bogus), &imp));
+  CHECK(last_error_contains("bogus"));
+  EXPECT(AHB_STATUS_INVALID_OPTION, ahb_importer_new(U8(order), strlen(order), &imp));
+  CHECK(last_error_contains("date_order"));
+  CHECK(imp == NULL);
+
+  /* An empty importer finishes into an empty estate, once; its report exists afterwards. */
+  EXPECT(AHB_STATUS_OK, ahb_importer_new(U8(""), 0, &imp));
+  if (imp == NULL) return;
+  ahb_bytes *report = NULL;
+  ahb_estate *e = NULL;
+  EXPECT(AHB_STATUS_INVALID_ARGUMENT, ahb_importer_report_json(imp, &report));
+  CHECK(report == NULL);
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_finish(NULL, &e));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_finish(imp, NULL));
+  EXPECT(AHB_STATUS_OK, ahb_importer_finish(imp, &e));
+  CHECK(e != NULL);
+  ahb_estate *again = NULL;
+  EXPECT(AHB_STATUS_INVALID_ARGUMENT, ahb_importer_finish(imp, &again));
+  CHECK(last_error_contains("already"));
+  CHECK(again == NULL);
+  EXPECT(AHB_STATUS_INVALID_ARGUMENT,
+         ahb_importer_add_inventory(imp, U8("vm.json"), 7, U8(VM_JSON), strlen(VM_JSON)));
+  EXPECT(AHB_STATUS_OK, ahb_importer_report_json(imp, &report));
+  CHECK(report != NULL && strstr((const char *)ahb_bytes_data(report), "ahb.import-report/1"));
+  ahb_bytes_free(report);
+  report = NULL;
+  ahb_estate_free(e);
+  e = NULL;
+  ahb_importer_free(imp);
+  imp = NULL;
+
+  /* Argument errors leave the importer usable; a catalogue after inventory is refused. */
+  EXPECT(AHB_STATUS_OK, ahb_importer_new(U8("{}"), 2, &imp));
+  if (imp == NULL) return;
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_add_inventory(NULL, U8("a"), 1, U8("[]"), 2));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_add_inventory(imp, NULL, 1, U8("[]"), 2));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_importer_add_licences_csv(imp, U8("a"), 1, NULL, 2));
+  EXPECT(AHB_STATUS_INVALID_UTF8, ahb_importer_add_cost_csv(imp, U8("\xff"), 1, U8("x"), 1));
+  EXPECT(AHB_STATUS_LENGTH_TOO_LARGE,
+         ahb_importer_add_retail_prices(imp, U8("a"), 1, U8("{}"), HUGE_LEN));
+  EXPECT(AHB_STATUS_OK,
+         ahb_importer_add_inventory(imp, U8("vm.json"), 7, U8(VM_JSON), strlen(VM_JSON)));
+  EXPECT(AHB_STATUS_INVALID_ARGUMENT,
+         ahb_importer_add_catalogue(imp, U8("skus.json"), 9, U8("[]"), 2));
+  CHECK(last_error_contains("catalogue"));
+  /* A malformed file fails with its name and place, and the importer refuses more. */
+  EXPECT(AHB_STATUS_PARSE, ahb_importer_add_inventory(imp, U8("bad.json"), 8, U8("[{\"id\": "), 8));
+  CHECK(last_error_contains("bad.json"));
+  EXPECT(AHB_STATUS_INVALID_ARGUMENT,
+         ahb_importer_add_inventory(imp, U8("vm2.json"), 8, U8("[]"), 2));
+  CHECK(last_error_contains("earlier call"));
+  EXPECT(AHB_STATUS_INVALID_ARGUMENT, ahb_importer_finish(imp, &e));
+  CHECK(e == NULL);
+  ahb_importer_free(imp);
+  imp = NULL;
+
+  /* require_known_sizes: an unknown size fails finish, and the report says which. */
+  const char *require = "{\"require_known_sizes\": true}";
+  const char *unknown =
+      "[{\"id\": \"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/"
+      "virtualMachines/x\", \"type\": \"Microsoft.Compute/virtualMachines\", "
+      "\"hardwareProfile\": {\"vmSize\": \"Standard_Nope_v99\"}, "
+      "\"storageProfile\": {\"osDisk\": {\"osType\": \"Windows\"}}}]";
+  EXPECT(AHB_STATUS_OK, ahb_importer_new(U8(require), strlen(require), &imp));
+  if (imp == NULL) return;
+  EXPECT(AHB_STATUS_OK, ahb_importer_add_inventory(imp, U8("x.json"), 6, U8(unknown),
+                                                   strlen(unknown)));
+  EXPECT(AHB_STATUS_UNKNOWN_VARIANT, ahb_importer_finish(imp, &e));
+  CHECK(last_error_contains("Standard_Nope_v99") && e == NULL);
+  EXPECT(AHB_STATUS_OK, ahb_importer_report_json(imp, &report));
+  CHECK(report != NULL && strstr((const char *)ahb_bytes_data(report), "Standard_Nope_v99"));
+  ahb_bytes_free(report);
+  ahb_importer_free(imp);
+  ahb_importer_free(NULL);
+}
+
+static void exporters_and_rows(const uint8_t *json, size_t len) {
+  ahb_estate *e = NULL, *empty = NULL;
+  ahb_rule_set *r = NULL;
+  ahb_plan *p = NULL;
+  ahb_position *pos = NULL;
+  ahb_importer *imp = NULL;
+  const char *opts = "{\"as_of\": \"2026-11-25\"}";
+  if (ahb_estate_from_json(json, len, &e) != AHB_STATUS_OK ||
+      ahb_rule_set_new_current(&r) != AHB_STATUS_OK ||
+      ahb_optimize(e, r, U8(opts), strlen(opts), &p) != AHB_STATUS_OK ||
+      ahb_audit(e, r, U8("2026-11-25"), 10, &pos) != AHB_STATUS_OK ||
+      ahb_importer_new(U8(""), 0, &imp) != AHB_STATUS_OK ||
+      ahb_importer_finish(imp, &empty) != AHB_STATUS_OK) {
+    CHECK(!"the sample estate loads, audits and optimises");
+    goto done;
+  }
+  ahb_bytes *a = NULL, *b = NULL;
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_az_script(NULL, p, &a, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_az_script(e, NULL, &a, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_az_script(e, p, NULL, &b));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_az_script(e, p, &a, NULL));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_arm_patches_json(e, p, NULL));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_csv(NULL, &a));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_csv(pos, NULL));
+  /* A plan exported against an estate it was not computed from: an ahb-core error. */
+  ahb_status s = ahb_plan_az_script(empty, p, &a, &b);
+  CHECK(s != AHB_STATUS_OK && s < 1000);
+  s = ahb_plan_arm_patches_json(empty, p, &a);
+  CHECK(s != AHB_STATUS_OK && s < 1000);
+  CHECK(a == NULL && b == NULL);
+  EXPECT(AHB_STATUS_OK, ahb_plan_az_script(e, p, &a, &b));
+  CHECK(a != NULL && b != NULL && strstr((const char *)ahb_bytes_data(a), "set -euo pipefail"));
+  ahb_bytes_free(a);
+  ahb_bytes_free(b);
+  a = b = NULL;
+
+  size_t over = 0, under = 0;
+  EXPECT(AHB_STATUS_OK, ahb_position_over_claimed_count(pos, &over));
+  EXPECT(AHB_STATUS_OK, ahb_position_under_claimed_count(pos, &under));
+  uint64_t units = 7;
+  uint32_t pool = 7;
+  EXPECT(AHB_STATUS_INDEX_OUT_OF_RANGE, ahb_position_over_claimed_units(pos, over, &units));
+  EXPECT(AHB_STATUS_INDEX_OUT_OF_RANGE, ahb_position_under_claimed_pool(pos, under, &pool));
+  EXPECT(AHB_STATUS_INDEX_OUT_OF_RANGE, ahb_position_under_claimed_resource(pos, SIZE_MAX, &a));
+  CHECK(units == 7 && pool == 7 && a == NULL);
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_over_claimed_json(NULL, &a));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_under_claimed_json(pos, NULL));
+  if (under > 0) {
+    char tiny[2] = {'x', 'x'};
+    size_t n = 99;
+    EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_under_claimed_units(pos, 0, NULL));
+    /* The sample's top under-claimed row is priced: its amount does not fit in 2 bytes. */
+    EXPECT(AHB_STATUS_BUFFER_TOO_SMALL,
+           ahb_position_under_claimed_monthly_savings(pos, 0, (uint8_t *)tiny, 2, &n));
+    CHECK(n == 99 && tiny[0] == 'x');
+    EXPECT(AHB_STATUS_OK, ahb_position_under_claimed_resource(pos, 0, &a));
+    CHECK(a != NULL && ahb_bytes_len(a) > 0);
+    ahb_bytes_free(a);
+  }
+
+done:
+  ahb_importer_free(imp);
+  ahb_position_free(pos);
+  ahb_plan_free(p);
+  ahb_rule_set_free(r);
+  ahb_estate_free(empty);
+  ahb_estate_free(e);
+}
+
 int main(int argc, char **argv) {
   const char *path = argc > 1 ? argv[1] : "examples/data/sample-estate.json";
   size_t len = 0;
@@ -519,6 +681,8 @@ int main(int argc, char **argv) {
   audits_and_positions(json, len);
   plans(json, len);
   time_and_central(json, len);
+  importers();
+  exporters_and_rows(json, len);
   free(json);
   printf("misuse: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;

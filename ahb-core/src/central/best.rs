@@ -24,7 +24,7 @@ pub struct LicencePricesPerYear {
 }
 
 /// One point of the savings curve.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CurvePoint {
     /// NC assigned.
     pub nc: u64,
@@ -37,7 +37,7 @@ pub struct CurvePoint {
 }
 
 /// The best assignment for a scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct BestAssignment {
     /// The scope.
     pub scope: String,

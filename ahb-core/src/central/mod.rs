@@ -208,7 +208,7 @@ fn assigned_on(estate: &Estate, scopes: &[String], date: NaiveDate) -> Vec<u64> 
 }
 
 /// One scope's hourly series and totals.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScopeSeries {
     /// The scope the licences are assigned to.
     pub scope: String,
@@ -237,7 +237,7 @@ pub struct ScopeSeries {
 }
 
 /// The simulation of central assignments over hourly usage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CentralSimulation {
     /// Always `ahb.central/1`.
     pub schema: &'static str,

@@ -23,7 +23,7 @@ use pool_position::Claim;
 pub const POSITION_SCHEMA: &str = "ahb.position/1";
 
 /// A claim the licences do not cover, or a claim on an ineligible resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OverClaim {
     /// The resource.
     pub resource: String,
@@ -41,7 +41,7 @@ pub struct OverClaim {
 }
 
 /// An eligible resource that does not claim the benefit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UnderClaim {
     /// The resource.
     pub resource: String,
@@ -58,7 +58,7 @@ pub struct UnderClaim {
 }
 
 /// Money totals of the position, exact.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Savings per month of today's covered claims.
     pub claimed_monthly_savings: Decimal,
@@ -71,7 +71,7 @@ pub struct Totals {
 }
 
 /// The position of an estate on a date under a rule set.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Position {
     /// Always [`POSITION_SCHEMA`].
     pub schema: &'static str,

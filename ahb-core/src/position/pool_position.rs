@@ -24,7 +24,7 @@ pub(crate) struct Claim<'a> {
 }
 
 /// A line's share of the covered demand.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineUse {
     /// The line's supply on the date, with its reasons.
     #[serde(flatten)]
@@ -34,7 +34,7 @@ pub struct LineUse {
 }
 
 /// Additive use (AKS hybrid, AKS-4): compared with the licences held, never deducted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AdditiveCheck {
     /// Claimed additive demand.
     pub demand: u64,
@@ -45,7 +45,7 @@ pub struct AdditiveCheck {
 }
 
 /// Where a pool stands on the audit date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PoolPosition {
     /// The pool.
     pub pool: Pool,
@@ -84,7 +84,7 @@ pub struct PoolPosition {
 }
 
 /// A SQL shortfall in licences (TV-32: 24 NC = 6 Enterprise or 24 Standard).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ShortfallLicences {
     /// Enterprise core licences that would close it.
     pub enterprise: u64,

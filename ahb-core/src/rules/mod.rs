@@ -132,7 +132,9 @@ impl RuleSet {
 }
 
 /// The licence pools. Windows and SQL pools each hold two editions; Linux pools one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Pool {
     /// Windows Server core licences (Standard and Datacenter).
@@ -179,7 +181,9 @@ impl Pool {
 }
 
 /// Which licence lines of a pool may cover a requirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Draw {
     /// Any edition, as assigned to Azure VMs (Windows WS-1; SQL NC after SQL-4; Linux).
@@ -197,7 +201,7 @@ pub enum Draw {
 }
 
 /// What one resource needs from one pool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Requirement {
     /// The pool.
     pub pool: Pool,
@@ -225,7 +229,7 @@ pub struct Requirement {
 }
 
 /// What the rules say about one resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// The resource id.
     pub resource: String,

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One step of an explanation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Reason {
     /// The rule of RULES.md (`WS-1`, `SQL-5`, `OQ-3`, …).
     pub rule: &'static str,

@@ -12,7 +12,7 @@ use crate::model::{Edition, LicenceLine, Metric, Product, Programme};
 pub const MIGRATION_WINDOW_DAYS: u64 = 180;
 
 /// One licence line on one date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineSupply {
     /// The line id.
     pub line: String,

@@ -37,7 +37,7 @@ pub struct Candidate<'a> {
 }
 
 /// How a pool was solved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Subsets of special candidates × exact knapsack.

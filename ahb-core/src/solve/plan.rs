@@ -15,7 +15,7 @@ use crate::rules::{Assessment, Pool, Reason, RuleSet};
 pub const PLAN_SCHEMA: &str = "ahb.plan/1";
 
 /// What to do with one requirement's AHB setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Turn the benefit on.
@@ -29,7 +29,7 @@ pub enum Action {
 }
 
 /// Units of one licence line given to one resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineShare {
     /// The licence line.
     pub line: String,
@@ -38,7 +38,7 @@ pub struct LineShare {
 }
 
 /// The plan for one requirement of one resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Assignment {
     /// The resource.
     pub resource: String,
@@ -64,7 +64,7 @@ pub struct Assignment {
 }
 
 /// One change against today's settings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// The resource.
     pub resource: String,
@@ -80,7 +80,7 @@ pub struct Change {
 }
 
 /// The optimality certificate of a pool or of the whole plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Certificate {
     /// What the objective measures: `monthly_savings` (net of the change penalty, if any) or,
     /// for `min_change`, `claims_kept`.
@@ -96,7 +96,7 @@ pub struct Certificate {
 }
 
 /// One pool of the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PoolPlan {
     /// The pool.
     pub pool: Pool,
@@ -119,7 +119,7 @@ pub struct PoolPlan {
 }
 
 /// Savings of the plan, exact.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlanTotals {
     /// Per running hour of every covered resource.
     pub hourly_savings: Decimal,
@@ -134,7 +134,7 @@ pub struct PlanTotals {
 }
 
 /// The optimal plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     /// Always [`PLAN_SCHEMA`].
     pub schema: &'static str,

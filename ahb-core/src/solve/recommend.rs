@@ -17,7 +17,7 @@ const CURVE_STEPS: [u64; 12] = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
 const MAX_RENEWALS: usize = 20;
 
 /// One point of a marginal-value curve.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MarginalPoint {
     /// Extra pool units (core licences, or NC for SQL).
     pub extra_units: u64,
@@ -29,7 +29,7 @@ pub struct MarginalPoint {
 }
 
 /// The marginal-value curve of one pool and the best purchase on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Purchase {
     /// The pool.
     pub pool: Pool,
@@ -43,7 +43,7 @@ pub struct Purchase {
 }
 
 /// What letting one line's SA lapse would cost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Renewal {
     /// The line.
     pub line: String,
@@ -62,7 +62,7 @@ pub struct Renewal {
 }
 
 /// Host-level or per-VM licensing of one dedicated host.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HostAdvice {
     /// The host.
     pub host: String,
@@ -81,7 +81,7 @@ pub struct HostAdvice {
 }
 
 /// All recommendations.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Recommendations {
     /// Marginal value of more licences, per pool (max_savings plans only).
     pub purchases: Vec<Purchase>,

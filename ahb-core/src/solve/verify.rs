@@ -25,7 +25,7 @@ use crate::position::{OverClaim, Position, audit};
 use crate::rules::{Pool, Reason, RuleSet};
 
 /// The re-audit of a plan: the audit of the estate with the plan's settings applied.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Verification {
     /// Whether the re-audit is compliant. When it is not, the cause is outside the plan's
     /// reach (an activated Azure Local cluster, HCI-5; a central assignment the licences do

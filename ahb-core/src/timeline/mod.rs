@@ -16,7 +16,7 @@ use crate::rules::{MIGRATION_WINDOW_DAYS, Pool, Reason, RuleSet};
 use crate::solve::{OptimizeOptions, optimize};
 
 /// What changes on a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Event {
     /// The licence line or assignment.
     pub id: String,
@@ -25,7 +25,7 @@ pub struct Event {
 }
 
 /// A pool's numbers at one step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PoolStep {
     /// The pool.
     pub pool: Pool,
@@ -38,7 +38,7 @@ pub struct PoolStep {
 }
 
 /// The position from one date until the next step.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// The date.
     pub date: NaiveDate,
@@ -63,7 +63,7 @@ pub struct Step {
 }
 
 /// The timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Timeline {
     /// Always `ahb.timeline/1`.
     pub schema: &'static str,
