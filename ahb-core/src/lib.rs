@@ -33,6 +33,7 @@ pub mod money;
 pub mod position;
 pub mod rules;
 pub mod solve;
+pub mod strict_json;
 pub mod timeline;
 
 pub use error::{Error, ErrorCode, Location, RecordRef, Result};

@@ -12,8 +12,10 @@ use crate::error::{Error, ErrorCode, RecordRef, Result};
 
 impl Estate {
     /// Reads and validates an estate from JSON text.
+    /// A UTF-8 byte-order mark is accepted; a key given twice in one object is a
+    /// [`ErrorCode::Parse`] error at its line.
     pub fn from_json(text: &str) -> Result<Estate> {
-        let value: Value = serde_json::from_str(text).map_err(syntax_error)?;
+        let value = crate::strict_json::value_from_str(text)?;
         let estate = estate_from_value(value)?;
         estate.validate()?;
         Ok(estate)
@@ -44,10 +46,6 @@ fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
     (line, column)
-}
-
-fn syntax_error(e: serde_json::Error) -> Error {
-    Error::parse(e.line(), e.column(), e.to_string())
 }
 
 fn estate_from_value(value: Value) -> Result<Estate> {
@@ -187,8 +185,18 @@ pub(crate) fn resource_from_value(value: Value, index: usize) -> Result<Resource
             "missing field `kind`",
         ));
     }
-    let spec: ResourceSpec =
-        serde_path_to_error::deserialize(Value::Object(rest)).map_err(|e| located(&e, at))?;
+    let spec: ResourceSpec = match serde_path_to_error::deserialize(Value::Object(rest.clone())) {
+        Ok(spec) => spec,
+        Err(e) => {
+            let mut err = located(&e, at);
+            if err.location().field.is_none() {
+                if let Some(field) = culprit(&rest, err.message()) {
+                    err = err.with_field(field);
+                }
+            }
+            return Err(err);
+        }
+    };
     Ok(Resource {
         id: common.id,
         name: common.name,
@@ -198,4 +206,31 @@ pub(crate) fn resource_from_value(value: Value, index: usize) -> Result<Resource
         running: common.running,
         spec,
     })
+}
+
+/// The kind-specific field a resource error is about. serde reads the kind's fields through a
+/// buffer that loses the path, so each field (other than `kind`) is left out in turn: the field
+/// whose absence makes the error go away, or turn into "missing field" about it, is the culprit.
+/// Runs only on the error path.
+fn culprit(rest: &Map<String, Value>, message: &str) -> Option<String> {
+    if let Some(name) = backticked(message, "missing field `") {
+        return Some(name.to_string());
+    }
+    if let Some(name) = backticked(message, "unknown field `") {
+        return Some(name.to_string());
+    }
+    rest.keys()
+        .filter(|k| k.as_str() != "kind")
+        .find_map(|key| {
+            let mut without = rest.clone();
+            without.remove(key);
+            match serde_json::from_value::<ResourceSpec>(Value::Object(without)) {
+                Ok(_) => Some(key.clone()),
+                Err(e) => {
+                    let m = e.to_string();
+                    (m != message && backticked(&m, "missing field `") == Some(key.as_str()))
+                        .then(|| key.clone())
+                }
+            }
+        })
 }

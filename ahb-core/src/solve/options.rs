@@ -25,6 +25,11 @@ pub enum Objective {
     ComplianceFirst,
 }
 
+/// The largest reserve ahb accepts for one pool: more units than any estate's licences can
+/// hold (licence lines have at most 100,000,000 licences), so sums of reserves and demands never
+/// overflow.
+pub const MAX_RESERVE: u64 = 1_000_000_000_000;
+
 /// Units of each pool held back, uncovered by any resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -189,6 +194,23 @@ impl OptimizeOptions {
         for (name, v) in amounts {
             if v.is_some_and(|v| v.is_sign_negative() && !v.is_zero()) {
                 return Err(Error::option(name, "must not be negative"));
+            }
+            if let Some(v) = v {
+                crate::money::check_amount(v).map_err(|m| Error::option(name, m))?;
+            }
+        }
+        let r = &self.reserve;
+        for (name, v) in [
+            ("reserve.windows_server", r.windows_server),
+            ("reserve.sql_server", r.sql_server),
+            ("reserve.rhel", r.rhel),
+            ("reserve.sles", r.sles),
+        ] {
+            if v > MAX_RESERVE {
+                return Err(Error::option(
+                    name,
+                    format!("{v} is implausibly large (at most {MAX_RESERVE})"),
+                ));
             }
         }
         Ok(())
