@@ -227,8 +227,26 @@ pub(crate) fn options_from_json<T: serde::de::DeserializeOwned>(text: &str) -> R
             Error::parse(inner.line(), inner.column(), inner.to_string())
         } else {
             let path = e.path().to_string();
-            let field = if path == "." { String::new() } else { path };
-            Error::option(field, inner.to_string())
+            let mut field = if path == "." { String::new() } else { path };
+            let message = inner.to_string();
+            // serde names a missing or repeated field in the message, at its parent's path.
+            for prefix in ["missing field `", "duplicate field `"] {
+                if let Some(name) = message
+                    .strip_prefix(prefix)
+                    .and_then(|r| r.split('`').next())
+                {
+                    field = if field.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{field}.{name}")
+                    };
+                }
+            }
+            let mut err = Error::new(ErrorCode::InvalidOption, message);
+            if !field.is_empty() {
+                err = err.with_field(field);
+            }
+            err
         }
     })
 }

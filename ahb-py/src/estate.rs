@@ -52,7 +52,7 @@ impl Estate {
                 type_name(text)
             )));
         };
-        py.detach(move || CoreEstate::from_json_bytes(&owned))
+        crate::errors::detach(py, move || CoreEstate::from_json_bytes(&owned))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -60,7 +60,7 @@ impl Estate {
     /// Reads and validates an estate from a JSON file; errors name the file.
     #[classmethod]
     fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        py.detach(move || CoreEstate::from_path(path))
+        crate::errors::detach(py, move || CoreEstate::from_path(path))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -80,7 +80,7 @@ impl Estate {
             )));
         }
         let text = py_to_json(data)?.to_string();
-        py.detach(move || CoreEstate::from_json(&text))
+        crate::errors::detach(py, move || CoreEstate::from_json(&text))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -101,9 +101,11 @@ impl Estate {
         let licences = Table::extract(licences)?;
         let scopes = Table::extract(scopes)?;
         let central = central_assignments.map(Table::extract).transpose()?;
-        py.detach(move || build(&resources, &licences, &scopes, central.as_ref()))
-            .map(Estate::wrap)
-            .map_err(|e| to_py_err(py, &e))
+        crate::errors::detach(py, move || {
+            build(&resources, &licences, &scopes, central.as_ref())
+        })
+        .map(Estate::wrap)
+        .map_err(|e| to_py_err(py, &e))
     }
 
     /// The estate as pretty JSON (the `ahb.estate/1` contract).

@@ -217,7 +217,7 @@ pub fn audit(
     let date = date_arg(py, as_of, "as_of")?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    py.detach(move || ahb_core::audit(&estate, &rules, date))
+    crate::errors::detach(py, move || ahb_core::audit(&estate, &rules, date))
         .map(|p| Position { inner: Arc::new(p) })
         .map_err(|e| to_py_err(py, &e))
 }
@@ -247,7 +247,7 @@ pub fn optimize(
         .map_err(|e| to_py_err(py, &e))?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    py.detach(move || ahb_core::optimize(&estate, &rules, &opts))
+    crate::errors::detach(py, move || ahb_core::optimize(&estate, &rules, &opts))
         .map(|p| Plan { inner: Arc::new(p) })
         .map_err(|e| to_py_err(py, &e))
 }

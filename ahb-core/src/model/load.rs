@@ -219,18 +219,30 @@ fn culprit(rest: &Map<String, Value>, message: &str) -> Option<String> {
     if let Some(name) = backticked(message, "unknown field `") {
         return Some(name.to_string());
     }
-    rest.keys()
-        .filter(|k| k.as_str() != "kind")
-        .find_map(|key| {
+    let error_of = |without: Map<String, Value>| {
+        serde_json::from_value::<ResourceSpec>(Value::Object(without))
+            .err()
+            .map(|e| e.to_string())
+    };
+    let key = rest.keys().filter(|k| k.as_str() != "kind").find(|key| {
+        let mut without = rest.clone();
+        without.remove(*key);
+        match error_of(without) {
+            None => true,
+            Some(m) => m != message && backticked(&m, "missing field `") == Some(key.as_str()),
+        }
+    })?;
+    // One level down (`sql_prices.payg_per_hour`): the member whose absence changes the error.
+    if let Some(Value::Object(inner)) = rest.get(key) {
+        for sub in inner.keys() {
+            let mut smaller = inner.clone();
+            smaller.remove(sub);
             let mut without = rest.clone();
-            without.remove(key);
-            match serde_json::from_value::<ResourceSpec>(Value::Object(without)) {
-                Ok(_) => Some(key.clone()),
-                Err(e) => {
-                    let m = e.to_string();
-                    (m != message && backticked(&m, "missing field `") == Some(key.as_str()))
-                        .then(|| key.clone())
-                }
+            without.insert(key.clone(), Value::Object(smaller));
+            if error_of(without).as_deref() != Some(message) {
+                return Some(format!("{key}.{sub}"));
             }
-        })
+        }
+    }
+    Some(key.clone())
 }

@@ -6,6 +6,7 @@ import argparse
 import datetime
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ahb._ahb import AhbError, Estate, RuleSet, Usage, audit, optimize, simulate_central
 
@@ -17,8 +18,16 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage mistake as one line with code 9 (invalid_option) and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"ahb: error 9 (invalid_option): {message} (see `ahb --help`)", file=sys.stderr)
+        sys.exit(2)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ahb", description="Azure Hybrid Benefit licensing engine.")
+    p = _Parser(prog="ahb", description="Azure Hybrid Benefit licensing engine.")
     sub = p.add_subparsers(dest="command", required=True)
     for name, help_ in (
         ("audit", "compliance position of an estate on a date"),
@@ -59,10 +68,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             plan = optimize(estate, rules, as_of=args.as_of, **options)
             out = plan.to_json() if args.json else plan.to_text()
     except AhbError as e:
-        print(f"ahb: error {e.code} ({e.code_name}): {e}", file=sys.stderr)
+        print(f"ahb: error {e.code} ({e.code_name}): {_one_line(str(e))}", file=sys.stderr)
         return 2
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    except OSError as e:
+        print(f"ahb: error 8 (io): {_one_line(str(e))}", file=sys.stderr)
+        return 2
+    except BaseException as e:  # noqa: BLE001 - every failure is one line, never a traceback
+        if isinstance(e, (SystemExit, KeyboardInterrupt)):
+            raise
+        # Not an ahb error: a bug (pyo3's PanicException derives from BaseException).
+        what = f"{type(e).__name__}: {_one_line(str(e))}"
+        print(f"ahb: error 0 (internal): {what} (please report it)", file=sys.stderr)
+        return 2
+    try:
+        sys.stdout.write(out if out.endswith("\n") else out + "\n")
+        sys.stdout.flush()
+    except OSError as e:
+        print(f"ahb: error 8 (io): cannot write the output: {_one_line(str(e))}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 if __name__ == "__main__":  # pragma: no cover
