@@ -284,7 +284,8 @@ def options():
         opt(f"reserve_{k}_u64_max", dict(base, reserve={k: 2**64 - 1}), "invalid_option", f"reserve.{k}")
     opt("reserve_too_big_for_licences", dict(base, reserve={"windows_server": 1000}), "invalid_option",
         "reserve.windows_server")
-    opt("reserve_overflow", dict(base, reserve={"windows_server": 10**30}), "invalid_option", "reserve.windows_server")
+    opt("reserve_overflow", dict(base, reserve={"windows_server": 10**30}), "invalid_option", "reserve.windows_server",
+        python="clean")
     opt("reserve_negative", dict(base, reserve={"sql_server": -1}), "invalid_option", "reserve.sql_server")
     opt("reserve_unknown_pool", dict(base, reserve={"oracle": 1}), "invalid_option", "reserve.oracle")
     opt("pin_unknown", dict(base, pin=["nope"]), "invalid_option", "pin[0]")
