@@ -16,7 +16,9 @@ mod report;
 
 use std::collections::HashMap;
 
-pub use options::{LicencePrices, MAX_RESERVE, Objective, OptimizeOptions, Reserve};
+pub use options::{
+    LicencePrices, MAX_RESERVE, MAX_WORK_BUDGET, Objective, OptimizeOptions, Reserve,
+};
 pub use plan::{
     Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
 };

@@ -30,6 +30,10 @@ pub enum Objective {
 /// overflow.
 pub const MAX_RESERVE: u64 = 1_000_000_000_000;
 
+/// The largest `exact_work_budget` ahb accepts (25 times the default): the budget bounds the
+/// exact programme's work, so an unbounded one could run for hours.
+pub const MAX_WORK_BUDGET: u64 = 10_000_000_000;
+
 /// Units of each pool held back, uncovered by any resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -198,6 +202,15 @@ impl OptimizeOptions {
             if let Some(v) = v {
                 crate::money::check_amount(v).map_err(|m| Error::option(name, m))?;
             }
+        }
+        if self.exact_work_budget > MAX_WORK_BUDGET {
+            return Err(Error::option(
+                "exact_work_budget",
+                format!(
+                    "{} is more work than ahb does for one plan (at most {MAX_WORK_BUDGET})",
+                    self.exact_work_budget
+                ),
+            ));
         }
         let r = &self.reserve;
         for (name, v) in [

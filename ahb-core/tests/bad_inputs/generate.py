@@ -296,6 +296,7 @@ def options():
     opt("renewal_horizon_negative", dict(base, renewal_horizon_days=-1), "invalid_option", "renewal_horizon_days")
     opt("renewal_horizon_huge", dict(base, renewal_horizon_days=2**40), "invalid_option", "renewal_horizon_days")
     opt("budget_negative", dict(base, exact_work_budget=-1), "invalid_option", "exact_work_budget")
+    opt("budget_huge", dict(base, exact_work_budget=2**64 - 1), "invalid_option", "exact_work_budget")
     opt("recommendations_string", dict(base, recommendations="yes"), "invalid_option", "recommendations")
 
 
