@@ -124,7 +124,8 @@ typedef uint32_t ahb_status;
 // Success.
 #define AHB_STATUS_OK 0
 
-// The text is not well-formed JSON, or not JSON of the expected shape (ahb-core `Parse`).
+// The text is not well-formed (JSON, or CSV for the functions that read CSV) or not of the
+// expected shape (ahb-core `Parse`); the last error names the format and the line and column.
 #define AHB_STATUS_PARSE 1
 
 // A value has the right type but is not allowed (ahb-core `InvalidValue`).

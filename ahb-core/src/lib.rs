@@ -35,6 +35,7 @@ pub mod options;
 pub mod position;
 pub mod rules;
 pub mod solve;
+pub mod strict_json;
 pub mod text;
 pub mod timeline;
 

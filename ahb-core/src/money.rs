@@ -7,8 +7,41 @@ use serde::{Deserialize, Deserializer, de};
 /// Hours in a month as Azure prices them (8,760 / 12).
 pub const HOURS_PER_MONTH: Decimal = Decimal::from_parts(730, 0, 0, false, 0);
 
+/// The largest amount ahb accepts anywhere (an hourly, monthly or yearly price, a penalty): one
+/// billion currency units. Larger is a unit mistake, and the bound keeps every sum and product of
+/// the engine exact (amounts × hours × counts stay far inside `Decimal` and `i128`).
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+
+/// The smallest non-zero amount ahb can represent: one micro-unit (0.000001). The solvers count
+/// in micro-units, so a smaller non-zero amount would silently become 0; it is refused instead.
+pub const MICRO_UNIT: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
+
+/// Reads an amount: the syntax of [`crate::text::parse_decimal`] (the one rule every reader
+/// of ahb uses), within [`check_amount`]'s bounds.
+pub fn parse_amount(s: &str) -> Result<Decimal, String> {
+    let d = crate::text::parse_decimal(s).ok_or_else(|| format!("invalid decimal amount {s:?}"))?;
+    check_amount(d)?;
+    Ok(d)
+}
+
+/// Checks an amount's bounds: at most [`MAX_AMOUNT`] in absolute value, and not a non-zero
+/// amount below one [`MICRO_UNIT`] (which the micro-unit solvers would round to 0).
+pub fn check_amount(d: Decimal) -> Result<(), String> {
+    if d.abs() > MAX_AMOUNT {
+        return Err(format!(
+            "amount {d} is implausibly large (at most {MAX_AMOUNT} in absolute value)"
+        ));
+    }
+    if !d.is_zero() && d.abs() < MICRO_UNIT {
+        return Err(format!(
+            "amount {d} is below one micro-unit ({MICRO_UNIT}) and would be rounded to 0"
+        ));
+    }
+    Ok(())
+}
+
 fn parse<E: de::Error>(s: &str) -> Result<Decimal, E> {
-    crate::text::parse_decimal(s).ok_or_else(|| E::custom(format!("invalid decimal amount {s:?}")))
+    parse_amount(s).map_err(E::custom)
 }
 
 #[derive(Deserialize)]
@@ -40,13 +73,67 @@ pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Err
 }
 
 /// Money as integer micro-units, rounded half away from zero: the solvers' exact currency.
+/// Amounts past `Decimal`'s range saturate instead of panicking; validated amounts (at most
+/// [`MAX_AMOUNT`]) never come near it.
 pub(crate) fn to_micro(d: Decimal) -> i128 {
-    (d * Decimal::from(1_000_000)).round().mantissa()
+    match d.checked_mul(Decimal::from(1_000_000)) {
+        Some(m) => m.round().mantissa(),
+        None if d.is_sign_negative() => Decimal::MIN.mantissa(),
+        None => Decimal::MAX.mantissa(),
+    }
 }
 
-/// Micro-units back to money.
+/// Micro-units back to money. Values past `Decimal`'s 96-bit mantissa saturate instead of
+/// panicking (validated input never comes near it).
 pub(crate) fn from_micro(m: i128) -> Decimal {
-    Decimal::from_i128_with_scale(m, 6).normalize()
+    let bound = Decimal::MAX.mantissa();
+    Decimal::from_i128_with_scale(m.clamp(-bound, bound), 6).normalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_strictly() {
+        for ok in [
+            "1", "1.5", "-0.25", "+2", "2e-3", "1E3", " 7 ", "0", "0.000001", ".5",
+        ] {
+            assert!(parse_amount(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "1_000",
+            "1,000",
+            "$5",
+            "NaN",
+            "inf",
+            "1.2.3",
+            "1e",
+            "1e+",
+            "e5",
+            "-",
+            "1e99999",
+            "0.0000004",
+            "1000000001",
+            "1e30",
+            "0x10",
+            "1 000",
+        ] {
+            assert!(parse_amount(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn micro_conversions_saturate() {
+        assert_eq!(to_micro(Decimal::MAX), Decimal::MAX.mantissa());
+        assert_eq!(to_micro(Decimal::MIN), Decimal::MIN.mantissa());
+        assert_eq!(
+            from_micro(i128::MAX),
+            Decimal::MAX.normalize() / Decimal::from(1_000_000)
+        );
+        assert_eq!(to_micro(Decimal::new(15, 1)), 1_500_000);
+    }
 }
 
 /// An amount for people to read: two decimals, thousands grouped (`12,345.60`).
@@ -66,7 +153,7 @@ pub(crate) fn display(d: Decimal) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod display_tests {
     use super::display;
     use rust_decimal::Decimal;
 

@@ -3,7 +3,7 @@
 //! a syntax error gives the line and column, a wrong value names the option by its path
 //! (`reserve.windows_server`, `knobs.ws_rule`).
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 
 /// Reads options or knobs from JSON: a syntax error gives the line and column, a wrong value
 /// names the option by its path (`reserve.windows_server`, `knobs.ws_rule`).
@@ -15,8 +15,26 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
             Error::parse(inner.line(), inner.column(), inner.to_string())
         } else {
             let path = e.path().to_string();
-            let field = if path == "." { String::new() } else { path };
-            Error::option(field, inner.to_string())
+            let mut field = if path == "." { String::new() } else { path };
+            let message = inner.to_string();
+            // serde names a missing or repeated field in the message, at its parent's path.
+            for prefix in ["missing field `", "duplicate field `"] {
+                if let Some(name) = message
+                    .strip_prefix(prefix)
+                    .and_then(|r| r.split('`').next())
+                {
+                    field = if field.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{field}.{name}")
+                    };
+                }
+            }
+            let mut err = Error::new(ErrorCode::InvalidOption, message);
+            if !field.is_empty() {
+                err = err.with_field(field);
+            }
+            err
         }
     })
 }

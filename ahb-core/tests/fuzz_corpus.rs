@@ -1,7 +1,12 @@
-//! Replays the committed fuzz corpus (`fuzz/corpus/<target>/`) through each importer, so a plain
-//! `cargo test` proves no seed makes an importer panic, without cargo-fuzz or a nightly toolchain.
+//! Replays the committed fuzz corpus (`fuzz/corpus/<target>/`) through each target's body, so a
+//! plain `cargo test` proves no seed and no past crash makes ahb panic, without cargo-fuzz or a
+//! nightly toolchain. The new targets' bodies live in `fuzz/harness/core.rs`, shared with the
+//! cargo-fuzz binaries, so the replay runs exactly what the fuzzer ran.
 
 use std::path::Path;
+
+#[path = "../../fuzz/harness/core.rs"]
+mod harness;
 
 fn each(target: &str, f: impl Fn(&[u8]) + std::panic::RefUnwindSafe) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,4 +54,29 @@ fn vm_skus_json_corpus() {
             let _ = ahb_core::catalogue::Catalogue::bundled().with_vm_skus_json("seed.json", t);
         }
     });
+}
+
+#[test]
+fn estate_json_corpus() {
+    each("estate_json", harness::estate_json);
+}
+
+#[test]
+fn hourly_usage_corpus() {
+    each("hourly_usage", harness::usage_csv);
+}
+
+#[test]
+fn options_json_corpus() {
+    each("options_json", harness::options_json);
+}
+
+#[test]
+fn rule_set_json_corpus() {
+    each("rule_set_json", harness::rule_set_json);
+}
+
+#[test]
+fn cost_usage_corpus() {
+    each("cost_usage", harness::cost_usage);
 }

@@ -1,5 +1,6 @@
 //! `ahb_estate`: a validated estate (licences, resources, scopes) read from JSON.
 
+use crate::status::reading;
 use ahb_core::Estate;
 
 use crate::ffi::{Handle, Out, str_in};
@@ -40,7 +41,7 @@ pub unsafe extern "C" fn ahb_estate_from_json(
     guard(|| {
         // SAFETY: the caller's contract above covers `json`/`len` and `out`.
         let (text, out) = unsafe { (str_in("json", json, len)?, Out::new("out", out)?) };
-        let estate = Estate::from_json(text)?;
+        let estate = Estate::from_json(text).map_err(reading("estate JSON"))?;
         out.write(ahb_estate::into_raw(estate));
         Ok(())
     })

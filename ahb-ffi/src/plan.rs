@@ -1,6 +1,7 @@
 //! `ahb_optimize` and `ahb_plan`: which resources should carry AHB, from which licences, with a
 //! certificate of optimality.
 
+use crate::status::reading;
 use ahb_core::optimize;
 use ahb_core::solve::{OptimizeOptions, Plan};
 
@@ -74,7 +75,7 @@ pub unsafe extern "C" fn ahb_optimize(
                 Out::new("out", out)?,
             )
         };
-        let options = OptimizeOptions::from_json(options)?;
+        let options = OptimizeOptions::from_json(options).map_err(reading("options JSON"))?;
         out.write(ahb_plan::into_raw(optimize(estate, rules, &options)?));
         Ok(())
     })

@@ -1,5 +1,6 @@
 //! `ahb_rule_set`: a rule-set version and the knob values that settle its open questions.
 
+use crate::status::reading;
 use std::ffi::{CStr, c_char};
 
 use ahb_core::{RuleSet, RuleSetVersion};
@@ -86,7 +87,8 @@ pub unsafe extern "C" fn ahb_rule_set_from_json(
     guard(|| {
         // SAFETY: the caller's contract covers `json`/`len` and `out`.
         let (text, out) = unsafe { (str_in("json", json, len)?, Out::new("out", out)?) };
-        out.write(ahb_rule_set::into_raw(RuleSet::from_json(text)?));
+        let rules = RuleSet::from_json(text).map_err(reading("rule-set JSON"))?;
+        out.write(ahb_rule_set::into_raw(rules));
         Ok(())
     })
 }

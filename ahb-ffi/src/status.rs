@@ -25,7 +25,8 @@ pub type ahb_status = u32;
 /// Success.
 pub const AHB_STATUS_OK: ahb_status = 0;
 
-/// The text is not well-formed JSON, or not JSON of the expected shape (ahb-core `Parse`).
+/// The text is not well-formed (JSON, or CSV for the functions that read CSV) or not of the
+/// expected shape (ahb-core `Parse`); the last error names the format and the line and column.
 pub const AHB_STATUS_PARSE: ahb_status = 1;
 /// A value has the right type but is not allowed (ahb-core `InvalidValue`).
 pub const AHB_STATUS_INVALID_VALUE: ahb_status = 2;
@@ -70,7 +71,9 @@ pub(crate) fn from_core(code: ErrorCode) -> ahb_status {
 fn message(status: ahb_status) -> &'static CStr {
     match status {
         AHB_STATUS_OK => c"success",
-        AHB_STATUS_PARSE => c"the text is not well-formed JSON of the expected shape",
+        AHB_STATUS_PARSE => {
+            c"the text is not well-formed (JSON or CSV) or not of the expected shape"
+        }
         AHB_STATUS_INVALID_VALUE => c"a value is not allowed",
         AHB_STATUS_MISSING_FIELD => c"a required field is absent",
         AHB_STATUS_UNKNOWN_VARIANT => c"an enum string is not one ahb knows",
@@ -169,6 +172,13 @@ impl From<ahb_core::Error> for FfiError {
     }
 }
 
+/// The error of reading an input in `format` (`"estate JSON"`, `"usage CSV"`): its code and its
+/// located message, prefixed with the format, so the last error says which text and which
+/// format failed.
+pub(crate) fn reading(format: &str) -> impl FnOnce(ahb_core::Error) -> FfiError + '_ {
+    move |e| FfiError::new(from_core(e.code()), format!("{format}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +207,19 @@ mod tests {
                     .starts_with(b"an ahb-core error newer")
             );
         }
+    }
+
+    #[test]
+    fn input_errors_name_their_format() {
+        let e = ahb_core::central::HourlyUsage::from_csv("nope").unwrap_err();
+        let f = reading("usage CSV")(e);
+        assert_eq!(f.status, AHB_STATUS_PARSE);
+        assert!(f.message.starts_with("usage CSV: line 1"), "{}", f.message);
+        assert!(
+            !message(AHB_STATUS_PARSE)
+                .to_bytes()
+                .ends_with(b"JSON of the expected shape")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! centrally managed SQL hour by hour. Their results are JSON (`ahb.timeline/1`,
 //! `ahb.central/1`, the best assignment) in caller-owned `ahb_bytes`.
 
+use crate::status::reading;
 use ahb_core::central::{HourlyUsage, LicencePricesPerYear, best_assignment, simulate_central};
 use ahb_core::timeline;
 use chrono::NaiveDate;
@@ -92,7 +93,7 @@ unsafe fn usage(usage_csv: *const u8, len: usize) -> Result<HourlyUsage, FfiErro
             ),
         )
     })?;
-    Ok(HourlyUsage::from_csv(text)?)
+    HourlyUsage::from_csv(text).map_err(reading("usage CSV"))
 }
 
 /// Simulates the estate's central SQL assignments over hourly usage given as `len` bytes of

@@ -33,7 +33,7 @@ impl Usage {
     #[classmethod]
     fn from_csv(_cls: &Bound<'_, PyType>, py: Python<'_>, text: &str) -> PyResult<Self> {
         let text = text.to_string();
-        py.detach(move || HourlyUsage::from_csv(&text))
+        crate::errors::detach(py, move || HourlyUsage::from_csv(&text))
             .map(|u| Usage { inner: Arc::new(u) })
             .map_err(|e| to_py_err(py, &e))
     }
@@ -42,7 +42,7 @@ impl Usage {
     #[classmethod]
     fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let shown = path.display().to_string();
-        py.detach(move || {
+        crate::errors::detach(py, move || {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
             HourlyUsage::from_csv(&text)
@@ -63,12 +63,11 @@ impl Usage {
     ) -> PyResult<(Self, Bound<'py, PyAny>)> {
         let (name, bytes) = crate::io::input(source)?;
         let estate = estate.get().inner.clone();
-        let (usage, used) = py
-            .detach(move || {
-                let rows = ahb_core::import::usage_from_csv(&name, &bytes)?;
-                HourlyUsage::from_cost_rows(&estate, &rows)
-            })
-            .map_err(|e| to_py_err(py, &e))?;
+        let (usage, used) = crate::errors::detach(py, move || {
+            let rows = ahb_core::import::usage_from_csv(&name, &bytes)?;
+            HourlyUsage::from_cost_rows(&estate, &rows)
+        })
+        .map_err(|e| to_py_err(py, &e))?;
         let used = crate::convert::to_py(py, &used, "used")?;
         Ok((
             Usage {
@@ -108,7 +107,7 @@ impl Usage {
                 price.as_ref(),
             )
         };
-        py.detach(build)
+        crate::errors::detach(py, build)
             .map(|u| Usage { inner: Arc::new(u) })
             .map_err(|e| to_py_err(py, &e))
     }
@@ -214,9 +213,11 @@ pub fn simulate_central(
     let estate = estate.get().inner.clone();
     let usage = usage.get().inner.clone();
     let rules = rules_or_current(rules);
-    py.detach(move || ahb_core::central::simulate_central(&estate, &rules, &usage))
-        .map(CentralSimulation::wrap)
-        .map_err(|e| to_py_err(py, &e))
+    crate::errors::detach(py, move || {
+        ahb_core::central::simulate_central(&estate, &rules, &usage)
+    })
+    .map(CentralSimulation::wrap)
+    .map_err(|e| to_py_err(py, &e))
 }
 
 fn price(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Decimal>> {
@@ -257,7 +258,9 @@ pub fn best_assignment(
     let estate = estate.get().inner.clone();
     let usage = usage.get().inner.clone();
     let rules = rules_or_current(rules);
-    py.detach(move || ahb_core::central::best_assignment(&estate, &rules, &usage, &scope, &prices))
-        .map(BestAssignment::wrap)
-        .map_err(|e| to_py_err(py, &e))
+    crate::errors::detach(py, move || {
+        ahb_core::central::best_assignment(&estate, &rules, &usage, &scope, &prices)
+    })
+    .map(BestAssignment::wrap)
+    .map_err(|e| to_py_err(py, &e))
 }

@@ -204,70 +204,148 @@ pub fn to_py<'py, T: serde::Serialize + ?Sized>(
         .map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
+/// The deepest nesting of dicts and lists [`py_to_json`] converts. An estate nests about six
+/// levels; the bound stops hostile input before it can exhaust the stack.
+pub const MAX_DEPTH: usize = 64;
+
 /// A Python value as JSON: `None`, `bool`, `int`, `float`, `str`, `Decimal` (as its exact
 /// string), `datetime.date` (ISO), lists, tuples and dicts with `str` keys. Anything else is a
-/// `TypeError`.
+/// `TypeError`; nesting deeper than [`MAX_DEPTH`] or a container that contains itself is a
+/// `ValueError`. Every error names the path of the offending value (`resources[2].prices`).
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        if let Ok(i) = obj.extract::<i64>() {
-            return Ok(Value::from(i));
+    let mut walk = Walk {
+        path: Vec::new(),
+        open: Vec::new(),
+    };
+    walk.value(obj)
+}
+
+/// One step of a path: a dict key or a list index.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// The conversion's state: the path to the current value and the containers open on it.
+struct Walk {
+    path: Vec<Step>,
+    open: Vec<usize>,
+}
+
+impl Walk {
+    fn at(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            match step {
+                Step::Key(k) if out.is_empty() => out.push_str(k),
+                Step::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Step::Index(i) => out.push_str(&format!("[{i}]")),
+            }
         }
-        if let Ok(u) = obj.extract::<u64>() {
-            return Ok(Value::from(u));
+        if out.is_empty() {
+            "the top level".to_string()
+        } else {
+            format!("`{out}`")
         }
-        return Err(PyValueError::new_err(format!("integer {obj} is too large")));
     }
-    if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_string()));
+
+    fn type_error(&self, message: impl std::fmt::Display) -> PyErr {
+        PyTypeError::new_err(format!("at {}: {message}", self.at()))
     }
-    if obj.is_instance_of::<PyFloat>() {
-        let f: f64 = obj.extract()?;
-        return Number::from_f64(f)
-            .map(Value::Number)
-            .ok_or_else(|| PyValueError::new_err(format!("{f} is not a finite number")));
+
+    fn value_error(&self, message: impl std::fmt::Display) -> PyErr {
+        PyValueError::new_err(format!("at {}: {message}", self.at()))
     }
-    if is_decimal(obj)? {
-        let finite: bool = obj.call_method0("is_finite")?.extract()?;
-        if !finite {
-            return Err(PyValueError::new_err(format!(
-                "Decimal {obj} is not a finite amount"
-            )));
+
+    /// Opens a container: refuses one already open on the path (a cycle) or one too deep.
+    fn enter(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        let id = obj.as_ptr() as usize;
+        if self.open.contains(&id) {
+            return Err(
+                self.value_error(format!("the {} contains itself (a cycle)", type_name(obj)))
+            );
         }
-        return Ok(Value::String(obj.str()?.to_str()?.to_string()));
-    }
-    if obj.is_instance_of::<PyDate>() {
-        let d = obj.call_method0("isoformat")?;
-        let s = d.cast::<PyString>()?.to_str()?;
-        // A datetime's isoformat carries a time: keep the date.
-        return Ok(Value::String(s.get(..10).unwrap_or(s).to_string()));
-    }
-    if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                PyTypeError::new_err(format!("dict keys must be str, not {}", type_name(&k)))
-            })?;
-            map.insert(key.to_str()?.to_string(), py_to_json(&v)?);
+        if self.open.len() >= MAX_DEPTH {
+            return Err(self.value_error(format!("nesting deeper than {MAX_DEPTH} levels")));
         }
-        return Ok(Value::Object(map));
+        self.open.push(id);
+        Ok(())
     }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut out = Vec::new();
-        for item in obj.try_iter()? {
-            out.push(py_to_json(&item?)?);
+
+    fn value(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+        if obj.is_none() {
+            return Ok(Value::Null);
         }
-        return Ok(Value::Array(out));
+        if let Ok(b) = obj.cast::<PyBool>() {
+            return Ok(Value::Bool(b.is_true()));
+        }
+        if obj.is_instance_of::<PyInt>() {
+            if let Ok(i) = obj.extract::<i64>() {
+                return Ok(Value::from(i));
+            }
+            if let Ok(u) = obj.extract::<u64>() {
+                return Ok(Value::from(u));
+            }
+            return Err(self.value_error(format!("integer {obj} is too large")));
+        }
+        if let Ok(s) = obj.cast::<PyString>() {
+            return Ok(Value::String(s.to_str()?.to_string()));
+        }
+        if obj.is_instance_of::<PyFloat>() {
+            let f: f64 = obj.extract()?;
+            return Number::from_f64(f)
+                .map(Value::Number)
+                .ok_or_else(|| self.value_error(format!("{f} is not a finite number")));
+        }
+        if is_decimal(obj)? {
+            let finite: bool = obj.call_method0("is_finite")?.extract()?;
+            if !finite {
+                return Err(self.value_error(format!("Decimal {obj} is not a finite amount")));
+            }
+            return Ok(Value::String(obj.str()?.to_str()?.to_string()));
+        }
+        if obj.is_instance_of::<PyDate>() {
+            let d = obj.call_method0("isoformat")?;
+            let s = d.cast::<PyString>()?.to_str()?;
+            // A datetime's isoformat carries a time: keep the date.
+            return Ok(Value::String(s.get(..10).unwrap_or(s).to_string()));
+        }
+        if let Ok(d) = obj.cast::<PyDict>() {
+            self.enter(obj)?;
+            let mut map = Map::new();
+            for (k, v) in d.iter() {
+                let key = k.cast::<PyString>().map_err(|_| {
+                    self.type_error(format!("dict keys must be str, not {}", type_name(&k)))
+                })?;
+                let key = key.to_str()?.to_string();
+                self.path.push(Step::Key(key.clone()));
+                let v = self.value(&v)?;
+                self.path.pop();
+                map.insert(key, v);
+            }
+            self.open.pop();
+            return Ok(Value::Object(map));
+        }
+        if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            self.enter(obj)?;
+            let mut out = Vec::new();
+            for (i, item) in obj.try_iter()?.enumerate() {
+                self.path.push(Step::Index(i));
+                let v = self.value(&item?)?;
+                self.path.pop();
+                out.push(v);
+            }
+            self.open.pop();
+            return Ok(Value::Array(out));
+        }
+        Err(self.type_error(format!(
+            "cannot convert {} to an ahb JSON value",
+            type_name(obj)
+        )))
     }
-    Err(PyTypeError::new_err(format!(
-        "cannot convert {} to an ahb JSON value",
-        type_name(obj)
-    )))
 }
 
 /// The type name of an object, for messages.

@@ -117,6 +117,29 @@ pub fn code_name(code: ErrorCode) -> String {
     }
 }
 
+/// Runs core work without the GIL, turning a panic (a bug: the core returns typed errors for
+/// every bad input) into an [`ahb_core::Error`], so that Python sees an `AhbError` and never
+/// pyo3's `PanicException`, which `except Exception` does not catch.
+pub fn detach<T, F>(py: Python<'_>, f: F) -> ahb_core::Result<T>
+where
+    F: FnOnce() -> ahb_core::Result<T> + Send,
+    T: Send,
+{
+    py.detach(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            Err(Error::new(
+                ErrorCode::InvalidValue,
+                format!("internal error (please report it): {what}"),
+            ))
+        })
+    })
+}
+
 /// Converts a core error into the matching Python exception, with its location as attributes.
 pub fn to_py_err(py: Python<'_>, e: &Error) -> PyErr {
     match build(py, e) {

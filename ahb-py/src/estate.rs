@@ -49,7 +49,7 @@ impl Estate {
                 type_name(text)
             )));
         };
-        py.detach(move || CoreEstate::from_json_bytes(&owned))
+        crate::errors::detach(py, move || CoreEstate::from_json_bytes(&owned))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -57,7 +57,7 @@ impl Estate {
     /// Reads and validates an estate from a JSON file; errors name the file.
     #[classmethod]
     fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        py.detach(move || CoreEstate::from_path(path))
+        crate::errors::detach(py, move || CoreEstate::from_path(path))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -77,7 +77,7 @@ impl Estate {
             )));
         }
         let text = py_to_json(data)?.to_string();
-        py.detach(move || CoreEstate::from_json(&text))
+        crate::errors::detach(py, move || CoreEstate::from_json(&text))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -96,7 +96,7 @@ impl Estate {
     ) -> PyResult<Self> {
         let (resources, licences, scopes) = (table(resources)?, table(licences)?, table(scopes)?);
         let central = central_assignments.map(table).transpose()?;
-        py.detach(move || {
+        crate::errors::detach(py, move || {
             CoreEstate::from_columns(
                 &resources?,
                 &licences?,

@@ -158,7 +158,7 @@ pub fn import_estate(
             )
         })?),
     };
-    py.detach(move || {
+    crate::errors::detach(py, move || {
         let mut cat = ahb_core::catalogue::Catalogue::bundled();
         for (name, bytes) in &catalogue {
             let text = ahb_core::text::utf8(bytes).map_err(|(_, line, column)| {
@@ -204,8 +204,7 @@ pub fn cost_usage_from_csv<'py>(
     source: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (name, bytes) = input(source)?;
-    let rows = py
-        .detach(move || ahb_core::import::usage_from_csv(&name, &bytes))
+    let rows = crate::errors::detach(py, move || ahb_core::import::usage_from_csv(&name, &bytes))
         .map_err(|e| to_py_err(py, &e))?;
     to_py(py, &rows, "usage")
 }
@@ -218,7 +217,7 @@ pub fn az_script(
     plan: &Bound<'_, Plan>,
 ) -> PyResult<(String, String)> {
     let (estate, plan) = (estate.get().inner.clone(), plan.get().inner.clone());
-    py.detach(move || ahb_core::export::az_script(&estate, &plan))
+    crate::errors::detach(py, move || ahb_core::export::az_script(&estate, &plan))
         .map(|s| (s.apply, s.rollback))
         .map_err(|e| to_py_err(py, &e))
 }
@@ -231,8 +230,7 @@ pub fn arm_patches<'py>(
     plan: &Bound<'py, Plan>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (estate, plan) = (estate.get().inner.clone(), plan.get().inner.clone());
-    let patches = py
-        .detach(move || ahb_core::export::arm_patches(&estate, &plan))
+    let patches = crate::errors::detach(py, move || ahb_core::export::arm_patches(&estate, &plan))
         .map_err(|e| to_py_err(py, &e))?;
     to_py(py, &patches, "patches")
 }

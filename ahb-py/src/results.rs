@@ -158,7 +158,7 @@ pub fn audit(
     let date = date_arg(py, as_of, "as_of")?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    py.detach(move || ahb_core::audit(&estate, &rules, date))
+    crate::errors::detach(py, move || ahb_core::audit(&estate, &rules, date))
         .map(Position::wrap)
         .map_err(|e| to_py_err(py, &e))
 }
@@ -188,7 +188,7 @@ pub fn optimize(
         .map_err(|e| to_py_err(py, &e))?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    py.detach(move || ahb_core::optimize(&estate, &rules, &opts))
+    crate::errors::detach(py, move || ahb_core::optimize(&estate, &rules, &opts))
         .map(Plan::wrap)
         .map_err(|e| to_py_err(py, &e))
 }

@@ -11,6 +11,9 @@ use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::rules::{CentralStrategy, RuleSet};
 
+/// The most (NC count × hour) steps one savings curve computes.
+pub const MAX_CURVE_WORK: u64 = 200_000_000;
+
 /// Yearly prices of SQL Server core licences with SA or subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -150,6 +153,9 @@ pub fn best_assignment(
         if p.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
             return Err(Error::option(name, "must not be negative"));
         }
+        if let Some(p) = p {
+            crate::money::check_amount(p).map_err(|m| Error::option(name, m))?;
+        }
     }
     let mut st = setup(estate, rules, usage)?;
     // Consider the scope as if it had an assignment, so its resources' usage is counted.
@@ -190,6 +196,19 @@ pub fn best_assignment(
         .map(|(o, f)| o.total() + 4 * f.total())
         .collect();
     let peak = demand.iter().copied().max().unwrap_or(0);
+    // The curve values every NC count in every hour: bound the work before doing it.
+    let work = (peak.saturating_add(1)).saturating_mul(hours.len().max(1) as u64);
+    if work > MAX_CURVE_WORK {
+        return Err(Error::new(
+            crate::error::ErrorCode::InvalidValue,
+            format!(
+                "a peak of {peak} NC over {} hours needs {work} hour-steps of the savings curve; \
+                 at most {MAX_CURVE_WORK} are computed (use fewer hours)",
+                hours.len()
+            ),
+        )
+        .with_field("hour"));
+    }
     let scale = Decimal::from(8760) / Decimal::from(usage.hours().max(1));
     let mut value = vec![0i128; peak as usize + 1];
     for (ones, fours) in &mut hours {

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use best::{BestAssignment, LicencePricesPerYear, best_assignment};
-pub use usage::{HourlyUsage, NO_PRICE, UsageRecord};
+pub use usage::{HourlyUsage, MAX_USAGE_HOURS, NO_PRICE, UsageRecord};
 
 use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::ScopeTree;
@@ -23,6 +23,10 @@ use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
 use cover::{Bucket, Ladder, cover_split};
 
 pub(crate) use crate::money::{from_micro, to_micro as micro};
+
+/// The most hourly values (scopes × hours) one simulation computes: the series are allocated
+/// only after this bound is checked.
+pub const MAX_SERIES_CELLS: u64 = 10_000_000;
 
 /// How the hourly usage of one resource is billed under central management.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,6 +423,18 @@ pub fn simulate_central(
     let setup = setup(estate, rules, usage)?;
     let strategy = rules.knobs.central_strategy;
     let hours = usage.hours();
+    let cells = u64::from(hours).saturating_mul(setup.scopes.len() as u64);
+    if cells > MAX_SERIES_CELLS {
+        return Err(Error::new(
+            ErrorCode::InvalidValue,
+            format!(
+                "{} assignment scopes over {hours} hours make {cells} hourly values; \
+                 at most {MAX_SERIES_CELLS} are simulated at once (simulate fewer hours or scopes)",
+                setup.scopes.len()
+            ),
+        )
+        .with_field("hour"));
+    }
     let mut series: Vec<ScopeSeries> = setup
         .scopes
         .iter()

@@ -46,6 +46,11 @@ pub struct HourlyUsage {
     pub price_micro: Vec<i64>,
 }
 
+/// The longest usage ahb simulates: ten years of hours (10 × 366 × 24). The per-hour series are
+/// allocated only after the span is checked against it, so rows at years 0001 and 9999 are an
+/// error, not an allocation of 87 million hours.
+pub const MAX_USAGE_HOURS: u32 = 87_840;
+
 /// Marks an absent price in [`HourlyUsage::price_micro`].
 pub const NO_PRICE: i64 = i64::MIN;
 
@@ -59,6 +64,17 @@ fn row_error(row: usize, column: &str, message: impl Into<String>) -> Error {
         },
         column,
         message,
+    )
+}
+
+fn span_error(row: usize, hour: u32) -> Error {
+    row_error(
+        row,
+        "hour",
+        format!(
+            "the row is {hour} hours after the first row: the usage may span at most \
+             {MAX_USAGE_HOURS} hours (ten years)"
+        ),
     )
 }
 
@@ -95,6 +111,9 @@ impl HourlyUsage {
                     format!("{} is before the first row's hour {start}", r.hour),
                 )
             })?;
+            if hour >= MAX_USAGE_HOURS {
+                return Err(span_error(row, hour));
+            }
             let next = index.len() as u32;
             let res = *index.entry(r.resource.clone()).or_insert(next);
             if res == next {
@@ -109,9 +128,13 @@ impl HourlyUsage {
                         format!("price {p} is negative"),
                     ));
                 }
-                Some(p) => i64::try_from(super::micro(p)).map_err(|_| {
-                    row_error(row, "licence_price_per_vcore_hour", "price is too large")
-                })?,
+                Some(p) => {
+                    crate::money::check_amount(p)
+                        .map_err(|m| row_error(row, "licence_price_per_vcore_hour", m))?;
+                    i64::try_from(super::micro(p)).map_err(|_| {
+                        row_error(row, "licence_price_per_vcore_hour", "price is too large")
+                    })?
+                }
             };
             u.resource.push(res);
             u.hour.push(hour);
@@ -156,6 +179,9 @@ impl HourlyUsage {
                     "hour",
                     format!("hour {hour} comes after hour {previous}: rows must be in hour order"),
                 ));
+            }
+            if hour >= MAX_USAGE_HOURS {
+                return Err(span_error(row, hour));
             }
             if *seen == hour {
                 return Err(row_error(

@@ -262,9 +262,8 @@ impl Importer {
     /// bodies and list responses, REST examples, PowerShell `ConvertTo-Json`. `file` names the
     /// input in errors. A byte-order mark is accepted.
     pub fn add_inventory_json(&mut self, file: &str, text: &str) -> Result<()> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let doc: Value = serde_json::from_str(text)
-            .map_err(|e| Error::parse(e.line(), e.column(), e.to_string()).in_file(file))?;
+        // A byte-order mark is accepted and a key given twice is an error, as for estates.
+        let doc: Value = crate::strict_json::value_from_str(text).map_err(|e| e.in_file(file))?;
         let rows =
             azure::rows(&doc).map_err(|m| Error::new(ErrorCode::InvalidValue, m).in_file(file))?;
         for (index, row) in rows.into_iter().enumerate() {

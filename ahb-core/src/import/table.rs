@@ -52,7 +52,19 @@ impl<'a> Table<'a> {
                 .in_file(file)
                 .with_line(1, None));
         }
-        let normalised = headers.iter().map(|h| norm(h)).collect();
+        let normalised: Vec<String> = headers.iter().map(|h| norm(h)).collect();
+        // Two columns with one name: reading either would silently ignore the other.
+        for (i, h) in normalised.iter().enumerate() {
+            if !h.is_empty() && normalised[..i].contains(h) {
+                return Err(Error::new(
+                    ErrorCode::Parse,
+                    format!("the header {:?} is given twice", headers[i]),
+                )
+                .in_file(file)
+                .with_line(1, Some(i + 1))
+                .with_field(headers[i].clone()));
+            }
+        }
         Ok(Table {
             file: file.to_string(),
             headers,

@@ -95,7 +95,7 @@ struct Collected {
 }
 
 fn read_estate(text: &str) -> Result<Estate> {
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::from_str(crate::strict_json::strip_bom(text));
     let mut got = Collected::default();
     Top(&mut got)
         .deserialize(&mut de)
@@ -162,7 +162,14 @@ impl<'de> Visitor<'de> for Top<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         let got = self.0;
+        let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::custom(format!(
+                    "the key {key:?} is given twice in one object"
+                )));
+            }
+            seen.push(key.clone());
             match key.as_str() {
                 "schema" => got.schema = Some(map.next_value()?),
                 "scopes" => {
@@ -285,7 +292,8 @@ impl<'de, T, F: Fn(Value, usize) -> Result<T>> Visitor<'de> for Records<T, F> {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         let mut index = 0;
-        while let Some(v) = seq.next_element::<Value>()? {
+        // Each record is read strictly: a key given twice is a parse error at its line.
+        while let Some(v) = seq.next_element_seed(crate::strict_json::Strict)? {
             match (self.read)(v, index) {
                 Ok(t) => items.push(t),
                 Err(e) => {
@@ -404,8 +412,20 @@ pub(crate) fn resource_from_value(value: Value, index: usize) -> Result<Resource
             "missing field `kind`",
         ));
     }
-    let spec: ResourceSpec =
-        serde_path_to_error::deserialize(Value::Object(rest)).map_err(|e| located(&e, at))?;
+    // Read from a borrow: the fields are kept (not cloned) for the error path's culprit search.
+    let rest = Value::Object(rest);
+    let spec: ResourceSpec = match serde_path_to_error::deserialize(&rest) {
+        Ok(spec) => spec,
+        Err(e) => {
+            let mut err = located(&e, at);
+            if err.location().field.is_none()
+                && let Some(field) = rest.as_object().and_then(|m| culprit(m, err.message()))
+            {
+                err = err.with_field(field);
+            }
+            return Err(err);
+        }
+    };
     Ok(Resource {
         id: common.id,
         name: common.name,
@@ -415,4 +435,43 @@ pub(crate) fn resource_from_value(value: Value, index: usize) -> Result<Resource
         running: common.running,
         spec,
     })
+}
+
+/// The kind-specific field a resource error is about. serde reads the kind's fields through a
+/// buffer that loses the path, so each field (other than `kind`) is left out in turn: the field
+/// whose absence makes the error go away, or turn into "missing field" about it, is the culprit.
+/// Runs only on the error path.
+fn culprit(rest: &Map<String, Value>, message: &str) -> Option<String> {
+    if let Some(name) = backticked(message, "missing field `") {
+        return Some(name.to_string());
+    }
+    if let Some(name) = backticked(message, "unknown field `") {
+        return Some(name.to_string());
+    }
+    let error_of = |without: Map<String, Value>| {
+        serde_json::from_value::<ResourceSpec>(Value::Object(without))
+            .err()
+            .map(|e| e.to_string())
+    };
+    let key = rest.keys().filter(|k| k.as_str() != "kind").find(|key| {
+        let mut without = rest.clone();
+        without.remove(*key);
+        match error_of(without) {
+            None => true,
+            Some(m) => m != message && backticked(&m, "missing field `") == Some(key.as_str()),
+        }
+    })?;
+    // One level down (`sql_prices.payg_per_hour`): the member whose absence changes the error.
+    if let Some(Value::Object(inner)) = rest.get(key) {
+        for sub in inner.keys() {
+            let mut smaller = inner.clone();
+            smaller.remove(sub);
+            let mut without = rest.clone();
+            without.insert(key.clone(), Value::Object(smaller));
+            if error_of(without).as_deref() != Some(message) {
+                return Some(format!("{key}.{sub}"));
+            }
+        }
+    }
+    Some(key.clone())
 }

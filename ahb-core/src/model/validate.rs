@@ -162,11 +162,15 @@ fn at(collection: &'static str, index: usize, id: &str) -> RecordRef {
     }
 }
 
+/// Ids must be unique within a collection, compared case-insensitively (ASCII): Azure resource
+/// ids are case-insensitive, so `VM1` and `vm1` are one resource, and two records whose ids
+/// differ only in case are a [`ErrorCode::DuplicateId`] rather than two resources counted twice.
 fn unique_ids<'a>(
     collection: &'static str,
     ids: impl Iterator<Item = &'a str>,
 ) -> Result<HashSet<&'a str>> {
     let mut seen = HashSet::with_capacity(ids.size_hint().0);
+    let mut folded: HashMap<String, &str> = HashMap::new();
     for (i, id) in ids.enumerate() {
         let ctx = Ctx {
             at: (collection, i, id),
@@ -179,6 +183,16 @@ fn unique_ids<'a>(
                 ErrorCode::DuplicateId,
                 "id",
                 format!("another record of `{collection}` already has id {id:?}"),
+            ));
+        }
+        if let Some(other) = folded.insert(id.to_ascii_lowercase(), id) {
+            return Err(ctx.err(
+                ErrorCode::DuplicateId,
+                "id",
+                format!(
+                    "another record of `{collection}` has id {other:?}, which differs only in \
+                     case (ids are case-insensitive, as Azure's are)"
+                ),
             ));
         }
     }
@@ -415,6 +429,20 @@ fn check_prices(ctx: &Ctx, field: &str, p: &super::Prices) -> Result<()> {
                 format!("price {v} is negative"),
             ));
         }
+        crate::money::check_amount(v)
+            .map_err(|m| ctx.err(ErrorCode::InvalidValue, &format!("{field}.{name}"), m))?;
+    }
+    // The benefit removes the licence from the price: a dearer AHB price would be a negative
+    // saving, which is a data mistake (swapped columns), not a result.
+    if p.ahb_per_hour > p.payg_per_hour {
+        return Err(ctx.err(
+            ErrorCode::InvalidValue,
+            &format!("{field}.ahb_per_hour"),
+            format!(
+                "the AHB price {} is above the pay-as-you-go price {}",
+                p.ahb_per_hour, p.payg_per_hour
+            ),
+        ));
     }
     Ok(())
 }

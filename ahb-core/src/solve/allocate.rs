@@ -162,16 +162,23 @@ fn base_network<'a>(
         let node = net.add_demand(Draw::Any, Reach::Anywhere, scopes);
         net.raise(node, reserve);
         classes.reserve = Some(node);
-        forced += reserve;
+        forced = reserve;
     }
     for c in cands.iter().filter(|c| c.forced) {
         net.raise(classes.nodes[&scoping.key(c)], c.units);
-        forced += c.units;
+        forced = forced.saturating_add(c.units);
     }
     let covered = net.cover();
     if covered < forced {
+        // The most flow covers at least the reserve when the reserve alone fits: less means
+        // the reserve itself is too large, whatever is pinned.
+        let field = if covered < reserve {
+            format!("reserve.{}", reserve_key(pool))
+        } else {
+            "pin".to_string()
+        };
         return Err(Error::option(
-            "pin",
+            field,
             format!(
                 "the pinned resources and the reserve need {forced} {} of the {pool:?} pool, \
                  but its licences cover only {covered}",
@@ -180,6 +187,16 @@ fn base_network<'a>(
         ));
     }
     Ok((net, classes))
+}
+
+/// The option name of a pool's reserve (`reserve.windows_server`, …).
+fn reserve_key(pool: Pool) -> &'static str {
+    match pool {
+        Pool::WindowsServer => "windows_server",
+        Pool::SqlServer => "sql_server",
+        Pool::Rhel => "rhel",
+        Pool::Sles => "sles",
+    }
 }
 
 /// Solves one pool given as candidates and licence lines, without an estate: the entry point

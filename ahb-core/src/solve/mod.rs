@@ -18,7 +18,9 @@ use std::collections::HashMap;
 
 pub use crate::engine::knapsack;
 pub use allocate::{Candidate, MAX_SPECIAL, Method, PoolSolution, solve_candidates};
-pub use options::{LicencePrices, Objective, OptimizeOptions, Reserve};
+pub use options::{
+    LicencePrices, MAX_RESERVE, MAX_WORK_BUDGET, Objective, OptimizeOptions, Reserve,
+};
 pub use plan::{
     Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
 };

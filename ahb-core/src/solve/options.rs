@@ -25,6 +25,15 @@ pub enum Objective {
     ComplianceFirst,
 }
 
+/// The largest reserve ahb accepts for one pool: more units than any estate's licences can
+/// hold (licence lines have at most 100,000,000 licences), so sums of reserves and demands never
+/// overflow.
+pub const MAX_RESERVE: u64 = 1_000_000_000_000;
+
+/// The largest `exact_work_budget` ahb accepts (25 times the default): the budget bounds the
+/// exact programme's work, so an unbounded one could run for hours.
+pub const MAX_WORK_BUDGET: u64 = 10_000_000_000;
+
 /// Units of each pool held back, uncovered by any resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
@@ -189,6 +198,32 @@ impl OptimizeOptions {
         for (name, v) in amounts {
             if v.is_some_and(|v| v.is_sign_negative() && !v.is_zero()) {
                 return Err(Error::option(name, "must not be negative"));
+            }
+            if let Some(v) = v {
+                crate::money::check_amount(v).map_err(|m| Error::option(name, m))?;
+            }
+        }
+        if self.exact_work_budget > MAX_WORK_BUDGET {
+            return Err(Error::option(
+                "exact_work_budget",
+                format!(
+                    "{} is more work than ahb does for one plan (at most {MAX_WORK_BUDGET})",
+                    self.exact_work_budget
+                ),
+            ));
+        }
+        let r = &self.reserve;
+        for (name, v) in [
+            ("reserve.windows_server", r.windows_server),
+            ("reserve.sql_server", r.sql_server),
+            ("reserve.rhel", r.rhel),
+            ("reserve.sles", r.sles),
+        ] {
+            if v > MAX_RESERVE {
+                return Err(Error::option(
+                    name,
+                    format!("{v} is implausibly large (at most {MAX_RESERVE})"),
+                ));
             }
         }
         Ok(())

@@ -8,8 +8,10 @@ Exit codes:
 - ``0``: done. What needs attention is said, not coded: a non-compliant audit says so in its
   report; resources the import left out, warned about or left unpriced are listed on stderr;
   a plan over unpriced resources prints a CAVEAT line on stderr (and in the text report).
-- ``1``: an internal error of ahb (a bug: please report it with the message).
-- ``2``: not done: bad input or bad arguments (the message names the file, line and field).
+- ``2``: not done: bad input, bad arguments or an internal error of ahb. The one line on stderr
+  reads ``ahb: error CODE (NAME): message``, with the code of :class:`ahb.AhbError` (``8 (io)``
+  for a file that cannot be read, ``9 (invalid_option)`` for a usage mistake, ``0 (internal)``
+  for a bug, which please report with the message).
 
 A closed output pipe (``ahb audit … | head``) ends the command quietly.
 """
@@ -23,7 +25,7 @@ import os
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from ahb._ahb import (
     AhbError,
@@ -42,7 +44,6 @@ from ahb._ahb import (
 )
 
 EXIT_OK = 0
-EXIT_INTERNAL = 1
 EXIT_ERROR = 2
 
 
@@ -63,12 +64,20 @@ def _common(c: argparse.ArgumentParser, *, as_of: bool = True) -> None:
     c.add_argument("--json", action="store_true", help="print the versioned JSON")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage mistake as one line with code 9 (invalid_option) and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"ahb: error 9 (invalid_option): {message} (see `ahb --help`)", file=sys.stderr)
+        sys.exit(EXIT_ERROR)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="ahb",
         description="Azure Hybrid Benefit licensing engine.",
         epilog="Exit codes: 0 done (warnings, unpriced resources and caveats go to stderr); "
-        "1 internal error; 2 bad input or arguments.",
+        "2 not done (bad input, bad arguments or an internal error), with one line on stderr.",
     )
     p.add_argument("--version", action="version", version=f"ahb {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
@@ -306,14 +315,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ahb: error {e.code} ({e.code_name}): {e}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as e:
-        print(f"ahb: error: {e}", file=sys.stderr)
+        print(f"ahb: error 8 (io): {e}", file=sys.stderr)
         return EXIT_ERROR
-    except ValueError as e:
-        print(f"ahb: error: {e}", file=sys.stderr)
+    except (ValueError, TypeError) as e:
+        print(f"ahb: error 9 (invalid_option): {e}", file=sys.stderr)
         return EXIT_ERROR
-    except Exception as e:  # noqa: BLE001 - the documented exit code 1 for a bug
-        print(f"ahb: internal error: {type(e).__name__}: {e}", file=sys.stderr)
-        return EXIT_INTERNAL
+    except Exception as e:  # noqa: BLE001 - one line for a bug too, never a traceback
+        print(f"ahb: error 0 (internal): {type(e).__name__}: {e}", file=sys.stderr)
+        return EXIT_ERROR
     if out:
         try:
             sys.stdout.write(out if out.endswith("\n") else out + "\n")

@@ -1,0 +1,105 @@
+//! The bodies of the ahb-core fuzz targets, shared by the cargo-fuzz binaries (`fuzz_targets/`)
+//! and by `cargo test -p ahb-core --test fuzz_corpus`, which replays the committed corpus: the
+//! same code runs in both. Each body feeds bytes to an entry point and runs every later stage
+//! the input reaches (audit, optimise, timeline, simulate, best assignment); an `Err` is the
+//! expected outcome for bad bytes, a panic is the bug.
+
+#![allow(dead_code)]
+
+use ahb_core::central::{HourlyUsage, LicencePricesPerYear, best_assignment, simulate_central};
+use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, optimize, timeline};
+use chrono::NaiveDate;
+
+/// The catalogue's base estate (two licence lines, a VM, a SQL database, a scale set, a host,
+/// a central assignment).
+pub const BASE_ESTATE: &str = include_str!("../../ahb-core/tests/bad_inputs/base/estate.json");
+/// The README's sample estate (central assignments and SQL usage of its own).
+pub const SAMPLE_ESTATE: &str = include_str!("../../examples/data/sample-estate.json");
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}
+
+fn estates() -> [Estate; 2] {
+    [
+        Estate::from_json(BASE_ESTATE).expect("the base estate is good"),
+        Estate::from_json(SAMPLE_ESTATE).expect("the sample estate is good"),
+    ]
+}
+
+/// Options that keep one execution short: a small exact budget.
+fn quick(as_of: NaiveDate) -> OptimizeOptions {
+    let mut o = OptimizeOptions::new(as_of);
+    o.exact_work_budget = 200_000;
+    o
+}
+
+/// Estate JSON through the loader, audit, optimise and the timeline.
+pub fn estate_json(data: &[u8]) {
+    let Ok(e) = Estate::from_json_bytes(data) else {
+        return;
+    };
+    let rules = RuleSet::current();
+    let as_of = date(2026, 6, 1);
+    let _ = audit(&e, &rules, as_of);
+    let _ = audit(&e, &RuleSet::legacy_2021(), as_of);
+    let _ = optimize(&e, &rules, &quick(as_of));
+    if e.resources.len() + e.licences.len() <= 16 {
+        let _ = timeline(&e, &rules, as_of, date(2027, 6, 1));
+    }
+}
+
+/// Hourly usage CSV through the simulation and the best assignment, against both estates.
+pub fn usage_csv(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let Ok(u) = HourlyUsage::from_csv(&text) else {
+        return;
+    };
+    let rules = RuleSet::current();
+    let prices = LicencePricesPerYear {
+        enterprise_core: Some(rust_decimal::Decimal::new(7_000, 0)),
+        standard_core: Some(rust_decimal::Decimal::new(1_800, 0)),
+    };
+    for e in estates() {
+        let _ = simulate_central(&e, &rules, &u);
+        for s in e.scopes.iter().take(3) {
+            let _ = best_assignment(&e, &rules, &u, &s.id, &prices);
+        }
+    }
+}
+
+/// Optimiser options JSON through optimise, against both estates.
+pub fn options_json(data: &[u8]) {
+    let Ok(o) = OptimizeOptions::from_json(&String::from_utf8_lossy(data)) else {
+        return;
+    };
+    let mut o = o;
+    o.exact_work_budget = o.exact_work_budget.min(200_000);
+    for e in estates() {
+        let _ = optimize(&e, &RuleSet::current(), &o);
+    }
+}
+
+/// Rule-set JSON through audit and optimise, against both estates.
+pub fn rule_set_json(data: &[u8]) {
+    let Ok(r) = RuleSet::from_json(&String::from_utf8_lossy(data)) else {
+        return;
+    };
+    let as_of = date(2026, 6, 1);
+    for e in estates() {
+        let _ = audit(&e, &r, as_of);
+        let _ = optimize(&e, &r, &quick(as_of));
+    }
+}
+
+/// Cost-export or FOCUS rows through hourly usage and the simulation, against both estates.
+pub fn cost_usage(data: &[u8]) {
+    let Ok(rows) = ahb_core::import::usage_from_csv("fuzz.csv", data) else {
+        return;
+    };
+    for e in estates() {
+        if let Ok((u, _)) = HourlyUsage::from_cost_rows(&e, &rows) {
+            let _ = simulate_central(&e, &RuleSet::current(), &u);
+        }
+    }
+}
