@@ -5,11 +5,12 @@
 use std::path::Path;
 
 /// Each top-level module of `ahb-core/src` and its layer (docs/ARCHITECTURE.md §3).
-const LAYERS: [(&str, u8); 15] = [
+const LAYERS: [(&str, u8); 16] = [
     ("error", 0),
     ("money", 0),
     ("text", 0),
     ("options", 0),
+    ("strict_json", 0),
     ("model", 1),
     ("rules", 2),
     ("engine", 3),
