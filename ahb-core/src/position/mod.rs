@@ -187,7 +187,8 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
                 reason: Reason::new(
                     pool.shortfall_rule(),
                     format!(
-                        "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                        "the {} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                        pool.display_name(),
                         position.shortfall,
                         pool.unit()
                     ),

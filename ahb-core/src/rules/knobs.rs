@@ -62,6 +62,18 @@ pub enum CentralStrategy {
     DeterministicOrder,
 }
 
+impl CentralStrategy {
+    /// The strategy as people read it (`maximum NC utilisation`, `maximum cost savings`,
+    /// `deterministic order`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            CentralStrategy::MaxNcUtilization => "maximum NC utilisation",
+            CentralStrategy::MaxCostSavings => "maximum cost savings",
+            CentralStrategy::DeterministicOrder => "deterministic order",
+        }
+    }
+}
+
 /// OQ-7: Hyperscale AHB after the December 2023 change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

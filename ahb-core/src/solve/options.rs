@@ -25,6 +25,18 @@ pub enum Objective {
     ComplianceFirst,
 }
 
+impl Objective {
+    /// The objective as people read it (`maximum savings`, `minimum change`,
+    /// `compliance first`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Objective::MaxSavings => "maximum savings",
+            Objective::MinChange => "minimum change",
+            Objective::ComplianceFirst => "compliance first",
+        }
+    }
+}
+
 /// Units of each pool held back, uncovered by any resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
