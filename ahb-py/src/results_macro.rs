@@ -7,27 +7,34 @@
 macro_rules! json_result {
     ($name:ident, $core:ty, $display:literal, table = $default:tt, { $($extra:tt)* }) => {
         json_result!(@class $name, $core, $display, {
-            /// A pandas DataFrame of one table (pandas needed).
-            #[pyo3(signature = (table = $default))]
-            fn to_pandas<'py>(slf: &Bound<'py, Self>, table: &str) -> PyResult<Bound<'py, PyAny>> {
+            /// A pandas DataFrame of one table (pandas needed); money as float64 unless
+            /// `money="decimal"` (object Decimals) or `money="arrow"` (Arrow decimal).
+            #[pyo3(signature = (table = $default, *, money = "float"))]
+            fn to_pandas<'py>(
+                slf: &Bound<'py, Self>,
+                table: &str,
+                money: &str,
+            ) -> PyResult<Bound<'py, PyAny>> {
                 let py = slf.py();
                 let f = py.import("ahb._display")?.getattr(concat!($display, "_frame"))?;
-                f.call1((slf, table))
+                f.call1((slf, table, money))
             }
             $($extra)*
         });
     };
     ($name:ident, $core:ty, $display:literal, { $($extra:tt)* }) => {
         json_result!(@class $name, $core, $display, {
-            /// A pandas DataFrame of one table (pandas needed).
-            #[pyo3(signature = (table = None))]
+            /// A pandas DataFrame of one table (pandas needed); money as float64 unless
+            /// `money="decimal"` (object Decimals) or `money="arrow"` (Arrow decimal).
+            #[pyo3(signature = (table = None, *, money = "float"))]
             fn to_pandas<'py>(
                 slf: &Bound<'py, Self>,
                 table: Option<&str>,
+                money: &str,
             ) -> PyResult<Bound<'py, PyAny>> {
                 let py = slf.py();
                 let f = py.import("ahb._display")?.getattr(concat!($display, "_frame"))?;
-                f.call1((slf, table))
+                f.call1((slf, table, money))
             }
             $($extra)*
         });

@@ -128,7 +128,8 @@ def test_to_pandas_and_html(sample: ahb.Estate) -> None:
     p = ahb.audit(sample, as_of=AS_OF)
     pools = p.to_pandas()
     assert isinstance(pools, pd.DataFrame)
-    assert list(pools["pool"]) == ["windows_server", "sql_server", "rhel", "sles"]
+    # frames carry the human names the text and HTML use (issue 15)
+    assert list(pools["pool"]) == ["Windows Server", "SQL Server", "RHEL", "SLES"]
     res = p.to_pandas("resources")
     assert {"resource", "pool", "units", "monthly_savings", "rules"} <= set(res.columns)
     priced = res["monthly_savings"].dropna()

@@ -84,7 +84,7 @@ def test_best_assignment(sample: ahb.Estate, usage: ahb.Usage) -> None:
     with pytest.raises(ahb.OptionError):
         ahb.best_assignment(sample, usage, "sub-prod-data")
     with pytest.raises(TypeError):
-        ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=1890.5)  # type: ignore[arg-type]
+        ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=object())  # type: ignore[arg-type]
     pytest.importorskip("pandas")
     assert len(best.to_pandas()) == len(d["curve"])
     assert len(best.to_pandas("load_duration")) == len(d["load_duration"])
