@@ -261,7 +261,12 @@ def timeline(
     *,
     start: datetime.date | str | None = None,
     end: datetime.date | str,
-) -> Timeline: ...
+) -> Timeline:
+    """The position from ``start`` (the JSON's ``from``; default today) to ``end`` (``to``).
+    ``ahb.timeline`` takes ``from_``/``to`` and these names as aliases.
+
+    >>> ahb._ahb.timeline(estate, start="2026-11-25", end="2027-12-31")  # doctest: +SKIP
+    """
 
 @final
 class Usage:
@@ -328,7 +333,13 @@ class BestAssignment:
 
 def simulate_central(
     estate: Estate, usage: Usage, rules: RuleSet | None = None
-) -> CentralSimulation: ...
+) -> CentralSimulation:
+    """Central SQL assignments applied hour by hour; the strategy is the rule set's
+    ``central_strategy`` knob (``"max_nc_utilization"``, ``"max_cost_savings"`` or
+    ``"deterministic_order"``).
+
+    >>> ahb._ahb.simulate_central(estate, ahb.Usage.from_path("usage.csv"))  # doctest: +SKIP
+    """
 def best_assignment(
     estate: Estate,
     usage: Usage,
@@ -337,7 +348,12 @@ def best_assignment(
     *,
     enterprise_core: Decimal | int | str | None = None,
     standard_core: Decimal | int | str | None = None,
-) -> BestAssignment: ...
+) -> BestAssignment:
+    """Enterprise and Standard cores to assign to ``scope``; prices are yearly per core
+    licence (``ahb.best_assignment`` also takes ``enterprise_per_core_year``, floats).
+
+    >>> ahb._ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_core=1890)  # doctest: +SKIP
+    """
 
 _Input = str | os.PathLike[str] | tuple[str, str | bytes]
 
@@ -370,9 +386,36 @@ def import_estate(
     date_order: Literal["dmy", "mdy"] | None = None,
     strict: bool = False,
     require_known_sizes: bool = False,
-) -> ImportResult: ...
-def cost_usage_from_csv(source: _Input) -> list[dict[str, Any]]: ...
-def az_script(estate: Estate, plan: Plan) -> tuple[str, str]: ...
-def arm_patches(estate: Estate, plan: Plan) -> list[dict[str, Any]]: ...
-def position_csv(position: Position) -> str: ...
-def plan_csv(plan: Plan) -> str: ...
+) -> ImportResult:
+    """An estate from Azure inventory JSON and licence CSVs (paths or ``(name, text)``
+    pairs); ``date_order`` is ``"dmy"`` or ``"mdy"``. ``ahb.import_estate`` also takes
+    ``licenses=`` and single inputs.
+
+    >>> ahb._ahb.import_estate(["arg.json"], ["licences.csv"], date_order="dmy")  # doctest: +SKIP
+    """
+def cost_usage_from_csv(source: _Input) -> list[dict[str, Any]]:
+    """SQL usage rows of a cost or FOCUS export.
+
+    >>> ahb.cost_usage_from_csv("cost.csv")  # doctest: +SKIP
+    """
+def az_script(estate: Estate, plan: Plan) -> tuple[str, str]:
+    """The az CLI script that applies ``plan``, and its rollback script.
+
+    >>> apply, rollback = ahb.az_script(estate, plan)  # doctest: +SKIP
+    """
+def arm_patches(estate: Estate, plan: Plan) -> list[dict[str, Any]]:
+    """The ARM requests (method, path, body) that apply ``plan``.
+
+    >>> ahb.arm_patches(estate, plan)[0]["method"]  # doctest: +SKIP
+    'PATCH'
+    """
+def position_csv(position: Position) -> str:
+    """The position's requirements as CSV, one row per resource and pool.
+
+    >>> print(ahb.position_csv(position).splitlines()[0])  # doctest: +SKIP
+    """
+def plan_csv(plan: Plan) -> str:
+    """The plan's changes as CSV.
+
+    >>> print(ahb.plan_csv(plan).splitlines()[0])  # doctest: +SKIP
+    """

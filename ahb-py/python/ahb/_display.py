@@ -209,6 +209,21 @@ def plan_frame(plan: Plan, table: str, money: str = "float") -> pd.DataFrame:
     return typed_frame(plan_rows(plan, table), money)
 
 
+#: Rows of the over- and under-claimed tables in notebook HTML (``ahb.report`` takes ``top``).
+HTML_TOP = 10
+
+
+def _text(key: str, v: Any) -> str:
+    """A cell: money grouped with two decimals, identifiers by their human names."""
+    if v is None:
+        return ""
+    if isinstance(v, decimal.Decimal):
+        return f"{v.quantize(decimal.Decimal('0.01'), rounding=decimal.ROUND_HALF_EVEN):,.2f}"
+    if key in HUMAN_COLUMNS:
+        return str(human(v))
+    return str(v)
+
+
 def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
     head = "".join(f"<th>{html.escape(title)}</th>" for _, title in columns)
     body = []
@@ -216,8 +231,9 @@ def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]]) -> str:
         cells = []
         for key, _ in columns:
             v = r.get(key)
-            align = ' style="text-align:right"' if isinstance(v, (int, float)) or type(v).__name__ == "Decimal" else ""
-            cells.append(f"<td{align}>{html.escape('' if v is None else str(v))}</td>")
+            numeric = isinstance(v, (int, float, decimal.Decimal)) and not isinstance(v, bool)
+            align = ' style="text-align:right"' if numeric else ""
+            cells.append(f"<td{align}>{html.escape(_text(key, v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -250,12 +266,24 @@ def position_html(position: Position) -> str:
             ("unclaimed_yearly_savings", "unclaimed / year"),
         ],
     )
+    over = sorted(position_rows(position, "over_claimed"),
+                  key=lambda r: r.get("monthly_savings") or 0, reverse=True)
+    under = sorted(position_rows(position, "under_claimed"),
+                   key=lambda r: r.get("monthly_savings") or 0, reverse=True)
+    over_t = _table(over[:HTML_TOP], [("resource", "resource"), ("pool", "pool"), ("units", "units"),
+                                      ("monthly_savings", "at risk / month"), ("rule", "rule"),
+                                      ("reason", "why")])
+    under_t = _table(under[:HTML_TOP], [("resource", "resource"), ("pool", "pool"), ("units", "units"),
+                                        ("monthly_savings", "unclaimed / month"),
+                                        ("yearly_savings", "unclaimed / year")])
     return (
         f"<div><p><b>ahb position</b> on {d['as_of']} under rule set "
         f"{html.escape(d['rule_set']['version'])}: "
         f'<b style="color:{colour}">{verdict}</b>; '
         f"{len(d['over_claimed'])} over-claimed, {len(d['under_claimed'])} under-claimed, "
-        f"{len(d['resources'])} resources.</p>{pools}{totals}</div>"
+        f"{len(d['resources'])} resources.</p>{pools}{totals}"
+        f"<p><b>Over-claimed</b> (largest {min(HTML_TOP, len(over))} of {len(over)})</p>{over_t}"
+        f"<p><b>Under-claimed</b> (largest {min(HTML_TOP, len(under))} of {len(under)})</p>{under_t}</div>"
     )
 
 
@@ -512,7 +540,27 @@ def best_frame(best: Any, table: str | None, money: str = "float") -> pd.DataFra
 
 
 def best_html(best: Any) -> str:
-    return f"<div><p><b>ahb best assignment</b></p><pre>{html.escape(best.to_text())}</pre></div>"
+    d = best.to_dict()
+    facts = [
+        ("scope", d.get("scope")),
+        ("hours", d.get("hours")),
+        ("Enterprise cores", d.get("enterprise_cores")),
+        ("Standard cores", d.get("standard_cores")),
+        ("NC assigned", d.get("assigned_nc")),
+        ("savings / year", d.get("yearly_savings")),
+        ("licence cost / year", d.get("yearly_licence_cost")),
+        ("net / year", d.get("net_yearly_savings")),
+        ("one more Enterprise core adds", d.get("marginal_enterprise_core")),
+        ("one more Standard core adds", d.get("marginal_standard_core")),
+        ("break-even hours / year", d.get("break_even_hours_per_year")),
+    ]
+    rows = "".join(
+        f"<tr><th style=\"text-align:left\">{html.escape(k)}</th>"
+        f"<td style=\"text-align:right\">{html.escape(_text(k, v))}</td></tr>"
+        for k, v in facts
+        if v is not None
+    )
+    return f"<div><p><b>ahb best assignment</b></p><table>{rows}</table></div>"
 
 
 def plot_best(best: Any, ax: Any = None) -> Any:
