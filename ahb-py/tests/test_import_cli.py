@@ -3,6 +3,7 @@ strict mode, and the commands' exit codes and closed pipes."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import pathlib
 import subprocess
@@ -54,7 +55,8 @@ def test_date_order_is_required_for_ambiguous_dates() -> None:
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)])
     assert e.value.line == 2 and "date_order" in str(e.value)
     res = ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="dmy")
-    assert res.estate.to_dict()["licences"][0]["sa"]["start"] == "2025-07-01"
+    # to_dict gives dates as datetime.date; 01/07/2025 read day-first is 1 July
+    assert res.estate.to_dict()["licences"][0]["sa"]["start"] == datetime.date(2025, 7, 1)
     with pytest.raises(ahb.OptionError):
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="ymd")  # type: ignore[arg-type]
 
