@@ -132,7 +132,9 @@ def test_to_pandas_and_html(sample: ahb.Estate) -> None:
     assert list(pools["pool"]) == ["Windows Server", "SQL Server", "RHEL", "SLES"]
     res = p.to_pandas("resources")
     assert {"resource", "pool", "units", "monthly_savings", "rules"} <= set(res.columns)
-    priced = res["monthly_savings"].dropna()
+    # money is float64 by default (issue 15); money="decimal" keeps the exact Decimals
+    assert res["monthly_savings"].dtype == "float64"
+    priced = p.to_pandas("resources", money="decimal")["monthly_savings"].dropna()
     assert all(isinstance(v, Decimal) for v in priced)
     for table in ("lines", "over_claimed", "under_claimed"):
         assert len(p.to_pandas(table)) > 0
@@ -142,7 +144,7 @@ def test_to_pandas_and_html(sample: ahb.Estate) -> None:
     for table in ("assignments", "changes", "pools", "lines"):
         assert len(plan.to_pandas(table)) > 0  # type: ignore[arg-type]
     html = p._repr_html_()
-    assert "<table>" in html and "NOT compliant" in html and "windows_server" in html
+    assert "<table>" in html and "NOT compliant" in html and "Windows Server" in html
     assert "proven optimal" in plan._repr_html_()
 
 
