@@ -330,3 +330,35 @@ def test_timeline_plot_is_the_money_cliff_with_events_marked(estate: ahb.Estate)
     fig.canvas.draw()
     assert all(lbl.get_rotation() == 0 for lbl in a1.get_xticklabels())
     plt.close(fig)
+
+
+def test_a_notebook_session_uses_only_ordinary_pandas_idioms(estate: ahb.Estate) -> None:
+    """The issue's "done when": load, audit, optimise, timeline, central, then sort, nlargest,
+    groupby and plot on the frames, with no conversion."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    position = ahb.audit(str(SAMPLE), "2023-04", as_of="2026-11-25")
+    res = position.to_pandas("resources")
+    worst = res.nlargest(5, "monthly_savings")
+    assert list(worst["monthly_savings"]) == sorted(res["monthly_savings"].dropna(), reverse=True)[:5]
+    by_pool = res.groupby("pool")["monthly_savings"].sum().sort_values(ascending=False)
+    assert by_pool.index[0] in {"Windows Server", "SQL Server", "RHEL", "SLES"}
+    plan = ahb.optimize(estate, as_of=AS_OF, change_penalty_per_month=5.0)
+    changes = plan.to_pandas("changes").sort_values("monthly_savings_delta", ascending=False)
+    assert changes["monthly_savings_delta"].dropna().is_monotonic_decreasing
+    kept = plan.to_pandas("assignments").groupby(["pool", "action"])["monthly_savings"].sum()
+    assert kept.sum() == pytest.approx(float(plan.totals["monthly_savings"]), abs=0.01)
+    steps = ahb.timeline(estate, from_=AS_OF, to="2027-12-31").to_pandas()
+    ax = steps.plot(x="date", y=["optimal_monthly_savings", "covered_monthly_savings"])
+    assert len(ax.get_lines()) == 2
+    first_year = steps[steps["date"] < "2027-01-01"]
+    assert len(first_year) >= 1
+    usage = ahb.Usage.from_path(ROOT / "examples" / "data" / "sample-sql-usage.csv")
+    hours = ahb.simulate_central(estate, usage).to_pandas()
+    daily = hours.groupby(hours["hour"].dt.date)["overage"].sum()
+    assert daily.sum() == pytest.approx(hours["overage"].sum())
+    plt.close("all")
