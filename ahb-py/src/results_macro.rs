@@ -66,6 +66,31 @@ macro_rules! json_result {
                 crate::convert::to_py(py, &*self.inner, "")
             }
 
+            /// One table as a `pyarrow.Table` with exact decimal money (pyarrow needed).
+            #[pyo3(signature = (table = None))]
+            fn to_arrow<'py>(
+                slf: &Bound<'py, Self>,
+                table: Option<&str>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let py = slf.py();
+                py.import("ahb._display")?
+                    .getattr("to_arrow")?
+                    .call1((slf, table))
+            }
+
+            /// One table as a `polars.DataFrame` with exact decimal money (polars and pyarrow
+            /// needed).
+            #[pyo3(signature = (table = None))]
+            fn to_polars<'py>(
+                slf: &Bound<'py, Self>,
+                table: Option<&str>,
+            ) -> PyResult<Bound<'py, PyAny>> {
+                let py = slf.py();
+                py.import("ahb._display")?
+                    .getattr("to_polars")?
+                    .call1((slf, table))
+            }
+
             fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
                 let py = slf.py();
                 let f = py.import("ahb._display")?.getattr(concat!($display, "_html"))?;

@@ -362,3 +362,33 @@ def test_a_notebook_session_uses_only_ordinary_pandas_idioms(estate: ahb.Estate)
     daily = hours.groupby(hours["hour"].dt.date)["overage"].sum()
     assert daily.sum() == pytest.approx(hours["overage"].sum())
     plt.close("all")
+
+
+def test_to_arrow_keeps_money_exact_and_to_polars_needs_polars(position: ahb.Position) -> None:
+    pa = pytest.importorskip("pyarrow")
+    t = position.to_arrow("over_claimed")
+    assert isinstance(t, pa.Table)
+    assert pa.types.is_decimal(t.schema.field("monthly_savings").type)
+    exact = [o.get("monthly_savings") for o in position.to_dict()["over_claimed"]]
+    assert t.column("monthly_savings").to_pylist() == exact
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install polars"):
+            position.to_polars("over_claimed")
+    else:
+        assert position.to_polars("over_claimed")["monthly_savings"].to_list() == exact
+
+
+def test_price_options_read_per_core_year(estate: ahb.Estate) -> None:
+    a = ahb.optimize(estate, as_of=AS_OF,
+                     licence_prices_per_year={"windows_server_per_core_year": 120.5,
+                                              "sql_enterprise_per_core_year": 1890}).to_dict()
+    b = ahb.optimize(estate, as_of=AS_OF,
+                     licence_prices_per_year={"windows_server_core": "120.5",
+                                              "sql_enterprise_core": "1890"}).to_dict()
+    assert a == b
+    assert a["options"]["licence_prices_per_year"]["windows_server_core"] == Decimal("120.5")
+    with pytest.raises(TypeError):
+        ahb.optimize(estate, as_of=AS_OF, licence_prices_per_year={
+            "windows_server_core": 1, "windows_server_per_core_year": 1})

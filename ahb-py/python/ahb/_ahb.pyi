@@ -142,6 +142,16 @@ class Position:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
         self,
         table: Literal["pools", "lines", "resources", "over_claimed", "under_claimed"] = "pools",
@@ -179,6 +189,16 @@ class Plan:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
         self,
         table: Literal["assignments", "changes", "pools", "lines"] = "assignments",
@@ -242,6 +262,16 @@ class Timeline:
         >>> print(ahb.timeline(estate, from_="2026-11-25", to="2027-12-31").to_text())  # doctest: +SKIP
         """
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
         self, table: Literal["steps", "events"] | None = None, *, money: _Money = "float"
     ) -> Any:
@@ -301,6 +331,16 @@ class CentralSimulation:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
         self, table: Literal["hours", "scopes"] | None = None, *, money: _Money = "float"
     ) -> Any:
@@ -320,6 +360,16 @@ class BestAssignment:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
         self, table: Literal["curve", "load_duration"] | None = None, *, money: _Money = "float"
     ) -> Any:

@@ -613,3 +613,22 @@ def estate_frames(estate: Any, table: str | None, money: str = "float") -> Any:
     if table is not None:
         return typed_frame(estate_rows(estate, table), money, names=False)
     return {t: typed_frame(estate_rows(estate, t), money, names=False) for t in ESTATE_TABLES}
+
+
+def to_arrow(result: Any, table: str | None) -> Any:
+    """``result.to_pandas(table, money="arrow")`` as a ``pyarrow.Table`` (money stays exact)."""
+    try:
+        import pyarrow as pa
+    except ImportError as e:
+        raise ImportError("to_arrow() needs pyarrow: pip install pyarrow") from e
+    frame = result.to_pandas(money="arrow") if table is None else result.to_pandas(table, money="arrow")
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def to_polars(result: Any, table: str | None) -> Any:
+    """:func:`to_arrow` as a ``polars.DataFrame``."""
+    try:
+        import polars as pl
+    except ImportError as e:
+        raise ImportError("to_polars() needs polars: pip install polars pyarrow") from e
+    return pl.from_arrow(to_arrow(result, table))

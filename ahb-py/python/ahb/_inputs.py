@@ -93,7 +93,16 @@ def _amounts(value: Any, name: str) -> Any:
     if isinstance(value, float) or (hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str))):
         return money(value, name)
     if isinstance(value, dict):
-        return {licence_spelling(str(k)): _amounts(v, f"{name}.{k}") for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            key = licence_spelling(str(k))
+            if name == "licence_prices_per_year" and key.endswith("_per_core_year"):
+                # the one price naming of every face: yearly price per core licence
+                key = key[: -len("_per_core_year")] + "_core"
+            if key in out:
+                raise TypeError(f"{name}: {key!r} is given twice")
+            out[key] = _amounts(v, f"{name}.{key}")
+        return out
     if isinstance(value, (list, tuple)):
         return [_amounts(v, f"{name}[{i}]") for i, v in enumerate(value)]
     return value
@@ -149,8 +158,9 @@ def optimize(
     ``objective`` (``"max_savings"`` default, ``"min_change"``, ``"compliance_first"``),
     ``change_penalty_per_month`` (amount), ``pin`` and ``exclude`` (resource ids),
     ``reserve`` (``{"windows_server": n, "sql_server": n, "rhel": n, "sles": n}``),
-    ``prefer_later_expiry`` (bool), ``licence_prices_per_year`` (yearly price per core or
-    subscription, by product), ``renewal_horizon_days``, ``recommendations`` (bool),
+    ``prefer_later_expiry`` (bool), ``licence_prices_per_year`` (yearly price per core licence
+    with SA: ``windows_server_per_core_year``, ``sql_enterprise_per_core_year``,
+    ``sql_standard_per_core_year``; the JSON names ``windows_server_core``, … also work), ``renewal_horizon_days``, ``recommendations`` (bool),
     ``exact_work_budget``. Amounts may be Decimal, int, str or float; ``license_…`` names are
     accepted. A wrong option raises :class:`OptionError` naming it (``field``).
 
