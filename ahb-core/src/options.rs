@@ -16,7 +16,14 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
         } else {
             let path = e.path().to_string();
             let mut field = if path == "." { String::new() } else { path };
+            // The option is named by its path; the position in JSON the caller may never have
+            // written (Python keywords, C option structs) says nothing more.
             let message = inner.to_string();
+            let position = format!(" at line {} column {}", inner.line(), inner.column());
+            let message = message
+                .strip_suffix(&position)
+                .unwrap_or(&message)
+                .to_string();
             // serde names a missing or repeated field in the message, at its parent's path.
             for prefix in ["missing field `", "duplicate field `"] {
                 if let Some(name) = message
@@ -37,4 +44,30 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
             err
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_json;
+    use crate::solve::OptimizeOptions;
+
+    #[test]
+    fn a_wrong_option_value_is_named_by_its_path_without_a_json_position() {
+        let e = from_json::<OptimizeOptions>(
+            r#"{"as_of": "2026-11-25", "change_penalty_per_month": "abc"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.location().field.as_deref(),
+            Some("change_penalty_per_month")
+        );
+        assert!(!e.message().contains("line 1"), "{}", e.message());
+        assert!(e.message().contains("abc"), "{}", e.message());
+    }
+
+    #[test]
+    fn a_syntax_error_still_gives_line_and_column() {
+        let e = from_json::<OptimizeOptions>("{\n  \"as_of\": ").unwrap_err();
+        assert_eq!(e.location().line, Some(2));
+    }
 }

@@ -221,6 +221,13 @@ fn unknown_fields_are_rejected_not_ignored() {
     let r = with(vm(), "vcpu", json!(4));
     let e = Estate::from_json(&estate(json!([]), json!([r]))).unwrap_err();
     assert!(e.to_string().contains("vcpu"), "{e}");
+    expect(
+        &estate(json!([]), json!([with(vm(), "vcpu", json!(4))])),
+        ErrorCode::InvalidValue,
+        "resources",
+        "vm1",
+        "vcpu",
+    );
     let l = with(ws_line(), "qty", json!(4));
     expect(
         &estate(json!([l]), json!([])),

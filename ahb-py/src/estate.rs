@@ -136,6 +136,20 @@ impl Estate {
         self.inner.scopes.len()
     }
 
+    /// The estate as pandas DataFrames, the inverse of `ahb.estate_from_frames`: a dict of
+    /// `resources`, `licences`, `scopes` and `central_assignments`, or the one `table` named.
+    /// Money as float64 unless `money="decimal"` or `money="arrow"`; dates as `datetime64`.
+    #[pyo3(signature = (table = None, *, money = "float"))]
+    fn to_pandas<'py>(
+        slf: &Bound<'py, Self>,
+        table: Option<&str>,
+        money: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let f = py.import("ahb._display")?.getattr("estate_frames")?;
+        f.call1((slf, table, money))
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<Estate>()

@@ -11,16 +11,34 @@ use crate::results_macro::json_result;
 use crate::rules::RuleSet;
 
 json_result!(Timeline, CoreTimeline, "timeline", {
-    /// First date.
+    /// First date (`from` in the JSON, in Rust and in C).
+    #[getter]
+    fn from_(&self) -> chrono::NaiveDate {
+        self.inner.from
+    }
+
+    /// Last date (`to` in the JSON, in Rust and in C).
+    #[getter]
+    fn to(&self) -> chrono::NaiveDate {
+        self.inner.to
+    }
+
+    /// First date: an alias of `from_`.
     #[getter]
     fn start(&self) -> chrono::NaiveDate {
         self.inner.from
     }
 
-    /// Last date.
+    /// Last date: an alias of `to`.
     #[getter]
     fn end(&self) -> chrono::NaiveDate {
         self.inner.to
+    }
+
+    /// The core's text report: one line per step with the shortfall per pool, the optimal
+    /// savings and the cliff, then what changed.
+    fn to_text(&self) -> String {
+        self.inner.to_text()
     }
 
     /// Number of steps (dates where something changes, and the first date).
@@ -42,7 +60,7 @@ json_result!(Timeline, CoreTimeline, "timeline", {
 
     fn __repr__(&self) -> String {
         format!(
-            "Timeline(start={}, end={}, steps={})",
+            "Timeline(from_={}, to={}, steps={})",
             self.inner.from,
             self.inner.to,
             self.inner.steps.len()

@@ -128,10 +128,13 @@ def test_to_pandas_and_html(sample: ahb.Estate) -> None:
     p = ahb.audit(sample, as_of=AS_OF)
     pools = p.to_pandas()
     assert isinstance(pools, pd.DataFrame)
-    assert list(pools["pool"]) == ["windows_server", "sql_server", "rhel", "sles"]
+    # frames carry the human names the text and HTML use (issue 15)
+    assert list(pools["pool"]) == ["Windows Server", "SQL Server", "RHEL", "SLES"]
     res = p.to_pandas("resources")
     assert {"resource", "pool", "units", "monthly_savings", "rules"} <= set(res.columns)
-    priced = res["monthly_savings"].dropna()
+    # money is float64 by default (issue 15); money="decimal" keeps the exact Decimals
+    assert res["monthly_savings"].dtype == "float64"
+    priced = p.to_pandas("resources", money="decimal")["monthly_savings"].dropna()
     assert all(isinstance(v, Decimal) for v in priced)
     for table in ("lines", "over_claimed", "under_claimed"):
         assert len(p.to_pandas(table)) > 0
@@ -141,7 +144,7 @@ def test_to_pandas_and_html(sample: ahb.Estate) -> None:
     for table in ("assignments", "changes", "pools", "lines"):
         assert len(plan.to_pandas(table)) > 0  # type: ignore[arg-type]
     html = p._repr_html_()
-    assert "<table>" in html and "NOT compliant" in html and "windows_server" in html
+    assert "<table>" in html and "NOT compliant" in html and "Windows Server" in html
     assert "proven optimal" in plan._repr_html_()
 
 

@@ -121,9 +121,9 @@ def test_option_errors() -> None:
 
 def test_wrong_python_types_raise_type_error(sample: ahb.Estate) -> None:
     with pytest.raises(TypeError):
-        ahb.audit({"schema": "ahb.estate/1"}, as_of=AS_OF)  # type: ignore[arg-type]
+        ahb.audit(42, as_of=AS_OF)
     with pytest.raises(TypeError):
-        ahb.audit(sample, "2023-04", as_of=AS_OF)  # type: ignore[arg-type]
+        ahb.audit(sample, 2023, as_of=AS_OF)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         ahb.audit(sample, as_of=20261125)  # type: ignore[arg-type]
     with pytest.raises(TypeError):

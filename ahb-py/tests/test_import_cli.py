@@ -55,6 +55,7 @@ def test_date_order_is_required_for_ambiguous_dates() -> None:
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)])
     assert e.value.line == 2 and "date_order" in str(e.value)
     res = ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="dmy")
+    # to_dict gives dates as datetime.date; 01/07/2025 read day-first is 1 July
     assert res.estate.to_dict()["licences"][0]["sa"]["start"] == datetime.date(2025, 7, 1)
     with pytest.raises(ahb.OptionError):
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)], date_order="ymd")  # type: ignore[arg-type]

@@ -84,7 +84,7 @@ def test_best_assignment(sample: ahb.Estate, usage: ahb.Usage) -> None:
     with pytest.raises(ahb.OptionError):
         ahb.best_assignment(sample, usage, "sub-prod-data")
     with pytest.raises(TypeError):
-        ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=1890.5)  # type: ignore[arg-type]
+        ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=object())  # type: ignore[arg-type]
     pytest.importorskip("pandas")
     assert len(best.to_pandas()) == len(d["curve"])
     assert len(best.to_pandas("load_duration")) == len(d["load_duration"])
@@ -96,7 +96,8 @@ def test_plots(sample: ahb.Estate, usage: ahb.Usage) -> None:
 
     matplotlib.use("Agg")
     t = ahb.timeline(sample, start=AS_OF, end="2028-12-31")
-    assert t.plot().get_title().startswith("AHB shortfall")
+    # the timeline plot shows the money cliff (issue 15), no longer units short
+    assert t.plot().get_title().startswith("AHB savings cliff")
     best = ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=1890)
     assert best.plot().get_title().startswith("Load-duration")
 

@@ -520,8 +520,10 @@ impl CentralSimulation {
     /// A plain-text summary per scope.
     pub fn to_text(&self) -> String {
         let mut o = format!(
-            "central SQL AHB from {} over {} hours ({:?}, OQ-6)\n",
-            self.start, self.hours, self.strategy
+            "central SQL AHB from {} over {} hours ({}, OQ-6)\n",
+            self.start,
+            self.hours,
+            self.strategy.display_name()
         );
         for s in &self.scopes {
             let peak = s.demand_nc.iter().max().copied().unwrap_or(0);

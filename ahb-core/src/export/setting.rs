@@ -60,7 +60,8 @@ pub(super) fn setting(r: &Resource, pool: Pool, action: Action) -> Result<Settin
         Error::new(
             ErrorCode::InvalidValue,
             format!(
-                "no Azure setting changes the {pool:?} benefit of {} {id}",
+                "no Azure setting changes the {} benefit of {} {id}",
+                pool.display_name(),
                 r.spec.kind()
             ),
         )

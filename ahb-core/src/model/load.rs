@@ -365,6 +365,13 @@ fn located(e: &serde_path_to_error::Error<serde_json::Error>, at: RecordRef) -> 
         ErrorCode::MissingField
     } else if message.starts_with("unknown variant") {
         ErrorCode::UnknownVariant
+    } else if let Some(name) = backticked(&message, "unknown field `") {
+        // An internally tagged enum (a resource's kind) reports no path: name the unknown
+        // field, so that a column a row's kind does not have is named.
+        if field.is_empty() {
+            field = name.to_string();
+        }
+        ErrorCode::InvalidValue
     } else {
         ErrorCode::InvalidValue
     };

@@ -419,7 +419,8 @@ pub(crate) fn check_pools<'a>(
                     None => Reason::new(
                         pool.shortfall_rule(),
                         format!(
-                            "the {pool:?} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                            "the {} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                            pool.display_name(),
                             position.shortfall,
                             pool.unit()
                         ),

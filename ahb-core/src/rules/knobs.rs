@@ -62,6 +62,18 @@ pub enum CentralStrategy {
     DeterministicOrder,
 }
 
+impl CentralStrategy {
+    /// The strategy as people read it (`maximum NC utilisation`, `maximum cost savings`,
+    /// `deterministic order`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            CentralStrategy::MaxNcUtilization => "maximum NC utilisation",
+            CentralStrategy::MaxCostSavings => "maximum cost savings",
+            CentralStrategy::DeterministicOrder => "deterministic order",
+        }
+    }
+}
+
 /// OQ-6, SQL-18: which of the assignments a resource can reach (its scope's and its
 /// ancestors') it draws on first. The sources say only that "the system ensures the maximum
 /// usage of the assigned SQL licenses"; they are silent on the order.

@@ -46,6 +46,16 @@ pub enum Method {
     GreedyWithBound,
 }
 
+impl Method {
+    /// The method as people read it (`exact`, `greedy with bound`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Method::Exact => "exact",
+            Method::GreedyWithBound => "greedy with bound",
+        }
+    }
+}
+
 /// The pool's solution.
 #[derive(Debug, Clone)]
 pub struct PoolSolution {
@@ -180,9 +190,10 @@ fn base_network<'a>(
         return Err(Error::option(
             field,
             format!(
-                "the pinned resources and the reserve need {forced} {} of the {pool:?} pool, \
+                "the pinned resources and the reserve need {forced} {} of the {} pool, \
                  but its licences cover only {covered}",
-                pool.unit()
+                pool.unit(),
+                pool.display_name()
             ),
         ));
     }

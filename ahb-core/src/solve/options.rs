@@ -34,6 +34,18 @@ pub const MAX_RESERVE: u64 = 1_000_000_000_000;
 /// exact programme's work, so an unbounded one could run for hours.
 pub const MAX_WORK_BUDGET: u64 = 10_000_000_000;
 
+impl Objective {
+    /// The objective as people read it (`maximum savings`, `minimum change`,
+    /// `compliance first`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Objective::MaxSavings => "maximum savings",
+            Objective::MinChange => "minimum change",
+            Objective::ComplianceFirst => "compliance first",
+        }
+    }
+}
+
 /// Units of each pool held back, uncovered by any resource.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]

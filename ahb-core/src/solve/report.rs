@@ -15,8 +15,10 @@ impl Plan {
         let c = &self.certificate;
         let _ = writeln!(
             o,
-            "ahb {} optimal plan on {} ({:?})",
-            self.engine, self.as_of, self.options.objective
+            "ahb {} optimal plan on {} ({})",
+            self.engine,
+            self.as_of,
+            self.options.objective.display_name()
         );
         let _ = writeln!(
             o,
@@ -58,7 +60,7 @@ impl Plan {
                 o,
                 "{:<15} {:>18} {:>8} {:>8} {:>8} {:>14} {:>6}",
                 p.pool.display_name(),
-                format!("{:?}", p.method),
+                p.method.display_name(),
                 p.used,
                 p.idle,
                 p.reserve,

@@ -307,7 +307,7 @@ impl Timeline {
             let shortfalls: Vec<String> = s
                 .pools
                 .iter()
-                .map(|p| format!("{:?} {}", p.pool, p.shortfall))
+                .map(|p| format!("{} {}", p.pool.display_name(), p.shortfall))
                 .collect();
             let _ = writeln!(
                 o,

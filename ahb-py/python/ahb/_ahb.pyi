@@ -41,6 +41,8 @@ __all__ = [
 
 __version__: str
 
+_Money = Literal["float", "decimal", "arrow"]
+
 class AhbError(Exception):
     """Any error of ahb; ``code`` is the stable numeric ``ahb_core::ErrorCode``."""
 
@@ -81,8 +83,25 @@ class Estate:
         scopes: list[tuple[str, str, Any, Any, Any]],
         central_assignments: list[tuple[str, str, Any, Any, Any]] | None = None,
     ) -> Estate: ...
-    def to_json(self) -> str: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self) -> str:
+        """The estate JSON (``ahb.estate/1``), money as decimal strings."""
+    def to_dict(self) -> dict[str, Any]:
+        """The estate JSON as a dict: money as ``Decimal``, dates as ``datetime.date``."""
+    def to_pandas(
+        self,
+        table: Literal["resources", "licences", "scopes", "central_assignments"] | None = None,
+        *,
+        money: _Money = "float",
+    ) -> Any:
+        """The estate as DataFrames, the inverse of :func:`ahb.estate_from_frames`: a dict
+        of the four tables (``resources``, ``licences``, ``scopes``,
+        ``central_assignments``) or the one ``table``. Money float64 (``money="decimal"``:
+        object Decimals; ``"arrow"``: Arrow decimal), dates ``datetime64``.
+
+        >>> frames = estate.to_pandas()                     # doctest: +SKIP
+        >>> ahb.estate_from_frames(**frames) == estate      # doctest: +SKIP
+        True
+        """
     @property
     def resource_count(self) -> int: ...
     @property
@@ -123,11 +142,36 @@ class Position:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
         self,
         table: Literal["pools", "lines", "resources", "over_claimed", "under_claimed"] = "pools",
-    ) -> Any: ...
-    def plot_coverage(self, ax: Any = None) -> Any: ...
+        *,
+        money: _Money = "float",
+    ) -> Any:
+        """One table as a DataFrame: ``"pools"`` (default), ``"lines"``, ``"resources"``,
+        ``"over_claimed"``, ``"under_claimed"``. Money columns are float64 unless
+        ``money="decimal"`` (object Decimals) or ``money="arrow"`` (Arrow decimal); dates
+        are ``datetime64``; pools are named ``Windows Server``, ``SQL Server``, ``RHEL``,
+        ``SLES``.
+
+        >>> position.to_pandas("over_claimed").nlargest(3, "monthly_savings")  # doctest: +SKIP
+        """
+    def plot_coverage(self, ax: Any = None) -> Any:
+        """Savings claimed, at risk and unclaimed per pool, and units covered, short and idle
+        with one panel per unit (matplotlib). Returns the money Axes.
+
+        >>> position.plot_coverage()   # doctest: +SKIP
+        """
     def _repr_html_(self) -> str: ...
 
 @final
@@ -145,9 +189,28 @@ class Plan:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
     def to_pandas(
-        self, table: Literal["assignments", "changes", "pools", "lines"] = "assignments"
-    ) -> Any: ...
+        self,
+        table: Literal["assignments", "changes", "pools", "lines"] = "assignments",
+        *,
+        money: _Money = "float",
+    ) -> Any:
+        """One table as a DataFrame: ``"assignments"`` (default), ``"changes"``, ``"pools"``,
+        ``"lines"``; money and dates as in :meth:`Position.to_pandas`; methods read
+        ``exact`` or ``greedy with bound``.
+
+        >>> plan.to_pandas("pools").groupby("pool")["monthly_savings"].sum()  # doctest: +SKIP
+        """
     def _repr_html_(self) -> str: ...
 
 def audit(
@@ -155,26 +218,71 @@ def audit(
     rules: RuleSet | None = None,
     *,
     as_of: datetime.date | str | None = None,
-) -> Position: ...
+) -> Position:
+    """The compliance position on ``as_of`` (default today). ``ahb.audit`` also takes a path,
+    dict or version string (see :func:`ahb.load`).
+
+    >>> ahb._ahb.audit(estate, as_of=datetime.date(2026, 11, 25))  # doctest: +SKIP
+    """
 def optimize(
     estate: Estate,
     rules: RuleSet | None = None,
     *,
     as_of: datetime.date | str | None = None,
     **options: Any,
-) -> Plan: ...
+) -> Plan:
+    """The savings-maximising compliant plan. Options: ``objective`` (``"max_savings"``,
+    ``"min_change"``, ``"compliance_first"``), ``change_penalty_per_month``, ``pin``,
+    ``exclude``, ``reserve``, ``prefer_later_expiry``, ``licence_prices_per_year``,
+    ``renewal_horizon_days``, ``recommendations``, ``exact_work_budget``.
+
+    >>> ahb._ahb.optimize(estate, as_of="2026-11-25", objective="min_change")  # doctest: +SKIP
+    """
 
 @final
 class Timeline:
     @property
-    def start(self) -> datetime.date: ...
+    def from_(self) -> datetime.date:
+        """First date (``from`` in the JSON, Rust and C)."""
     @property
-    def end(self) -> datetime.date: ...
+    def to(self) -> datetime.date:
+        """Last date (``to`` in the JSON, Rust and C)."""
+    @property
+    def start(self) -> datetime.date:
+        """Alias of :attr:`from_`."""
+    @property
+    def end(self) -> datetime.date:
+        """Alias of :attr:`to`."""
     def __len__(self) -> int: ...
     def to_json(self) -> str: ...
+    def to_text(self) -> str:
+        """One line per step: compliance, shortfall per pool, optimal savings and the cliff,
+        then what changed.
+
+        >>> print(ahb.timeline(estate, from_="2026-11-25", to="2027-12-31").to_text())  # doctest: +SKIP
+        """
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self, table: Literal["steps", "events"] | None = None) -> Any: ...
-    def plot(self, ax: Any = None) -> Any: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
+    def to_pandas(
+        self, table: Literal["steps", "events"] | None = None, *, money: _Money = "float"
+    ) -> Any:
+        """``"steps"`` (default; one row per date, ``date`` as datetime64, shortfall per pool,
+        money float64) or ``"events"``.
+
+        >>> tl.to_pandas().plot(x="date", y="optimal_monthly_savings")  # doctest: +SKIP
+        """
+    def plot(self, ax: Any = None) -> Any:
+        """The money cliff: optimal and covered savings per month over the dates, each event
+        annotated (matplotlib). Returns the Axes."""
     def _repr_html_(self) -> str: ...
 
 def timeline(
@@ -183,7 +291,12 @@ def timeline(
     *,
     start: datetime.date | str | None = None,
     end: datetime.date | str,
-) -> Timeline: ...
+) -> Timeline:
+    """The position from ``start`` (the JSON's ``from``; default today) to ``end`` (``to``).
+    ``ahb.timeline`` takes ``from_``/``to`` and these names as aliases.
+
+    >>> ahb._ahb.timeline(estate, start="2026-11-25", end="2027-12-31")  # doctest: +SKIP
+    """
 
 @final
 class Usage:
@@ -218,7 +331,24 @@ class CentralSimulation:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self, table: Literal["hours", "scopes"] | None = None) -> Any: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
+    def to_pandas(
+        self, table: Literal["hours", "scopes"] | None = None, *, money: _Money = "float"
+    ) -> Any:
+        """``"hours"`` (default; one row per scope and hour, ``hour`` as datetime64) or
+        ``"scopes"`` (totals); money float64 unless ``money="decimal"``/``"arrow"``.
+
+        >>> sim.to_pandas("scopes")  # doctest: +SKIP
+        """
     def _repr_html_(self) -> str: ...
 
 @final
@@ -230,13 +360,36 @@ class BestAssignment:
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self, table: Literal["curve", "load_duration"] | None = None) -> Any: ...
+    def to_arrow(self, table: str | None = None) -> Any:
+        """One table (as in ``to_pandas``) as a ``pyarrow.Table``, money exact (decimal128).
+
+        >>> result.to_arrow()  # doctest: +SKIP
+        """
+    def to_polars(self, table: str | None = None) -> Any:
+        """One table as a ``polars.DataFrame`` (polars and pyarrow needed), money exact.
+
+        >>> result.to_polars()  # doctest: +SKIP
+        """
+    def to_pandas(
+        self, table: Literal["curve", "load_duration"] | None = None, *, money: _Money = "float"
+    ) -> Any:
+        """``"curve"`` (default; savings, cost and net per NC assigned) or
+        ``"load_duration"``; money float64 unless ``money="decimal"``/``"arrow"``.
+
+        >>> best.to_pandas().plot(x="nc", y="net")  # doctest: +SKIP
+        """
     def plot(self, ax: Any = None) -> Any: ...
     def _repr_html_(self) -> str: ...
 
 def simulate_central(
     estate: Estate, usage: Usage, rules: RuleSet | None = None
-) -> CentralSimulation: ...
+) -> CentralSimulation:
+    """Central SQL assignments applied hour by hour; the strategy is the rule set's
+    ``central_strategy`` knob (``"max_nc_utilization"``, ``"max_cost_savings"`` or
+    ``"deterministic_order"``).
+
+    >>> ahb._ahb.simulate_central(estate, ahb.Usage.from_path("usage.csv"))  # doctest: +SKIP
+    """
 def best_assignment(
     estate: Estate,
     usage: Usage,
@@ -245,7 +398,12 @@ def best_assignment(
     *,
     enterprise_core: Decimal | int | str | None = None,
     standard_core: Decimal | int | str | None = None,
-) -> BestAssignment: ...
+) -> BestAssignment:
+    """Enterprise and Standard cores to assign to ``scope``; prices are yearly per core
+    licence (``ahb.best_assignment`` also takes ``enterprise_per_core_year``, floats).
+
+    >>> ahb._ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_core=1890)  # doctest: +SKIP
+    """
 
 _Input = str | os.PathLike[str] | tuple[str, str | bytes]
 
@@ -278,9 +436,36 @@ def import_estate(
     date_order: Literal["dmy", "mdy"] | None = None,
     strict: bool = False,
     require_known_sizes: bool = False,
-) -> ImportResult: ...
-def cost_usage_from_csv(source: _Input) -> list[dict[str, Any]]: ...
-def az_script(estate: Estate, plan: Plan) -> tuple[str, str]: ...
-def arm_patches(estate: Estate, plan: Plan) -> list[dict[str, Any]]: ...
-def position_csv(position: Position) -> str: ...
-def plan_csv(plan: Plan) -> str: ...
+) -> ImportResult:
+    """An estate from Azure inventory JSON and licence CSVs (paths or ``(name, text)``
+    pairs); ``date_order`` is ``"dmy"`` or ``"mdy"``. ``ahb.import_estate`` also takes
+    ``licenses=`` and single inputs.
+
+    >>> ahb._ahb.import_estate(["arg.json"], ["licences.csv"], date_order="dmy")  # doctest: +SKIP
+    """
+def cost_usage_from_csv(source: _Input) -> list[dict[str, Any]]:
+    """SQL usage rows of a cost or FOCUS export.
+
+    >>> ahb.cost_usage_from_csv("cost.csv")  # doctest: +SKIP
+    """
+def az_script(estate: Estate, plan: Plan) -> tuple[str, str]:
+    """The az CLI script that applies ``plan``, and its rollback script.
+
+    >>> apply, rollback = ahb.az_script(estate, plan)  # doctest: +SKIP
+    """
+def arm_patches(estate: Estate, plan: Plan) -> list[dict[str, Any]]:
+    """The ARM requests (method, path, body) that apply ``plan``.
+
+    >>> ahb.arm_patches(estate, plan)[0]["method"]  # doctest: +SKIP
+    'PATCH'
+    """
+def position_csv(position: Position) -> str:
+    """The position's requirements as CSV, one row per resource and pool.
+
+    >>> print(ahb.position_csv(position).splitlines()[0])  # doctest: +SKIP
+    """
+def plan_csv(plan: Plan) -> str:
+    """The plan's changes as CSV.
+
+    >>> print(ahb.plan_csv(plan).splitlines()[0])  # doctest: +SKIP
+    """

@@ -1,7 +1,7 @@
 """``python -m ahb`` and the ``ahb`` console script.
 
 Commands: ``import`` (Azure exports to an estate), ``audit``, ``optimize`` (with ``--az-script``
-or ``--arm``), ``timeline``, ``simulate`` and ``best``. Every command has ``--help``.
+or ``--arm``), ``timeline``, ``simulate``, ``best`` and ``report`` (an HTML report). Every command has ``--help``.
 
 Exit codes:
 
@@ -162,6 +162,16 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--scope", required=True, help="scope id of the assignment")
     c.add_argument("--enterprise-core", default=None, help="yearly price of an Enterprise core")
     c.add_argument("--standard-core", default=None, help="yearly price of a Standard core")
+
+    c = sub.add_parser(
+        "report",
+        help="self-contained HTML report: position, over/under-claimed resources, plan",
+    )
+    c.add_argument("file", help="estate JSON file (ahb.estate/1)")
+    c.add_argument("--as-of", type=_date, default=None, help="date, YYYY-MM-DD (default: today)")
+    c.add_argument("--rules", default="2023-04", help="rule set version: 2023-04 or 2021-11")
+    c.add_argument("--top", type=int, default=20, help="rows shown per resource table")
+    c.add_argument("-o", "--output", default=None, help="HTML file (default: stdout)")
     return p
 
 
@@ -289,6 +299,15 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
         return out, EXIT_OK
     if args.command == "optimize":
         return _optimize(args, estate, rules)
+    if args.command == "report":
+        from ahb._report import render
+
+        page = render(estate, rules, as_of=args.as_of, top=args.top)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as f:
+                f.write(page)
+            return "", EXIT_OK
+        return page, EXIT_OK
     if args.command == "timeline":
         t = timeline(estate, rules, start=args.start, end=args.end)
         return t.to_json(), EXIT_OK

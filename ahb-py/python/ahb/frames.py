@@ -35,6 +35,9 @@ decimal that round-trips it (``0.192`` is exactly ``Decimal("0.192")``). Dates m
 :class:`ahb.AhbError` subclasses as for JSON, with ``index`` the row position and ``field``
 the column.
 
+``Estate.to_pandas()`` gives these frames back (``ahb.estate_from_frames(**estate.to_pandas())
+== estate``); ``licenses=`` is accepted for ``licences=``.
+
 How it stays columnar: numeric, boolean and date columns cross into Rust as one ``bytes``
 buffer each; text and object columns as ``pandas.factorize`` codes plus their distinct
 values. No Python object is made per row, and the rows are built with the GIL released.
