@@ -49,7 +49,16 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 #[cfg(test)]
 mod tests {
     use super::from_json;
-    use crate::solve::OptimizeOptions;
+
+    /// An options document of the shape the stages above read (a date and an amount).
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct OptimizeOptions {
+        as_of: chrono::NaiveDate,
+        #[serde(deserialize_with = "crate::money::de")]
+        change_penalty_per_month: rust_decimal::Decimal,
+    }
 
     #[test]
     fn a_wrong_option_value_is_named_by_its_path_without_a_json_position() {

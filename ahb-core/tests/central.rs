@@ -321,3 +321,23 @@ fn hourly_usage_from_a_focus_export() {
     // Hour 1 has no licence meter: the estate's prices give (1.00 − 0.60) / 4 = 0.10 per vCore.
     assert_eq!(s.scopes[0].overage[1], Decimal::new(20, 2));
 }
+
+/// The hourly usage CSV is read by the `csv` crate with the one text rule of every reader:
+/// quoted fields, an ISO `Z` suffix, and amounts as in estate JSON (no underscores).
+#[test]
+fn usage_csv_reads_quotes_and_z_and_refuses_what_every_reader_refuses() {
+    let u = HourlyUsage::from_csv(
+        "resource,hour,vcores,licence_price_per_vcore_hour\n\"a,b\",2026-06-01T00:00:00Z,8,1.5E-1\n",
+    )
+    .unwrap();
+    assert_eq!(u.resources, vec!["a,b".to_string()]);
+    assert_eq!(u.price_micro, vec![150_000]);
+    let e = HourlyUsage::from_csv(
+        "resource,hour,vcores,licence_price_per_vcore_hour\na,2026-06-01T00:00:00,8,1_000\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.location().line, e.location().field.as_deref()),
+        (Some(2), Some("licence_price_per_vcore_hour"))
+    );
+}

@@ -219,16 +219,24 @@ impl HourlyUsage {
     /// the column.
     pub fn from_csv(text: &str) -> Result<HourlyUsage> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.lines().enumerate();
         let expected = ["resource", "hour", "vcores", "licence_price_per_vcore_hour"];
-        let header: Vec<String> = match lines.next() {
-            Some((_, h)) => h
-                .trim_end_matches('\r')
-                .split(',')
-                .map(|c| c.trim().to_ascii_lowercase())
-                .collect(),
-            None => return Err(Error::parse(1, 1, "the usage CSV is empty")),
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let mut row = csv::ByteRecord::new();
+        let csv_error = |e: csv::Error| {
+            let line = e.position().map_or(1, |p| p.line() as usize);
+            Error::parse(line, 1, format!("the usage CSV does not read: {e}"))
         };
+        if !reader.read_byte_record(&mut row).map_err(csv_error)? {
+            return Err(Error::parse(1, 1, "the usage CSV is empty"));
+        }
+        let header: Vec<String> = row
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
+            .collect();
         if header.len() < 3
             || header[..3] != expected[..3]
             || header.get(3).is_some_and(|c| c != expected[3])
@@ -240,52 +248,59 @@ impl HourlyUsage {
             ));
         }
         let mut records = Vec::new();
-        for (i, line) in lines {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() {
+        while reader.read_byte_record(&mut row).map_err(csv_error)? {
+            let n = row.position().map_or(0, |p| p.line() as usize);
+            if row.iter().all(<[u8]>::is_empty) {
                 continue;
             }
-            let n = i + 1;
-            let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-            if cells.len() < 3 || cells.len() > header.len() {
+            if row.len() < 3 || row.len() > header.len() {
                 return Err(Error::parse(
                     n,
                     1,
-                    format!("expected {} fields, found {}", header.len(), cells.len()),
+                    format!("expected {} fields, found {}", header.len(), row.len()),
                 ));
             }
-            let col = |k: usize| cells[..k].iter().map(|c| c.len() + 1).sum::<usize>() + 1;
-            let hour = NaiveDateTime::parse_from_str(cells[1], "%Y-%m-%dT%H:%M:%S")
-                .or_else(|_| NaiveDateTime::parse_from_str(cells[1], "%Y-%m-%d %H:%M"))
-                .map_err(|_| {
-                    Error::parse(
-                        n,
-                        col(1),
-                        format!("`hour` {:?} is not a date and hour", cells[1]),
-                    )
-                    .with_field("hour")
-                })?;
-            let vcores = cells[2].parse::<u32>().map_err(|_| {
+            // The column where field `k` starts (fields as written, one comma between them).
+            let col = |k: usize| row.iter().take(k).map(|c| c.len() + 1).sum::<usize>() + 1;
+            let cell = |k: usize| {
+                std::str::from_utf8(&row[k]).map_err(|_| {
+                    Error::parse(n, col(k), "the field is not valid UTF-8").with_field(expected[k])
+                })
+            };
+            let hour_text = cell(1)?;
+            let hour = crate::text::parse_datetime(hour_text, None).map_err(|_| {
+                Error::parse(
+                    n,
+                    col(1),
+                    format!("`hour` {hour_text:?} is not a date and hour"),
+                )
+                .with_field("hour")
+            })?;
+            let vcores_text = cell(2)?;
+            let vcores = vcores_text.parse::<u32>().map_err(|_| {
                 Error::parse(
                     n,
                     col(2),
-                    format!("`vcores` {:?} is not a count of vCores", cells[2]),
+                    format!("`vcores` {vcores_text:?} is not a count of vCores"),
                 )
                 .with_field("vcores")
             })?;
-            let price = match cells.get(3).filter(|c| !c.is_empty()) {
+            let price = match row.get(3).filter(|c| !c.is_empty()) {
                 None => None,
-                Some(c) => Some(c.parse::<Decimal>().map_err(|_| {
-                    Error::parse(
-                        n,
-                        col(3),
-                        format!("`licence_price_per_vcore_hour` {c:?} is not an amount"),
-                    )
-                    .with_field("licence_price_per_vcore_hour")
-                })?),
+                Some(_) => {
+                    let c = cell(3)?;
+                    Some(crate::money::parse_amount(c).map_err(|why| {
+                        Error::parse(
+                            n,
+                            col(3),
+                            format!("`licence_price_per_vcore_hour` {c:?}: {why}"),
+                        )
+                        .with_field("licence_price_per_vcore_hour")
+                    })?)
+                }
             };
             records.push(UsageRecord {
-                resource: cells[0].to_string(),
+                resource: cell(0)?.to_string(),
                 hour,
                 vcores,
                 licence_price_per_vcore_hour: price,
