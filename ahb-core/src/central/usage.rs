@@ -289,11 +289,12 @@ impl HourlyUsage {
                 None => None,
                 Some(_) => {
                     let c = cell(3)?;
-                    Some(crate::money::parse_amount(c).map_err(|why| {
+                    // The syntax of every reader here; the bounds with the row's other checks.
+                    Some(crate::text::parse_decimal(c).ok_or_else(|| {
                         Error::parse(
                             n,
                             col(3),
-                            format!("`licence_price_per_vcore_hour` {c:?}: {why}"),
+                            format!("`licence_price_per_vcore_hour` {c:?} is not an amount"),
                         )
                         .with_field("licence_price_per_vcore_hour")
                     })?)
