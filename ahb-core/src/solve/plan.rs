@@ -372,7 +372,13 @@ pub(crate) fn assemble(
                 action,
                 units: q.units,
                 lines,
-                monthly_savings: if on { q.monthly_savings } else { None },
+                // SQL-20: a centrally managed resource's savings are its assignment's, not the
+                // plan's; the plan's totals are the sum of its assignments' savings.
+                monthly_savings: if on && q.central.is_none() {
+                    q.monthly_savings
+                } else {
+                    None
+                },
                 reasons,
             });
         }

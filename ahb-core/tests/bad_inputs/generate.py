@@ -274,7 +274,8 @@ def options():
     opt("penalty_1e12", dict(base, change_penalty_per_month="1e12"), "invalid_option", "change_penalty_per_month")
     opt("penalty_negative", dict(base, change_penalty_per_month="-5"), "invalid_option", "change_penalty_per_month")
     opt("penalty_underscore", dict(base, change_penalty_per_month="1_0"), "invalid_option", "change_penalty_per_month")
-    opt("penalty_number", dict(base, change_penalty_per_month=5), "invalid_option", "change_penalty_per_month")
+    # Python accepts a number for a money option (its shortest repr); JSON does not.
+    opt("penalty_number", dict(base, change_penalty_per_month=5), "invalid_option", "change_penalty_per_month", python="clean")
     opt("penalty_sub_micro", dict(base, change_penalty_per_month="0.0000001"), "invalid_option",
         "change_penalty_per_month")
     for k in ["windows_server_core", "sql_enterprise_core", "sql_standard_core"]:

@@ -84,10 +84,21 @@ def money(value: Any, name: str) -> Any:
 MONEY_OPTIONS = ("change_penalty_per_month", "licence_prices_per_year")
 
 
-def _amounts(value: Any, name: str) -> Any:
+#: How deep an option value may nest (the core's own conversion has the same bound).
+MAX_DEPTH = 64
+
+
+def _amounts(value: Any, name: str, open_: tuple[int, ...] = ()) -> Any:
     """Every float in an option value (nested dicts and lists too) as an exact Decimal, and
     every amount of a money option (:data:`MONEY_OPTIONS`) as a Decimal; keys in ahb's
-    spelling."""
+    spelling. A container that contains itself, or nesting deeper than :data:`MAX_DEPTH`, is
+    a ``ValueError`` naming the path."""
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in open_:
+            raise ValueError(f"{name}: the {type(value).__name__} contains itself (a cycle)")
+        if len(open_) >= MAX_DEPTH:
+            raise ValueError(f"{name}: nested more than {MAX_DEPTH} levels deep")
+        open_ = open_ + (id(value),)
     if name.split(".")[0] in MONEY_OPTIONS and isinstance(value, int) and not isinstance(value, bool):
         return decimal.Decimal(value)
     if isinstance(value, float) or (hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str))):
@@ -101,10 +112,10 @@ def _amounts(value: Any, name: str) -> Any:
                 key = key[: -len("_per_core_year")] + "_core"
             if key in out:
                 raise TypeError(f"{name}: {key!r} is given twice")
-            out[key] = _amounts(v, f"{name}.{key}")
+            out[key] = _amounts(v, f"{name}.{key}", open_)
         return out
     if isinstance(value, (list, tuple)):
-        return [_amounts(v, f"{name}[{i}]") for i, v in enumerate(value)]
+        return [_amounts(v, f"{name}[{i}]", open_) for i, v in enumerate(value)]
     return value
 
 

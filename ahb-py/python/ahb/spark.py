@@ -237,6 +237,26 @@ def _assignment_scopes(estate: Estate) -> list[str]:
     return sorted({str(a["scope"]) for a in estate.to_dict().get("central_assignments", [])})
 
 
+def _roots(estate: Estate) -> dict[str, str]:
+    """Each scope with central assignments, and its group: the top-most scope with assignments
+    on its chain of parents (itself if none above it has any). A resource draws on its own
+    scope's assignments and then its ancestors' (SQL-18, nearest first), so the scopes of one
+    group are simulated together and different groups independently."""
+    d = estate.to_dict()
+    parent = {str(s["id"]): s.get("parent") for s in d.get("scopes", [])}
+    assigned = set(_assignment_scopes(estate))
+    out: dict[str, str] = {}
+    for scope in assigned:
+        top, cur, seen = scope, parent.get(scope), {scope}
+        while cur is not None and cur not in seen:
+            seen.add(cur)
+            if cur in assigned:
+                top = cur
+            cur = parent.get(cur)
+        out[scope] = top
+    return out
+
+
 def _probe_usage(start: datetime.datetime, resources: list[str], codes: list[int],
                  hours: list[int], vcores: list[int]) -> Usage:
     import numpy as np
@@ -252,8 +272,10 @@ def _probe_usage(start: datetime.datetime, resources: list[str], codes: list[int
 
 
 def _resource_scopes(estate: Estate, rules: RuleSet | None) -> dict[str, str | None]:
-    """Each resource's assignment scope, asked of the engine: one resource per hour with one
-    vCore; the scope whose demand or HA/DR NC is non-zero in that hour is the resource's."""
+    """Each resource's group (see :func:`_roots`), asked of the engine: one resource per hour
+    with one vCore; a scope whose demand or HA/DR NC is non-zero in that hour bills the
+    resource, and its group is the resource's. Resources the engine bills to no scope (SQL-16)
+    are outside."""
     ids = _estate_resources(estate)
     out: dict[str, str | None] = {i: None for i in ids}
     if not ids or not _assignment_scopes(estate):
@@ -262,10 +284,11 @@ def _resource_scopes(estate: Estate, rules: RuleSet | None) -> dict[str, str | N
     usage = _probe_usage(datetime.datetime(2000, 1, 1), ids, list(range(n)), list(range(n)),
                          [1] * n)
     sim = ahb.simulate_central(estate, usage, rules).to_dict()
+    roots = _roots(estate)
     for s in sim["scopes"]:
         for h, (d, x) in enumerate(zip(s["demand_nc"], s["hadr_nc"])):
             if d or x:
-                out[ids[h]] = s["scope"]
+                out[ids[h]] = roots.get(s["scope"], s["scope"])
     return out
 
 
@@ -503,6 +526,8 @@ class _Context:
     """What every group needs, shipped with the task (the estate as JSON)."""
 
     estate_json: str
+    #: Each assignment scope's group (:func:`_roots`).
+    roots: dict[str, str]
     rules_json: str | None
     kind: str
     start: datetime.datetime
@@ -513,9 +538,9 @@ class _Context:
         return hashlib.sha256(self.estate_json.encode()).hexdigest()
 
     def estate(self, scope: str) -> Estate:
-        """The estate with only `scope`'s central assignments: the resources the engine bills
-        to `scope` are still billed to it (it is still a scope with assignments covering them,
-        and now the only one), and a simulation covers one scope instead of all."""
+        """The estate with only the central assignments of group `scope`: the resources the
+        engine bills to the group's scopes are still billed to them (nearest first, then the
+        enclosing scopes of the group), and a simulation covers one group instead of all."""
         k = self.key()
         full = _CACHE.get((k, ""))
         if full is None:
@@ -525,7 +550,8 @@ class _Context:
         if sub is None:
             d = dict(full)
             d["central_assignments"] = [
-                a for a in full.get("central_assignments", []) if a["scope"] == scope
+                a for a in full.get("central_assignments", [])
+                if self.roots.get(a["scope"]) == scope
             ]
             sub = Estate.from_dict(d)
             _CACHE[(k, scope)] = sub
@@ -639,25 +665,27 @@ def _simulate_group(ctx: _Context) -> Callable[[pa.Table], pa.Table]:
         else:
             usage = _usage_from_cost(t, [first], ctx, estate)
         sim = ahb.simulate_central(estate, usage, ctx.rules()).to_dict()
-        s = next(x for x in sim["scopes"] if x["scope"] == scope)
         n = int(sim["hours"])
         offset = int((sim["start"] - ctx.start).total_seconds() // 3600)
-        savings: list[Any] = [None] * n
-        if n:
-            savings[0] = decimal.Decimal(s["total_savings"])
-        return pa.table(
-            [
-                pa.array([scope] * n, pa.string()),
-                pa.array(np.arange(offset, offset + n, dtype=np.int64)),
-                pa.array(s["assigned_nc"], pa.int64()),
-                pa.array(s["demand_nc"], pa.int64()),
-                pa.array(s["covered_nc"], pa.int64()),
-                pa.array(s["hadr_nc"], pa.int64()),
-                _money(s["overage"]),
-                pa.array(savings, pa.decimal128(38, 6)),
-            ],
-            schema=schema,
-        )
+        parts = []
+        for s in sim["scopes"]:
+            savings: list[Any] = [None] * n
+            if n:
+                savings[0] = decimal.Decimal(s["total_savings"])
+            parts.append(pa.table(
+                [
+                    pa.array([s["scope"]] * n, pa.string()),
+                    pa.array(np.arange(offset, offset + n, dtype=np.int64)),
+                    pa.array(s["assigned_nc"], pa.int64()),
+                    pa.array(s["demand_nc"], pa.int64()),
+                    pa.array(s["covered_nc"], pa.int64()),
+                    pa.array(s["hadr_nc"], pa.int64()),
+                    _money(s["overage"]),
+                    pa.array(savings, pa.decimal128(38, 6)),
+                ],
+                schema=schema,
+            ))
+        return pa.concat_tables(parts) if parts else schema.empty_table()
 
     return run
 
@@ -696,9 +724,12 @@ def _best_group(ctx: _Context, prices: dict[str, Any]) -> Callable[[pa.Table], p
             usage = _usage_from_arrow(t, 0, last, ctx)
         else:
             usage = _usage_from_cost(t, [0, last], ctx, estate)
-        b = ahb.best_assignment(estate, usage, scope, ctx.rules(), **prices)
-        row = _best_row(b)
-        return pa.Table.from_pylist([row], schema=schema)
+        members = sorted(s for s, root in ctx.roots.items() if root == scope)
+        rows = [
+            _best_row(ahb.best_assignment(estate, usage, s, ctx.rules(), **prices))
+            for s in members
+        ]
+        return pa.Table.from_pylist(rows, schema=schema)
 
     return run
 
@@ -737,6 +768,7 @@ def _apply(grouped: Any, fn: Callable[[pa.Table], pa.Table], schema: T.StructTyp
 def _context(estate: Estate, usage: SqlUsage, rules: RuleSet | None) -> _Context:
     return _Context(
         estate_json=estate.to_json(),
+        roots=_roots(estate),
         rules_json=None if rules is None else rules.to_json(),
         kind=usage.kind,
         start=usage.start,
@@ -924,9 +956,10 @@ def best_assignment(
     idle = _probe_usage(usage.start, ids[:1], [0, 0], [0, usage.hours - 1], [0, 0]) \
         if usage.hours > 1 else _probe_usage(usage.start, ids[:1], [0], [0], [0])
     driver_rows = []
+    roots = _roots(estate)
     for s in usage.scopes:
         b = ahb.best_assignment(estate, idle, s, rules, **prices)
-        if s not in usage.rows_by_scope:
+        if roots.get(s, s) not in usage.rows_by_scope:
             # No usage rows: the engine's answer over an idle period of the same length.
             driver_rows.append(_best_row(b))
     out = _apply(_group_input(usage).groupBy("scope"), _best_group(ctx, prices), BEST_SCHEMA)
