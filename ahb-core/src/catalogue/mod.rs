@@ -196,12 +196,11 @@ mod tests {
         };
         assert!(strict(VM_SIZES).is_ok(), "{:?}", strict(VM_SIZES).err());
         let c = Catalogue::bundled();
-        let distinct: std::collections::BTreeSet<String> = VM_SIZES
-            .lines()
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-            .filter_map(|l| l.split(',').next())
-            .map(size_key)
+        let distinct: std::collections::BTreeSet<String> = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(VM_SIZES.as_bytes())
+            .into_deserialize::<VmRow>()
+            .map(|r| size_key(&r.expect("a row").size))
             .collect();
         assert_eq!(c.vm_sizes(), distinct.len());
         assert!(rows(VM_SIZES) >= distinct.len());
