@@ -475,3 +475,54 @@ fn many_host_level_candidates_use_greedy_then_exact_knapsack_within_the_bound() 
     );
     assert!(plan_is_compliant(&c, &plan));
 }
+
+/// An optimum that values unpriced resources at zero says so in its report, with the licence
+/// units at stake, and never reads as a finished optimum for them.
+#[test]
+fn a_plan_over_unpriced_resources_says_so_in_its_report() {
+    let line = json!({"id": "ws", "product": "windows_server", "edition": "datacenter",
+        "metric": "core", "quantity": 32, "programme": "ea",
+        "sa": {"start": "2025-01-01", "end": "2027-12-31"}});
+    let vm = |id: &str, priced: bool| {
+        let mut v =
+            json!({"id": id, "kind": "vm", "os": "windows", "vcpus": 8, "license_type": "None"});
+        if priced {
+            v["prices"] = json!({"payg_per_hour": "0.50", "ahb_per_hour": "0.30"});
+        }
+        v
+    };
+    let estate = |resources: Value| {
+        Estate::from_json(
+            &json!({"schema": "ahb.estate/1", "licences": [line.clone()], "resources": resources})
+                .to_string(),
+        )
+        .unwrap()
+    };
+    let options = OptimizeOptions::new(date());
+    let mixed = optimize(
+        &estate(json!([vm("a", true), vm("b", false)])),
+        &RuleSet::current(),
+        &options,
+    )
+    .unwrap();
+    let text = mixed.to_text();
+    assert!(
+        text.contains("proven optimal over the priced resources"),
+        "{text}"
+    );
+    assert!(
+        text.contains("UNPRICED: 1 resources that could carry the benefit (8 licence units)"),
+        "{text}"
+    );
+    let priced = optimize(
+        &estate(json!([vm("a", true)])),
+        &RuleSet::current(),
+        &options,
+    )
+    .unwrap();
+    let text = priced.to_text();
+    assert!(
+        !text.contains("UNPRICED") && text.contains("— proven optimal\n"),
+        "{text}"
+    );
+}

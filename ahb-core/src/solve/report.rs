@@ -27,12 +27,29 @@ impl Plan {
             display(c.objective),
             display(c.upper_bound),
             display(c.gap),
-            if c.proven_optimal {
-                " — proven optimal"
-            } else {
-                ""
+            match (c.proven_optimal, self.unpriced.is_empty()) {
+                (true, true) => " — proven optimal",
+                (true, false) => " — proven optimal over the priced resources",
+                (false, _) => "",
             }
         );
+        // Unpriced is loud: an optimum that values some resources at zero is not a finished one.
+        if !self.unpriced.is_empty() {
+            let unpriced: std::collections::HashSet<&str> =
+                self.unpriced.iter().map(String::as_str).collect();
+            let units: u64 = self
+                .assignments
+                .iter()
+                .filter(|a| unpriced.contains(a.resource.as_str()) && a.monthly_savings.is_none())
+                .map(|a| a.units)
+                .fold(0, u64::saturating_add);
+            let _ = writeln!(
+                o,
+                "UNPRICED: {} resources that could carry the benefit ({units} licence units) have no \
+                 price and count as zero: give their prices to finish the optimum for them\n",
+                self.unpriced.len()
+            );
+        }
         // The re-audit, when it had something to say.
         let v = &self.verification;
         if !v.compliant {
