@@ -324,6 +324,9 @@ pub(crate) fn check_pools<'a>(
 ) -> (Vec<PoolPosition>, Vec<OverClaim>, Totals) {
     let k = &rules.knobs;
     let assignments = central::active(estate, as_of);
+    // By id, once: an uncovered assignment claim finds its assignment without a scan.
+    let assignment_by_id: HashMap<&str, &crate::model::CentralAssignment> =
+        assignments.iter().map(|a| (a.id.as_str(), *a)).collect();
     let mut pools = Vec::new();
     let mut over_claimed = Vec::new();
     let mut totals = Totals::default();
@@ -411,9 +414,10 @@ pub(crate) fn check_pools<'a>(
                 units: u.units,
                 uncovered: u.short,
                 monthly_savings: savings,
-                reason: match assignments
-                    .iter()
-                    .find(|a| claims[u.claim].assignment && a.id == u.resource)
+                reason: match claims[u.claim]
+                    .assignment
+                    .then(|| assignment_by_id.get(u.resource))
+                    .flatten()
                 {
                     Some(a) => central::shortfall_reason(a, u.short),
                     None => Reason::new(
