@@ -85,7 +85,7 @@ def main() -> None:
     d = estate(a.resources, a.scopes, a.seed)
     est = ahb.Estate.from_dict(d)
     pdf = usage(d, a.hours, a.seed)
-    prices = {"enterprise_core": "1890", "standard_core": "493"}
+    prices = {"sql_enterprise_per_core_year": "1890", "sql_standard_per_core_year": "493"}
     print(f"{len(pdf):,} usage rows ({a.resources} resources x {a.hours} hours, 10% missing), "
           f"{a.scopes} scopes, {datetime.date.today()}")
 

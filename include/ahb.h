@@ -939,8 +939,11 @@ ahb_status ahb_simulate_central(const struct ahb_estate *estate,
 
 // Finds how many Enterprise and Standard core licences to assign to a scope, from hourly
 // usage CSV (as for `ahb_simulate_central`) and options `{"scope": "...", "prices":
-// {"enterprise_core": "1890", "standard_core": "493"}}` (yearly prices per core, as decimal
-// strings), and writes the result as JSON to a new `ahb_bytes` at `*out`, owned by the caller.
+// {"sql_enterprise_per_core_year": "1890", "sql_standard_per_core_year": "493"}}` (yearly
+// prices per core licence, as decimal strings; the deprecated names `enterprise_core` and
+// `standard_core` are still read), and writes the result as JSON to a new `ahb_bytes` at
+// `*out`, owned by the caller. A wrong price is `AHB_STATUS_INVALID_OPTION`, and the last
+// error names it (`prices.sql_standard_per_core_year`).
 //
 // # Safety
 //

@@ -256,7 +256,7 @@ proptest! {
         if max_savings {
             rules.knobs.central_strategy = CentralStrategy::MaxCostSavings;
         }
-        let prices = LicencePricesPerYear { enterprise_core: Some(Decimal::from(pe)), standard_core: Some(Decimal::from(ps)) };
+        let prices = LicencePricesPerYear { sql_enterprise_per_core_year: Some(Decimal::from(pe)), sql_standard_per_core_year: Some(Decimal::from(ps)) };
         let best = best_assignment(&estate(resources.clone(), json!([])), &rules, &usage, "sub", &prices).unwrap();
         // Brute force: every (Enterprise, Standard) mix up to the peak plus one Enterprise core,
         // each simulated.

@@ -137,15 +137,15 @@ fn a_huge_change_penalty_is_an_option_error() {
 #[test]
 fn a_huge_licence_price_is_an_option_error() {
     let text = format!(
-        r#"{{"as_of": "2026-06-01", "licence_prices_per_year": {{"windows_server_core": "{}"}}}}"#,
+        r#"{{"as_of": "2026-06-01", "licence_prices_per_year": {{"windows_server_per_core_year": "{}"}}}}"#,
         rust_decimal::Decimal::MAX
     );
     let e = OptimizeOptions::from_json(&text).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidOption, "{e}");
-    let field = Some("licence_prices_per_year.windows_server_core");
+    let field = Some("licence_prices_per_year.windows_server_per_core_year");
     assert_eq!(e.location().field.as_deref(), field);
     let mut o = OptimizeOptions::new(date());
-    o.licence_prices_per_year.windows_server_core = Some(rust_decimal::Decimal::MAX);
+    o.licence_prices_per_year.windows_server_per_core_year = Some(rust_decimal::Decimal::MAX);
     let e = optimize(&ok_estate(), &RuleSet::current(), &o).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidOption, "{e}");
     assert_eq!(e.location().field.as_deref(), field);
@@ -228,8 +228,8 @@ fn huge_best_assignment_prices_are_option_errors() {
     let csv = "resource,hour,vcores\ndb1,2026-01-01T00:00:00,4\n";
     let u = HourlyUsage::from_csv(csv).unwrap();
     let prices = LicencePricesPerYear {
-        enterprise_core: Some(rust_decimal::Decimal::MAX),
-        standard_core: Some(rust_decimal::Decimal::MAX),
+        sql_enterprise_per_core_year: Some(rust_decimal::Decimal::MAX),
+        sql_standard_per_core_year: Some(rust_decimal::Decimal::MAX),
     };
     let e = best_assignment(&sql_estate(), &RuleSet::current(), &u, "sub", &prices).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidOption, "{e}");

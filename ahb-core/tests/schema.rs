@@ -110,8 +110,10 @@ fn results() -> Vec<(&'static str, schemars::Schema, String)> {
     let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let end = chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
     let usage = HourlyUsage::from_csv(USAGE).unwrap();
-    let prices: LicencePricesPerYear =
-        serde_json::from_str(r#"{"enterprise_core": "7128", "standard_core": "1859"}"#).unwrap();
+    let prices: LicencePricesPerYear = serde_json::from_str(
+        r#"{"sql_enterprise_per_core_year": "7128", "sql_standard_per_core_year": "1859"}"#,
+    )
+    .unwrap();
     let position = ahb_core::audit(&estate, &rules, d).unwrap();
     let plan = ahb_core::optimize(&estate, &rules, &OptimizeOptions::new(d)).unwrap();
     let timeline = ahb_core::timeline(&estate, &rules, d, end).unwrap();

@@ -12,7 +12,6 @@ use chrono::NaiveDateTime;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyType};
-use rust_decimal::Decimal;
 
 use crate::convert::{py_to_json, type_name};
 use crate::errors::to_py_err;
@@ -220,41 +219,58 @@ pub fn simulate_central(
     .map_err(|e| to_py_err(py, &e))
 }
 
-fn price(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Decimal>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(None);
-    };
-    match py_to_json(obj)? {
-        serde_json::Value::String(s) => s.parse().map(Some).map_err(|_| {
-            pyo3::exceptions::PyValueError::new_err(format!("{name}: invalid amount {s:?}"))
-        }),
-        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => {
-            Ok(Some(Decimal::from(n.as_i64().unwrap_or(i64::MAX))))
-        }
-        _ => Err(PyTypeError::new_err(format!(
-            "{name} must be a Decimal, int or str amount, not {}",
-            type_name(obj)
-        ))),
+/// The prices as the core's options reader reads them (so a bad amount is an `OptionError`
+/// naming its keyword): integers become decimal strings, as the JSON of the C face writes them.
+fn prices(
+    py: Python<'_>,
+    given: [(&str, Option<&Bound<'_, PyAny>>); 2],
+) -> PyResult<LicencePricesPerYear> {
+    let mut map = serde_json::Map::new();
+    for (name, obj) in given {
+        let Some(obj) = obj.filter(|o| !o.is_none()) else {
+            continue;
+        };
+        let value = match py_to_json(obj)? {
+            serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => {
+                serde_json::Value::String(n.to_string())
+            }
+            v @ (serde_json::Value::String(_) | serde_json::Value::Number(_)) => v,
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "{name} must be a Decimal, int or str amount, not {}",
+                    type_name(obj)
+                )));
+            }
+        };
+        map.insert(name.to_string(), value);
     }
+    ahb_core::options::from_json(&serde_json::Value::Object(map).to_string())
+        .map_err(|e| to_py_err(py, &e))
 }
 
 /// The best number of Enterprise and Standard core licences to assign to `scope`, given its
-/// hourly usage and the licences' yearly prices. GIL released.
+/// hourly usage and the licences' yearly prices per core licence. GIL released.
 #[pyfunction]
-#[pyo3(signature = (estate, usage, scope, rules = None, *, enterprise_core = None, standard_core = None))]
+#[pyo3(signature = (
+    estate, usage, scope, rules = None, *,
+    sql_enterprise_per_core_year = None, sql_standard_per_core_year = None
+))]
 pub fn best_assignment(
     py: Python<'_>,
     estate: &Bound<'_, Estate>,
     usage: &Bound<'_, Usage>,
     scope: String,
     rules: Option<&Bound<'_, RuleSet>>,
-    enterprise_core: Option<&Bound<'_, PyAny>>,
-    standard_core: Option<&Bound<'_, PyAny>>,
+    sql_enterprise_per_core_year: Option<&Bound<'_, PyAny>>,
+    sql_standard_per_core_year: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<BestAssignment> {
-    let prices = LicencePricesPerYear {
-        enterprise_core: price(enterprise_core, "enterprise_core")?,
-        standard_core: price(standard_core, "standard_core")?,
-    };
+    let prices = prices(
+        py,
+        [
+            ("sql_enterprise_per_core_year", sql_enterprise_per_core_year),
+            ("sql_standard_per_core_year", sql_standard_per_core_year),
+        ],
+    )?;
     let estate = estate.get().inner.clone();
     let usage = usage.get().inner.clone();
     let rules = rules_or_current(rules);
@@ -262,5 +278,18 @@ pub fn best_assignment(
         ahb_core::central::best_assignment(&estate, &rules, &usage, &scope, &prices)
     })
     .map(BestAssignment::wrap)
-    .map_err(|e| to_py_err(py, &e))
+    .map_err(|e| {
+        // The core names a price by its path in the C face's options (`prices.…`); here it is
+        // a keyword.
+        let keyword = e
+            .location()
+            .field
+            .as_deref()
+            .and_then(|f| f.strip_prefix("prices."))
+            .map(str::to_string);
+        match keyword {
+            Some(k) => to_py_err(py, &e.with_field(k)),
+            None => to_py_err(py, &e),
+        }
+    })
 }

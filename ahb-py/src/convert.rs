@@ -25,7 +25,7 @@ fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// Keys whose string values are amounts of money or other exact decimals.
 pub fn is_money_key(key: &str) -> bool {
-    const SUFFIXES: [&str; 15] = [
+    const SUFFIXES: [&str; 16] = [
         "savings",
         "overage",
         "_monthly",
@@ -33,6 +33,7 @@ pub fn is_money_key(key: &str) -> bool {
         "_per_hour",
         "_per_month",
         "_per_year",
+        "_per_core_year",
         "_delta",
         "_lost",
         "cost",

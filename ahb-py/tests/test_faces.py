@@ -178,9 +178,10 @@ def test_license_spellings_are_accepted(estate: ahb.Estate) -> None:
         resources=frames["resources"], licenses=frames["licences"], scopes=frames["scopes"],
         central_assignments=frames["central_assignments"],
     ) == estate
-    prices = {"windows_server_core": 100.5}
+    prices = {"windows_server_per_core_year": 100.5}
     p1 = ahb.optimize(estate, as_of=AS_OF, license_prices_per_year=prices).to_dict()
-    p2 = ahb.optimize(estate, as_of=AS_OF, licence_prices_per_year={"windows_server_core": "100.5"}).to_dict()
+    p2 = ahb.optimize(estate, as_of=AS_OF,
+                      licence_prices_per_year={"windows_server_per_core_year": "100.5"}).to_dict()
     assert p1 == p2
 
 
@@ -199,11 +200,19 @@ def test_date_ranges_are_from_and_to_with_start_and_end_as_aliases(estate: ahb.E
 
 def test_best_assignment_prices_per_core_year_accept_floats(estate: ahb.Estate) -> None:
     usage = ahb.Usage.from_path(ROOT / "examples" / "data" / "sample-sql-usage.csv")
-    a = ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_per_core_year=1890.5,
-                            standard_per_core_year=493)
-    b = ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_core=Decimal("1890.5"),
-                            standard_core="493")
+    a = ahb.best_assignment(estate, usage, "sub-prod-data", sql_enterprise_per_core_year=1890.5,
+                            sql_standard_per_core_year=493)
+    with pytest.deprecated_call():
+        b = ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_core=Decimal("1890.5"),
+                                standard_core="493")
     assert a.to_json() == b.to_json()
+    with pytest.raises(TypeError):
+        ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_core=1,
+                            sql_enterprise_per_core_year=1)
+    for bad in ("-5", "ten", "1e25"):
+        with pytest.raises(ahb.OptionError) as e:
+            ahb.best_assignment(estate, usage, "sub-prod-data", sql_standard_per_core_year=bad)
+        assert e.value.field == "sql_standard_per_core_year", bad
 
 
 # --- 3. human names -------------------------------------------------------------------------
@@ -384,11 +393,19 @@ def test_price_options_read_per_core_year(estate: ahb.Estate) -> None:
     a = ahb.optimize(estate, as_of=AS_OF,
                      licence_prices_per_year={"windows_server_per_core_year": 120.5,
                                               "sql_enterprise_per_core_year": 1890}).to_dict()
+    # the deprecated names are still read, and written as the new ones
     b = ahb.optimize(estate, as_of=AS_OF,
                      licence_prices_per_year={"windows_server_core": "120.5",
                                               "sql_enterprise_core": "1890"}).to_dict()
     assert a == b
-    assert a["options"]["licence_prices_per_year"]["windows_server_core"] == Decimal("120.5")
-    with pytest.raises(TypeError):
+    assert a["options"]["licence_prices_per_year"] == {
+        "windows_server_per_core_year": Decimal("120.5"),
+        "sql_enterprise_per_core_year": Decimal("1890")}
+    with pytest.raises(ahb.OptionError) as e:
         ahb.optimize(estate, as_of=AS_OF, licence_prices_per_year={
             "windows_server_core": 1, "windows_server_per_core_year": 1})
+    assert e.value.field == "licence_prices_per_year.windows_server_per_core_year"
+    assert "duplicate field" in str(e.value)
+    with pytest.raises(ahb.OptionError) as e:
+        ahb.optimize(estate, as_of=AS_OF, licence_prices_per_year={"sql_standard_per_core_year": -1})
+    assert e.value.field == "licence_prices_per_year.sql_standard_per_core_year"

@@ -75,7 +75,8 @@ def test_simulate_central(sample: ahb.Estate, usage: ahb.Usage) -> None:
 
 def test_best_assignment(sample: ahb.Estate, usage: ahb.Usage) -> None:
     best = ahb.best_assignment(sample, usage, "sub-prod-data",
-                               enterprise_core=Decimal(1890), standard_core="493")
+                               sql_enterprise_per_core_year=Decimal(1890),
+                               sql_standard_per_core_year="493")
     assert (best.enterprise_cores, best.standard_cores) == (113, 2)
     d = best.to_dict()
     assert d["net_yearly_savings"] == Decimal("169180.52")
@@ -84,7 +85,8 @@ def test_best_assignment(sample: ahb.Estate, usage: ahb.Usage) -> None:
     with pytest.raises(ahb.OptionError):
         ahb.best_assignment(sample, usage, "sub-prod-data")
     with pytest.raises(TypeError):
-        ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=object())  # type: ignore[arg-type]
+        ahb.best_assignment(sample, usage, "sub-prod-data",
+                            sql_enterprise_per_core_year=object())  # type: ignore[arg-type]
     pytest.importorskip("pandas")
     assert len(best.to_pandas()) == len(d["curve"])
     assert len(best.to_pandas("load_duration")) == len(d["load_duration"])
@@ -98,7 +100,7 @@ def test_plots(sample: ahb.Estate, usage: ahb.Usage) -> None:
     t = ahb.timeline(sample, start=AS_OF, end="2028-12-31")
     # the timeline plot shows the money cliff (issue 15), no longer units short
     assert t.plot().get_title().startswith("AHB savings cliff")
-    best = ahb.best_assignment(sample, usage, "sub-prod-data", enterprise_core=1890)
+    best = ahb.best_assignment(sample, usage, "sub-prod-data", sql_enterprise_per_core_year=1890)
     assert best.plot().get_title().startswith("Load-duration")
 
 

@@ -22,7 +22,7 @@ from ahb import spark as ahb_spark
 DATA = ROOT / "ahb-core" / "tests" / "data"
 YEAR = datetime.datetime(2026, 1, 1)
 HOURS = 8760
-PRICES = {"enterprise_core": Decimal("1890"), "standard_core": "493.50"}
+PRICES = {"sql_enterprise_per_core_year": Decimal("1890"), "sql_standard_per_core_year": "493.50"}
 
 
 @pytest.fixture(scope="module")

@@ -487,13 +487,15 @@ static void time_and_central(const uint8_t *json, size_t len) {
   ahb_bytes_free(b);
   b = NULL;
 
-  const char *best = "{\"scope\": \"sub-prod-data\", \"prices\": {\"enterprise_core\": \"1890\", "
-                     "\"standard_core\": \"493\"}}";
+  const char *best = "{\"scope\": \"sub-prod-data\", \"prices\": "
+                     "{\"sql_enterprise_per_core_year\": \"1890\", "
+                     "\"sql_standard_per_core_year\": \"493\"}}";
   EXPECT(AHB_STATUS_NULL_ARGUMENT,
          ahb_best_assignment(e, r, U8(usage), n_usage, NULL, strlen(best), &b));
   EXPECT(AHB_STATUS_LENGTH_TOO_LARGE,
          ahb_best_assignment(e, r, U8(usage), n_usage, U8(best), HUGE_LEN, &b));
-  const char *nowhere = "{\"scope\": \"nowhere\", \"prices\": {\"standard_core\": \"493\"}}";
+  const char *nowhere =
+      "{\"scope\": \"nowhere\", \"prices\": {\"sql_standard_per_core_year\": \"493\"}}";
   EXPECT(AHB_STATUS_INVALID_OPTION,
          ahb_best_assignment(e, r, U8(usage), n_usage, U8(nowhere), strlen(nowhere), &b));
   EXPECT(AHB_STATUS_OK, ahb_best_assignment(e, r, U8(usage), n_usage, U8(best), strlen(best), &b));

@@ -42,8 +42,8 @@ fn run() -> Result<(), String> {
     // Software Assurance renewal of licences already owned, per core per year (about a quarter
     // of the licence price).
     let prices = LicencePricesPerYear {
-        enterprise_core: Some(Decimal::from(1890)),
-        standard_core: Some(Decimal::from(493)),
+        sql_enterprise_per_core_year: Some(Decimal::from(1890)),
+        sql_standard_per_core_year: Some(Decimal::from(493)),
     };
     let best =
         best_assignment(&estate, &rules, &usage, &scope, &prices).map_err(|e| e.to_string())?;

@@ -57,8 +57,8 @@ pub fn usage_csv(data: &[u8]) {
     };
     let rules = RuleSet::current();
     let prices = LicencePricesPerYear {
-        enterprise_core: Some(rust_decimal::Decimal::new(7_000, 0)),
-        standard_core: Some(rust_decimal::Decimal::new(1_800, 0)),
+        sql_enterprise_per_core_year: Some(rust_decimal::Decimal::new(7_000, 0)),
+        sql_standard_per_core_year: Some(rust_decimal::Decimal::new(1_800, 0)),
     };
     for e in estates() {
         let _ = simulate_central(&e, &rules, &u);

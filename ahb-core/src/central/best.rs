@@ -14,16 +14,27 @@ use crate::rules::{CentralStrategy, RuleSet};
 /// The most (NC count × hour) steps one savings curve computes.
 pub const MAX_CURVE_WORK: u64 = 200_000_000;
 
-/// Yearly prices of SQL Server core licences with SA or subscription.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Yearly prices of SQL Server core licences with SA or subscription, per core licence. The keys
+/// are those of [`crate::solve::LicencePrices`] (`…_per_core_year`); the older names
+/// `enterprise_core` and `standard_core` are still read (deprecated). Giving a price under both
+/// names is an error that names it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LicencePricesPerYear {
-    /// One Enterprise core licence (4 NC), per year.
-    #[serde(deserialize_with = "crate::money::de_opt", default)]
-    pub enterprise_core: Option<Decimal>,
-    /// One Standard core licence (1 NC), per year.
-    #[serde(deserialize_with = "crate::money::de_opt", default)]
-    pub standard_core: Option<Decimal>,
+    /// One Enterprise core licence (4 NC), per year (deprecated name: `enterprise_core`).
+    #[serde(
+        alias = "enterprise_core",
+        deserialize_with = "crate::money::de_opt",
+        default
+    )]
+    pub sql_enterprise_per_core_year: Option<Decimal>,
+    /// One Standard core licence (1 NC), per year (deprecated name: `standard_core`).
+    #[serde(
+        alias = "standard_core",
+        deserialize_with = "crate::money::de_opt",
+        default
+    )]
+    pub sql_standard_per_core_year: Option<Decimal>,
 }
 
 /// One point of the savings curve.
@@ -82,7 +93,10 @@ fn cheapest(nc: u64, prices: &LicencePricesPerYear) -> Option<(u64, u64, Decimal
     let mut best: Option<(u64, u64, Decimal)> = None;
     for e in 0..=nc / 4 {
         let s = nc - 4 * e;
-        let cost = match (prices.enterprise_core, prices.standard_core) {
+        let cost = match (
+            prices.sql_enterprise_per_core_year,
+            prices.sql_standard_per_core_year,
+        ) {
             (Some(pe), Some(ps)) => pe * Decimal::from(e) + ps * Decimal::from(s),
             (Some(pe), None) if s == 0 => pe * Decimal::from(e),
             (None, Some(ps)) if e == 0 => ps * Decimal::from(s),
@@ -122,8 +136,8 @@ fn cheapest(nc: u64, prices: &LicencePricesPerYear) -> Option<(u64, u64, Decimal
 ///      db1,2026-06-01T01:00:00,2,0.10\n",
 /// )?;
 /// let prices = ahb_core::central::LicencePricesPerYear {
-///     enterprise_core: None,
-///     standard_core: Some("100".parse().unwrap()),
+///     sql_enterprise_per_core_year: None,
+///     sql_standard_per_core_year: Some("100".parse().unwrap()),
 /// };
 /// let best = ahb_core::central::best_assignment(
 ///     &estate, &ahb_core::RuleSet::current(), &usage, "sub1", &prices)?;
@@ -140,15 +154,22 @@ pub fn best_assignment(
 ) -> Result<BestAssignment> {
     estate.validate()?;
     usage.check()?;
-    if prices.enterprise_core.is_none() && prices.standard_core.is_none() {
+    if prices.sql_enterprise_per_core_year.is_none() && prices.sql_standard_per_core_year.is_none()
+    {
         return Err(Error::option(
             "prices",
-            "give the yearly price of Enterprise or Standard core licences",
+            "give `sql_enterprise_per_core_year` or `sql_standard_per_core_year` (the yearly price of one core licence)",
         ));
     }
     for (name, p) in [
-        ("prices.enterprise_core", prices.enterprise_core),
-        ("prices.standard_core", prices.standard_core),
+        (
+            "prices.sql_enterprise_per_core_year",
+            prices.sql_enterprise_per_core_year,
+        ),
+        (
+            "prices.sql_standard_per_core_year",
+            prices.sql_standard_per_core_year,
+        ),
     ] {
         if p.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
             return Err(Error::option(name, "must not be negative"));
@@ -250,8 +271,10 @@ pub fn best_assignment(
     let nc_hours: u64 = demand.iter().sum();
     let total_value = value.last().copied().unwrap_or(0);
     let per_nc_year = [
-        prices.standard_core,
-        prices.enterprise_core.map(|p| p / Decimal::from(4)),
+        prices.sql_standard_per_core_year,
+        prices
+            .sql_enterprise_per_core_year
+            .map(|p| p / Decimal::from(4)),
     ]
     .into_iter()
     .flatten()

@@ -60,31 +60,41 @@ pub struct Reserve {
     pub sles: u64,
 }
 
-/// Prices per year of one more licence, for the purchase and renewal recommendations.
+/// Yearly prices of one more licence with SA (or subscription), per core licence, for the purchase
+/// and renewal recommendations. The keys end in `_per_core_year`, as do the prices of the best
+/// central assignment; the older names `windows_server_core`, `sql_enterprise_core` and
+/// `sql_standard_core` are still read (deprecated) and never written. Giving a price under both
+/// names is an error that names it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct LicencePrices {
-    /// One Windows Server core licence with SA, per year.
+    /// One Windows Server core licence with SA, per year (deprecated name:
+    /// `windows_server_core`).
     #[serde(
+        alias = "windows_server_core",
         deserialize_with = "crate::money::de_opt",
         skip_serializing_if = "Option::is_none"
     )]
     #[schemars(with = "Option<String>")]
-    pub windows_server_core: Option<Decimal>,
-    /// One SQL Server Enterprise core licence with SA (4 NC), per year.
+    pub windows_server_per_core_year: Option<Decimal>,
+    /// One SQL Server Enterprise core licence with SA (4 NC), per year (deprecated name:
+    /// `sql_enterprise_core`).
     #[serde(
+        alias = "sql_enterprise_core",
         deserialize_with = "crate::money::de_opt",
         skip_serializing_if = "Option::is_none"
     )]
     #[schemars(with = "Option<String>")]
-    pub sql_enterprise_core: Option<Decimal>,
-    /// One SQL Server Standard core licence with SA (1 NC), per year.
+    pub sql_enterprise_per_core_year: Option<Decimal>,
+    /// One SQL Server Standard core licence with SA (1 NC), per year (deprecated name:
+    /// `sql_standard_core`).
     #[serde(
+        alias = "sql_standard_core",
         deserialize_with = "crate::money::de_opt",
         skip_serializing_if = "Option::is_none"
     )]
     #[schemars(with = "Option<String>")]
-    pub sql_standard_core: Option<Decimal>,
+    pub sql_standard_per_core_year: Option<Decimal>,
 }
 
 /// Options of [`crate::solve::optimize`].
@@ -195,16 +205,16 @@ impl OptimizeOptions {
         let amounts = [
             ("change_penalty_per_month", self.change_penalty_per_month),
             (
-                "licence_prices_per_year.windows_server_core",
-                p.windows_server_core,
+                "licence_prices_per_year.windows_server_per_core_year",
+                p.windows_server_per_core_year,
             ),
             (
-                "licence_prices_per_year.sql_enterprise_core",
-                p.sql_enterprise_core,
+                "licence_prices_per_year.sql_enterprise_per_core_year",
+                p.sql_enterprise_per_core_year,
             ),
             (
-                "licence_prices_per_year.sql_standard_core",
-                p.sql_standard_core,
+                "licence_prices_per_year.sql_standard_per_core_year",
+                p.sql_standard_per_core_year,
             ),
         ];
         for (name, v) in amounts {

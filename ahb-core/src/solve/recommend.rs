@@ -155,13 +155,13 @@ fn unit_price(pool: Pool, options: &OptimizeOptions) -> (Option<Decimal>, String
     let p = &options.licence_prices_per_year;
     match pool {
         Pool::WindowsServer => (
-            p.windows_server_core,
+            p.windows_server_per_core_year,
             "one Windows Server core licence per unit".into(),
         ),
         Pool::SqlServer => {
             let per_nc = [
-                p.sql_standard_core,
-                p.sql_enterprise_core.map(|e| e / Decimal::from(4)),
+                p.sql_standard_per_core_year,
+                p.sql_enterprise_per_core_year.map(|e| e / Decimal::from(4)),
             ]
             .into_iter()
             .flatten()
@@ -258,9 +258,9 @@ pub(crate) fn recommend(
             let l = &s.solution.lines[i];
             let p = &options.licence_prices_per_year;
             let per = match (s.pool, l.edition) {
-                (Pool::WindowsServer, _) => p.windows_server_core,
-                (Pool::SqlServer, Some(Edition::Enterprise)) => p.sql_enterprise_core,
-                (Pool::SqlServer, _) => p.sql_standard_core,
+                (Pool::WindowsServer, _) => p.windows_server_per_core_year,
+                (Pool::SqlServer, Some(Edition::Enterprise)) => p.sql_enterprise_per_core_year,
+                (Pool::SqlServer, _) => p.sql_standard_per_core_year,
                 _ => None,
             };
             let lost = from_micro(lost * 12);

@@ -278,9 +278,16 @@ def options():
     opt("penalty_number", dict(base, change_penalty_per_month=5), "invalid_option", "change_penalty_per_month", python="clean")
     opt("penalty_sub_micro", dict(base, change_penalty_per_month="0.0000001"), "invalid_option",
         "change_penalty_per_month")
+    for k in ["windows_server_per_core_year", "sql_enterprise_per_core_year", "sql_standard_per_core_year"]:
+        opt(f"price_{k}_huge", dict(base, licence_prices_per_year={k: "1e25"}), "invalid_option",
+            f"licence_prices_per_year.{k}")
+    # The deprecated price names are still read; an error names the key as it was written.
     for k in ["windows_server_core", "sql_enterprise_core", "sql_standard_core"]:
         opt(f"price_{k}_huge", dict(base, licence_prices_per_year={k: "1e25"}), "invalid_option",
             f"licence_prices_per_year.{k}")
+    opt("price_under_both_names", dict(base, licence_prices_per_year={
+        "windows_server_core": "100", "windows_server_per_core_year": "100"}), "invalid_option",
+        "licence_prices_per_year.windows_server_per_core_year")
     opt("price_unknown", dict(base, licence_prices_per_year={"rhel": "1"}), "invalid_option",
         "licence_prices_per_year.rhel")
     for k in ["windows_server", "sql_server", "rhel", "sles"]:

@@ -233,7 +233,9 @@ def optimize(
 ) -> Plan:
     """The savings-maximising compliant plan. Options: ``objective`` (``"max_savings"``,
     ``"min_change"``, ``"compliance_first"``), ``change_penalty_per_month``, ``pin``,
-    ``exclude``, ``reserve``, ``prefer_later_expiry``, ``licence_prices_per_year``,
+    ``exclude``, ``reserve``, ``prefer_later_expiry``, ``licence_prices_per_year``
+    (``windows_server_per_core_year``, ``sql_enterprise_per_core_year``,
+    ``sql_standard_per_core_year``: yearly prices of one core licence with SA),
     ``renewal_horizon_days``, ``recommendations``, ``exact_work_budget``.
 
     >>> ahb._ahb.optimize(estate, as_of="2026-11-25", objective="min_change")  # doctest: +SKIP
@@ -396,13 +398,14 @@ def best_assignment(
     scope: str,
     rules: RuleSet | None = None,
     *,
-    enterprise_core: Decimal | int | str | None = None,
-    standard_core: Decimal | int | str | None = None,
+    sql_enterprise_per_core_year: Decimal | int | str | None = None,
+    sql_standard_per_core_year: Decimal | int | str | None = None,
 ) -> BestAssignment:
     """Enterprise and Standard cores to assign to ``scope``; prices are yearly per core
-    licence (``ahb.best_assignment`` also takes ``enterprise_per_core_year``, floats).
+    licence with SA (``ahb.best_assignment`` also takes floats and the deprecated names
+    ``enterprise_core``/``standard_core``). A wrong price raises ``OptionError`` naming it.
 
-    >>> ahb._ahb.best_assignment(estate, usage, "sub-prod-data", enterprise_core=1890)  # doctest: +SKIP
+    >>> ahb._ahb.best_assignment(estate, usage, "sub-prod-data", sql_enterprise_per_core_year=1890)  # doctest: +SKIP
     """
 
 _Input = str | os.PathLike[str] | tuple[str, str | bytes]

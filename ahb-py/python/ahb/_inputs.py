@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import decimal
 import os
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ahb import _ahb
@@ -90,8 +91,7 @@ MAX_DEPTH = 64
 
 def _amounts(value: Any, name: str, open_: tuple[int, ...] = ()) -> Any:
     """Every float in an option value (nested dicts and lists too) as an exact Decimal, and
-    every amount of a money option (:data:`MONEY_OPTIONS`) as a Decimal; keys in ahb's
-    spelling. A container that contains itself, or nesting deeper than :data:`MAX_DEPTH`, is
+    every amount of a money option (:data:`MONEY_OPTIONS`) as a Decimal. A container that contains itself, or nesting deeper than :data:`MAX_DEPTH`, is
     a ``ValueError`` naming the path."""
     if isinstance(value, (dict, list, tuple)):
         if id(value) in open_:
@@ -104,16 +104,9 @@ def _amounts(value: Any, name: str, open_: tuple[int, ...] = ()) -> Any:
     if isinstance(value, float) or (hasattr(value, "item") and not isinstance(value, (list, tuple, dict, str))):
         return money(value, name)
     if isinstance(value, dict):
-        out = {}
-        for k, v in value.items():
-            key = licence_spelling(str(k))
-            if name == "licence_prices_per_year" and key.endswith("_per_core_year"):
-                # the one price naming of every face: yearly price per core licence
-                key = key[: -len("_per_core_year")] + "_core"
-            if key in out:
-                raise TypeError(f"{name}: {key!r} is given twice")
-            out[key] = _amounts(v, f"{name}.{key}", open_)
-        return out
+        # Keys as given: the core reads their other spellings (``license_…``, the deprecated
+        # price names) and refuses one field given under two names, naming it.
+        return {k: _amounts(v, f"{name}.{k}", open_) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_amounts(v, f"{name}[{i}]", open_) for i, v in enumerate(value)]
     return value
@@ -169,11 +162,13 @@ def optimize(
     ``objective`` (``"max_savings"`` default, ``"min_change"``, ``"compliance_first"``),
     ``change_penalty_per_month`` (amount), ``pin`` and ``exclude`` (resource ids),
     ``reserve`` (``{"windows_server": n, "sql_server": n, "rhel": n, "sles": n}``),
-    ``prefer_later_expiry`` (bool), ``licence_prices_per_year`` (yearly price per core licence
-    with SA: ``windows_server_per_core_year``, ``sql_enterprise_per_core_year``,
-    ``sql_standard_per_core_year``; the JSON names ``windows_server_core``, … also work), ``renewal_horizon_days``, ``recommendations`` (bool),
-    ``exact_work_budget``. Amounts may be Decimal, int, str or float; ``license_…`` names are
-    accepted. A wrong option raises :class:`OptionError` naming it (``field``).
+    ``prefer_later_expiry`` (bool), ``licence_prices_per_year`` (yearly price of one core
+    licence with SA: ``{"windows_server_per_core_year": …, "sql_enterprise_per_core_year": …,
+    "sql_standard_per_core_year": …}``; the deprecated names ``windows_server_core``,
+    ``sql_enterprise_core`` and ``sql_standard_core`` are still read), ``renewal_horizon_days``,
+    ``recommendations`` (bool), ``exact_work_budget``. Amounts may be Decimal, int, str or
+    float; ``license_…`` spellings are accepted. A wrong option, or one given under two names,
+    raises :class:`OptionError` naming it (``field``).
 
     >>> plan = ahb.optimize(estate, as_of="2026-11-25", change_penalty_per_month=10.0)  # doctest: +SKIP
     >>> plan.to_pandas("pools")[["pool", "method", "monthly_savings"]]                # doctest: +SKIP
@@ -231,35 +226,46 @@ def best_assignment(
     scope: str,
     rules: RuleSet | str | None = None,
     *,
+    sql_enterprise_per_core_year: Money | None = None,
+    sql_standard_per_core_year: Money | None = None,
     enterprise_core: Money | None = None,
     standard_core: Money | None = None,
-    enterprise_per_core_year: Money | None = None,
-    standard_per_core_year: Money | None = None,
 ) -> BestAssignment:
     """How many Enterprise and Standard core licences to assign centrally to ``scope``, from
     the load-duration curve of ``usage``.
 
-    Prices are yearly per core licence: ``enterprise_per_core_year`` and
-    ``standard_per_core_year`` (``enterprise_core``/``standard_core`` are older aliases);
-    Decimal, int, str or float. Without prices only the NC counts are computed.
+    Prices are yearly per core licence with SA or subscription, as in
+    :func:`optimize`'s ``licence_prices_per_year``: ``sql_enterprise_per_core_year`` and
+    ``sql_standard_per_core_year`` (Decimal, int, str or float). ``enterprise_core`` and
+    ``standard_core`` are their deprecated names (a ``DeprecationWarning``). At least one price
+    is needed; a wrong one raises :class:`OptionError` naming it.
 
     >>> best = ahb.best_assignment(estate, usage, "sub-prod-data",
-    ...     enterprise_per_core_year=1890, standard_per_core_year=493)  # doctest: +SKIP
+    ...     sql_enterprise_per_core_year=1890, sql_standard_per_core_year=493)  # doctest: +SKIP
     """
-    if enterprise_core is not None and enterprise_per_core_year is not None:
-        raise TypeError("best_assignment() got both enterprise_per_core_year and enterprise_core")
-    if standard_core is not None and standard_per_core_year is not None:
-        raise TypeError("best_assignment() got both standard_per_core_year and standard_core")
-    ent = enterprise_per_core_year if enterprise_per_core_year is not None else enterprise_core
-    std = standard_per_core_year if standard_per_core_year is not None else standard_core
+    ent = _deprecated("best_assignment", "sql_enterprise_per_core_year", sql_enterprise_per_core_year,
+                      "enterprise_core", enterprise_core)
+    std = _deprecated("best_assignment", "sql_standard_per_core_year", sql_standard_per_core_year,
+                      "standard_core", standard_core)
     return _ahb.best_assignment(
         _estate(estate),
         usage,
         scope,
         _rules(rules),
-        enterprise_core=money(ent, "enterprise_per_core_year"),
-        standard_core=money(std, "standard_per_core_year"),
+        sql_enterprise_per_core_year=money(ent, "sql_enterprise_per_core_year"),
+        sql_standard_per_core_year=money(std, "sql_standard_per_core_year"),
     )
+
+
+def _deprecated(where: str, name: str, value: Any, old: str, old_value: Any) -> Any:
+    """The value of keyword ``name``, or of its deprecated name ``old`` (with a
+    ``DeprecationWarning``); both at once is a ``TypeError``."""
+    if old_value is None:
+        return value
+    if value is not None:
+        raise TypeError(f"{where}() got both {name} and its deprecated name {old}")
+    warnings.warn(f"{where}(): {old}= is deprecated; use {name}=", DeprecationWarning, stacklevel=3)
+    return old_value
 
 
 def import_estate(

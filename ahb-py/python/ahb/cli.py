@@ -91,7 +91,14 @@ def _parser() -> argparse.ArgumentParser:
         "to stderr.",
     )
     c.add_argument("inventory", nargs="*", help="inventory JSON files")
-    c.add_argument("--licences", action="append", default=[], help="licence CSV (repeatable)")
+    c.add_argument(
+        "--licences",
+        "--licenses",
+        dest="licences",
+        action="append",
+        default=[],
+        help="licence CSV (repeatable)",
+    )
     c.add_argument(
         "--catalogue",
         action="append",
@@ -160,8 +167,19 @@ def _parser() -> argparse.ArgumentParser:
     _common(c, as_of=False)
     c.add_argument("usage", help="usage CSV: resource,hour,vcores,licence_price_per_vcore_hour")
     c.add_argument("--scope", required=True, help="scope id of the assignment")
-    c.add_argument("--enterprise-core", default=None, help="yearly price of an Enterprise core")
-    c.add_argument("--standard-core", default=None, help="yearly price of a Standard core")
+    for edition in ("enterprise", "standard"):
+        price = c.add_mutually_exclusive_group()
+        price.add_argument(
+            f"--sql-{edition}-per-core-year",
+            default=None,
+            help=f"yearly price of one SQL Server {edition.title()} core licence with SA",
+        )
+        price.add_argument(
+            f"--{edition}-core",
+            dest=f"{edition}_core",
+            default=None,
+            help=f"deprecated name of --sql-{edition}-per-core-year",
+        )
 
     c = sub.add_parser(
         "report",
@@ -320,8 +338,8 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
         usage,
         args.scope,
         rules,
-        enterprise_core=args.enterprise_core,
-        standard_core=args.standard_core,
+        sql_enterprise_per_core_year=args.sql_enterprise_per_core_year or args.enterprise_core,
+        sql_standard_per_core_year=args.sql_standard_per_core_year or args.standard_core,
     )
     return (best.to_json() if args.json else best.to_text()), EXIT_OK
 

@@ -10,7 +10,7 @@ task, and returns Spark DataFrames. The numbers are the single-machine ones to t
 >>> usage = ahb_spark.sql_usage(estate, focus)                             # doctest: +SKIP
 >>> sim = ahb_spark.simulate_central(estate, usage)                        # doctest: +SKIP
 >>> sim.scopes.show(); sim.hours.write.parquet("central-hours")            # doctest: +SKIP
->>> ahb_spark.best_assignment(estate, usage, standard_core="1700").show()  # doctest: +SKIP
+>>> ahb_spark.best_assignment(estate, usage, sql_standard_per_core_year="1700").show()  # doctest: +SKIP
 
 How it works:
 
@@ -73,6 +73,7 @@ except ImportError as _e:  # pragma: no cover - exercised by the test without py
     ) from _e
 
 import ahb
+from ahb import _inputs
 from ahb._ahb import Estate, RuleSet, Usage
 
 __all__ = [
@@ -936,11 +937,15 @@ def best_assignment(
     usage: SqlUsage | DataFrame,
     rules: RuleSet | None = None,
     *,
-    enterprise_core: decimal.Decimal | int | str | None = None,
-    standard_core: decimal.Decimal | int | str | None = None,
+    sql_enterprise_per_core_year: decimal.Decimal | int | str | float | None = None,
+    sql_standard_per_core_year: decimal.Decimal | int | str | float | None = None,
+    enterprise_core: decimal.Decimal | int | str | float | None = None,
+    standard_core: decimal.Decimal | int | str | float | None = None,
 ) -> DataFrame:
     """:func:`ahb.best_assignment` for every scope with central assignments, one Spark task
-    per scope over the whole period (:data:`BEST_SCHEMA`, one row per scope).
+    per scope over the whole period (:data:`BEST_SCHEMA`, one row per scope). Prices are
+    yearly per core licence, as there (``enterprise_core`` and ``standard_core`` are the
+    deprecated names of ``sql_enterprise_per_core_year`` and ``sql_standard_per_core_year``).
 
     The savings curve values every NC count over every hour of the scope and is rounded per
     scope, so a scope is not split by hour range here (its rows must fit one task)."""
@@ -948,7 +953,14 @@ def best_assignment(
         usage = sql_usage(estate, usage, rules)
     spark = usage.frame.sparkSession
     ctx = _context(estate, usage, rules)
-    prices = {"enterprise_core": enterprise_core, "standard_core": standard_core}
+    prices = {
+        "sql_enterprise_per_core_year": _inputs._deprecated(
+            "best_assignment", "sql_enterprise_per_core_year", sql_enterprise_per_core_year,
+            "enterprise_core", enterprise_core),
+        "sql_standard_per_core_year": _inputs._deprecated(
+            "best_assignment", "sql_standard_per_core_year", sql_standard_per_core_year,
+            "standard_core", standard_core),
+    }
     # Fail on the driver (bad prices, no prices) before any task runs.
     ids = _estate_resources(estate)
     if not ids:
