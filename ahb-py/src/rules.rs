@@ -34,14 +34,10 @@ fn with_knobs(
     let Some(knobs) = knobs.filter(|k| !k.is_empty()) else {
         return Ok(base.clone());
     };
-    let mut value = serde_json::to_value(base).expect("a rule set always serialises");
     let Value::Object(changes) = py_to_json(knobs.as_any())? else {
         unreachable!("a dict converts to an object")
     };
-    if let Some(Value::Object(k)) = value.get_mut("knobs") {
-        k.extend(changes);
-    }
-    CoreRuleSet::from_json(&value.to_string()).map_err(|e| to_py_err(py, &e))
+    base.with_knobs(changes).map_err(|e| to_py_err(py, &e))
 }
 
 #[pymethods]

@@ -185,6 +185,60 @@ def test_license_spellings_are_accepted(estate: ahb.Estate) -> None:
     assert p1 == p2
 
 
+LEDGER_UK = ("Licence ID,Product,Edition,Licence Metric,Effective Licence Quantity,Programme,"
+             "SA Start,SA End\nWS,Windows Server,Datacenter,Core,16,EA,2025-07-01,2028-06-30\n")
+
+
+def test_license_spellings_in_json_csv_knobs_and_frames(estate: ahb.Estate) -> None:
+    text = estate.to_json()
+    us = text.replace('"licences":', '"licenses":').replace('"license_type":', '"licence_type":')
+    assert us != text
+    assert ahb.Estate.from_json(us) == estate
+    assert ahb.audit(us, as_of=AS_OF).to_json() == ahb.audit(estate, as_of=AS_OF).to_json()
+    assert '"licenses"' not in ahb.Estate.from_json(us).to_json()  # written one way
+    with pytest.raises(ahb.ValidationError) as e:
+        ahb.Estate.from_json(text.replace('"licences":', '"licenses": [], "licences":', 1))
+    assert e.value.field == "licences"
+    with pytest.raises(ahb.ValidationError) as e:
+        ahb.Estate.from_json(text.replace('"license_type":', '"licence_type": "None", "license_type":', 1))
+    assert (e.value.field, e.value.collection) == ("license_type", "resources")
+
+    frames = estate.to_pandas()
+    resources = frames["resources"].rename(columns={"license_type": "licence_type"})
+    assert ahb.estate_from_frames(resources, frames["licences"], frames["scopes"],
+                                  frames["central_assignments"]) == estate
+
+    uk = ahb.import_estate(licences=[("uk.csv", LEDGER_UK)]).estate
+    assert uk.licence_count == 1
+    assert ahb.import_estate(licenses=[("us.csv", LEDGER_UK.replace("Licence", "License"))]).estate == uk
+    both = LEDGER_UK.replace("Licence ID,", "Licence ID,License ID,").replace("WS,", "WS,WS,")
+    with pytest.raises(ahb.ParseError) as e:
+        ahb.import_estate(licences=[("both.csv", both)])
+    assert e.value.field == "License ID"
+
+    assert ahb.RuleSet(estate_minimum_core_licenses=16) == ahb.RuleSet(estate_minimum_core_licences=16)
+    assert ahb.RuleSet().replace(estate_minimum_core_licenses=16).knobs["estate_minimum_core_licences"] == 16
+    with pytest.raises(ahb.OptionError) as e:
+        ahb.RuleSet(estate_minimum_core_licences=16, estate_minimum_core_licenses=16)
+    assert e.value.field == "knobs.estate_minimum_core_licences"
+
+
+def test_license_spelling_of_the_usage_price_column(estate: ahb.Estate) -> None:
+    import pandas as pd
+
+    rows = "sqldb-003,2026-10-01T00:00:00,8,0.10\nsqldb-003,2026-10-01T01:00:00,2,0.10\n"
+    uk = ahb.Usage.from_csv("resource,hour,vcores,licence_price_per_vcore_hour\n" + rows)
+    us = ahb.Usage.from_csv("resource,hour,vcores,license_price_per_vcore_hour\n" + rows)
+    want = ahb.simulate_central(estate, uk).to_json()
+    assert ahb.simulate_central(estate, us).to_json() == want
+    df = pd.DataFrame({"resource": ["sqldb-003"] * 2,
+                       "hour": ["2026-10-01T00:00:00", "2026-10-01T01:00:00"],
+                       "vcores": [8, 2], "license_price_per_vcore_hour": ["0.10", "0.10"]})
+    assert ahb.simulate_central(estate, ahb.usage_from_frame(df)).to_json() == want
+    with pytest.raises(ValueError):
+        ahb.usage_from_frame(df.assign(licence_price_per_vcore_hour=["0.10", "0.10"]))
+
+
 def test_date_ranges_are_from_and_to_with_start_and_end_as_aliases(estate: ahb.Estate) -> None:
     t = ahb.timeline(estate, from_=AS_OF, to="2027-12-31")
     assert (t.from_, t.to) == (AS_OF, datetime.date(2027, 12, 31))

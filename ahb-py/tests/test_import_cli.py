@@ -71,6 +71,9 @@ def test_cli_import_then_optimize_with_az_script(tmp_path: pathlib.Path) -> None
     assert "UNPRICED" in out.stderr and "priced:" in out.stderr
     assert "licence units at stake" in out.stderr
     assert json.loads(estate.read_text())["schema"] == "ahb.estate/1"
+    us = cli(*args, "--licenses", str(DATA / "constructed_licences.csv"))
+    assert us.returncode == 0, us.stderr
+    assert json.loads(us.stdout) == json.loads(estate.read_text())
     rollback = tmp_path / "rollback.sh"
     script = cli("optimize", str(estate), "--as-of", "2026-11-25", "--az-script",
                  "--rollback", str(rollback))

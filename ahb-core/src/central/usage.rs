@@ -214,7 +214,8 @@ impl HourlyUsage {
 
 impl HourlyUsage {
     /// Reads usage from CSV text with the header `resource,hour,vcores,licence_price_per_vcore_hour`
-    /// (hour as `YYYY-MM-DDTHH:00:00` or `YYYY-MM-DD HH:00`, price optional). Fields are not
+    /// (hour as `YYYY-MM-DDTHH:00:00` or `YYYY-MM-DD HH:00`, price optional; the price column
+    /// may be spelled `license_price_per_vcore_hour`). Fields are not
     /// quoted; a UTF-8 byte-order mark and CRLF line ends are accepted. Errors give the line and
     /// the column.
     pub fn from_csv(text: &str) -> Result<HourlyUsage> {
@@ -237,9 +238,11 @@ impl HourlyUsage {
             .iter()
             .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
             .collect();
+        // The price column's name may spell *licence* the American way.
+        let price_header = |c: &String| c == expected[3] || c == "license_price_per_vcore_hour";
         if header.len() < 3
             || header[..3] != expected[..3]
-            || header.get(3).is_some_and(|c| c != expected[3])
+            || header.get(3).is_some_and(|c| !price_header(c))
         {
             return Err(Error::parse(
                 1,

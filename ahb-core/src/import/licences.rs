@@ -1,11 +1,12 @@
 //! The licence-inventory CSV: one licence line per row, modelled on what SAM tools export
 //! (Microsoft License Statement, Snow, Flexera, Ivanti; docs/IMPORT-FORMATS.md §4).
 //!
-//! Columns, matched by name without regard to case, spaces or punctuation (aliases in brackets):
+//! Columns, matched by name without regard to case, spaces, punctuation or the spelling of
+//! *licence*/*license* (`Licence ID` and `License ID` are one column; aliases in brackets):
 //!
 //! | column | required | values |
 //! |---|---|---|
-//! | `id` (`licence id`, `license id`) | no | unique; default `L<line>` |
+//! | `id` (`licence id`) | no | unique; default `L<line>` |
 //! | `product` (`application name`, `license product family`, `product name`) | yes | `Windows Server`, `SQL Server`, `RHEL` / `Red Hat Enterprise Linux`, `SLES` / `SUSE Linux Enterprise Server`; may name the edition too (`Windows Server Datacenter`) |
 //! | `edition` | for Windows and SQL, unless in `product` | `Standard`, `Datacenter`, `Enterprise` |
 //! | `metric` (`unit`, `licence metric`) | yes | `core`, `2-core pack` (×2), `16-core pack` (×16), `two processor` / `processor`, `subscription`, `server + cal` |
@@ -30,7 +31,7 @@
 
 use std::collections::BTreeSet;
 
-use super::table::{Table, norm};
+use super::table::{Table, header_key, norm};
 use crate::error::{ErrorCode, Result};
 use crate::model::{Edition, LicenceLine, LinuxUnit, Metric, Product, Programme, Term};
 use crate::text::DateOrder;
@@ -46,7 +47,7 @@ pub struct LicenceImport {
     pub ignored_columns: Vec<String>,
 }
 
-const ID: &[&str] = &["id", "licence id", "license id"];
+const ID: &[&str] = &["id", "licence id"];
 const PRODUCT: &[&str] = &[
     "product",
     "application name",
@@ -54,7 +55,7 @@ const PRODUCT: &[&str] = &[
     "product name",
 ];
 const EDITION: &[&str] = &["edition"];
-const METRIC: &[&str] = &["metric", "unit", "licence metric", "license metric"];
+const METRIC: &[&str] = &["metric", "unit", "licence metric"];
 const QUANTITY: &[&str] = &[
     "quantity",
     "effective license quantity",
@@ -111,12 +112,12 @@ pub fn licences_from_csv_with_order(
         MIGRATION, SCOPE, LINUX_UNIT, VDC,
     ]
     .iter()
-    .flat_map(|names| names.iter().map(|n| norm(n)))
+    .flat_map(|names| names.iter().map(|n| header_key(n)))
     .collect();
     let ignored_columns = t
         .headers
         .iter()
-        .filter(|h| !known.contains(&norm(h)))
+        .filter(|h| !known.contains(&header_key(h)))
         .cloned()
         .collect();
     let c = |names: &[&str]| t.col(names);

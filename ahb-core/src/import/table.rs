@@ -1,5 +1,6 @@
 //! CSV reading shared by the cost and licence importers: headers matched by name (never by
-//! position, docs/IMPORT-FORMATS.md §2.1) without regard to case, spaces or punctuation; a UTF-8 byte-order mark
+//! position, docs/IMPORT-FORMATS.md §2.1) without regard to case, spaces, punctuation or the
+//! spelling of *licence*/*license*; a UTF-8 byte-order mark
 //! and CRLF line ends accepted; empty cells and the literal `NULL` (FOCUS samples) read as absent.
 //! Every error carries the file, the line, the column number and the column's header.
 
@@ -15,6 +16,12 @@ pub(crate) fn norm(h: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .map(|c| c.to_ascii_lowercase())
         .collect()
+}
+
+/// A header as it is matched: [`norm`]alised, and with *licence* spelled *license*, so that
+/// `"Licence ID"`, `"License ID"` and `"license_id"` are one column.
+pub(crate) fn header_key(h: &str) -> String {
+    norm(h).replace("licence", "license")
 }
 
 /// A CSV file being read: its name, headers and reader.
@@ -52,17 +59,22 @@ impl<'a> Table<'a> {
                 .in_file(file)
                 .with_line(1, None));
         }
-        let normalised: Vec<String> = headers.iter().map(|h| norm(h)).collect();
+        let normalised: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         // Two columns with one name: reading either would silently ignore the other.
         for (i, h) in normalised.iter().enumerate() {
-            if !h.is_empty() && normalised[..i].contains(h) {
-                return Err(Error::new(
-                    ErrorCode::Parse,
-                    format!("the header {:?} is given twice", headers[i]),
-                )
-                .in_file(file)
-                .with_line(1, Some(i + 1))
-                .with_field(headers[i].clone()));
+            if let Some(first) = normalised[..i].iter().position(|g| !h.is_empty() && g == h) {
+                let message = if headers[first] == headers[i] {
+                    format!("the header {:?} is given twice", headers[i])
+                } else {
+                    format!(
+                        "the header {:?} is given twice (also as {:?})",
+                        headers[i], headers[first]
+                    )
+                };
+                return Err(Error::new(ErrorCode::Parse, message)
+                    .in_file(file)
+                    .with_line(1, Some(i + 1))
+                    .with_field(headers[i].clone()));
             }
         }
         Ok(Table {
@@ -123,7 +135,7 @@ impl<'a> Table<'a> {
     pub fn col(&self, names: &[&str]) -> Option<usize> {
         names
             .iter()
-            .find_map(|n| self.normalised.iter().position(|h| h == &norm(n)))
+            .find_map(|n| self.normalised.iter().position(|h| h == &header_key(n)))
     }
 
     /// Moves to the next data row; `false` at the end.

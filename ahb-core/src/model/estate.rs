@@ -18,8 +18,8 @@ pub struct Estate {
     /// The scope tree.
     #[serde(default)]
     pub scopes: Vec<Scope>,
-    /// The licence ledger.
-    #[serde(default)]
+    /// The licence ledger (also read as `licenses`).
+    #[serde(default, alias = "licenses")]
     pub licences: Vec<LicenceLine>,
     /// The resources.
     #[serde(default)]

@@ -5,8 +5,9 @@
 //! without building a tree of the whole file, and each record is turned into its typed form as
 //! soon as it has been read, so only one record's JSON is held at a time. Errors keep the
 //! precedence a whole-file parse had: a syntax error anywhere wins; then a wrong or missing
-//! `schema`; then the first bad record of `scopes`, `licences`, `resources` and
-//! `central_assignments`, in that order; then an unknown top-level field.
+//! `schema`; then `licences` given also as `licenses` (its American spelling, read as an alias);
+//! then the first bad record of `scopes`, `licences`, `resources` and `central_assignments`, in
+//! that order; then an unknown top-level field.
 
 use std::fmt;
 use std::path::Path;
@@ -90,6 +91,8 @@ struct Collected {
     central_assignments: Vec<super::CentralAssignment>,
     /// The first bad record of each collection, in the order above.
     failures: [Option<Error>; 4],
+    /// A field given under two spellings (`licences` and `licenses`).
+    twice: Option<Error>,
     unknown: Vec<String>,
     not_an_object: bool,
 }
@@ -123,6 +126,9 @@ fn read_estate(text: &str) -> Result<Estate> {
             e = e.with_field("schema");
             return Err(e);
         }
+    }
+    if let Some(e) = got.twice {
+        return Err(e);
     }
     if let Some(e) = got.failures.into_iter().flatten().next() {
         return Err(e);
@@ -170,7 +176,27 @@ impl<'de> Visitor<'de> for Top<'_> {
                 )));
             }
             seen.push(key.clone());
-            match key.as_str() {
+            // `licenses` is another spelling of `licences`: both in one estate is one field
+            // given twice (exact repeats were refused above).
+            let canonical = if key == "licenses" {
+                "licences"
+            } else {
+                key.as_str()
+            };
+            let spellings = seen
+                .iter()
+                .filter(|k| matches!(k.as_str(), "licences" | "licenses"))
+                .count();
+            if spellings > 1 && got.twice.is_none() {
+                got.twice = Some(
+                    Error::new(
+                        ErrorCode::InvalidValue,
+                        "duplicate field `licences` (given as `licences` and as `licenses`)",
+                    )
+                    .with_field("licences"),
+                );
+            }
+            match canonical {
                 "schema" => got.schema = Some(map.next_value()?),
                 "scopes" => {
                     let (items, failure) =
@@ -363,6 +389,11 @@ fn located(e: &serde_path_to_error::Error<serde_json::Error>, at: RecordRef) -> 
     let code = if let Some(name) = backticked(&message, "missing field `") {
         field = join(&field, name);
         ErrorCode::MissingField
+    } else if let Some(name) = backticked(&message, "duplicate field `") {
+        // Records are read strictly (a key written twice is a parse error), so this is one
+        // field under two of its names (`license_type` and `licence_type`).
+        field = join(&field, name);
+        ErrorCode::InvalidValue
     } else if message.starts_with("unknown variant") {
         ErrorCode::UnknownVariant
     } else if let Some(name) = backticked(&message, "unknown field `") {
@@ -450,6 +481,9 @@ pub(crate) fn resource_from_value(value: Value, index: usize) -> Result<Resource
 /// Runs only on the error path.
 fn culprit(rest: &Map<String, Value>, message: &str) -> Option<String> {
     if let Some(name) = backticked(message, "missing field `") {
+        return Some(name.to_string());
+    }
+    if let Some(name) = backticked(message, "duplicate field `") {
         return Some(name.to_string());
     }
     if let Some(name) = backticked(message, "unknown field `") {

@@ -1,7 +1,8 @@
 //! Azure resources that can carry Azure Hybrid Benefit, each with its current AHB setting.
 //!
 //! The setting fields use Azure's own strings (`Windows_Server`, `AHUB`, `BasePrice`, …) so that
-//! what ahb reads and writes is what the Azure APIs read and write (API-1…API-7).
+//! what ahb reads and writes is what the Azure APIs read and write (API-1…API-7). The setting is
+//! the field `license_type`, Azure's spelling; `licence_type` is read as an alias.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -285,7 +286,7 @@ pub enum ResourceSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         size: Option<String>,
         /// `licenseType` (API-1).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: VmLicenseType,
         /// The dedicated host the VM runs on, if any.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -309,7 +310,7 @@ pub enum ResourceSpec {
         /// Instance count (`sku.capacity`).
         instances: u32,
         /// `virtualMachineProfile.licenseType`.
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: VmLicenseType,
     },
     /// An Azure Dedicated Host.
@@ -323,7 +324,7 @@ pub enum ResourceSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         sku: Option<String>,
         /// Windows host-level licensing (API-4).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: HostLicenseType,
         /// SQL Server Enterprise host-level AHB is selected (SQL-10).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -342,7 +343,7 @@ pub enum ResourceSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         active_vcpus: Option<u32>,
         /// `sqlServerLicenseType` (API-2).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: SqlVmLicenseType,
         /// The compute VM's id.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,7 +378,7 @@ pub enum ResourceSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         created: Option<NaiveDate>,
         /// `licenseType` (API-3).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: PaasLicenseType,
         /// A licence-free standby replica (SQL-14).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -398,7 +399,7 @@ pub enum ResourceSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         dtu: Option<u32>,
         /// `licenseType` (API-3).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: PaasLicenseType,
     },
     /// An Azure SQL Managed Instance.
@@ -408,7 +409,7 @@ pub enum ResourceSpec {
         /// vCores.
         vcores: u32,
         /// `licenseType` (API-3).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: PaasLicenseType,
         /// `hybridSecondaryUsage = Passive`: a free passive DR secondary (SQL-9, SQL-14).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -425,7 +426,7 @@ pub enum ResourceSpec {
         /// vCores.
         vcores: u32,
         /// `licenseType` (API-3).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: PaasLicenseType,
     },
     /// An Azure Data Factory SSIS integration runtime.
@@ -435,7 +436,7 @@ pub enum ResourceSpec {
         /// Total vCores (nodes × vCores per node).
         vcores: u32,
         /// `licenseType` (API-3).
-        #[serde(default)]
+        #[serde(default, alias = "licence_type")]
         license_type: PaasLicenseType,
     },
     /// AKS enabled by Azure Arc on Azure Local or Windows Server.

@@ -123,6 +123,8 @@ pub struct Knobs {
     /// OQ-1: per-VM Windows rule.
     pub ws_rule: WsRule,
     /// OQ-1: estate-wide minimum of Windows core licences once any VM claims AHB (legacy 16).
+    /// Also read as `estate_minimum_core_licenses`.
+    #[serde(alias = "estate_minimum_core_licenses")]
     pub estate_minimum_core_licences: u32,
     /// OQ-2: vCPU basis for Windows on constrained sizes.
     pub ws_core_basis: CoreBasis,

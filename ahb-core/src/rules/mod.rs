@@ -121,12 +121,49 @@ impl RuleSet {
         };
         // A version's defaults differ (WS-3 under 2021-11): a knob not given keeps the value of
         // the version named, never the other version's.
-        let mut knobs = match serde_json::to_value(&base.knobs) {
+        base.with_knobs(given.knobs)
+    }
+
+    /// This rule set with the knobs in `changes` (JSON names and values, as in
+    /// [`RuleSet::from_json`]) changed and the others kept. A knob with *licence* in its name
+    /// may be spelled *license* (`estate_minimum_core_licenses`); one knob given under both
+    /// spellings is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`crate::ErrorCode::InvalidOption`] naming the knob (`knobs.ws_rule`) for an unknown
+    /// knob, a wrong value or a knob given twice.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let changes = serde_json::json!({"estate_minimum_core_licenses": 16});
+    /// let rules = ahb_core::RuleSet::current()
+    ///     .with_knobs(changes.as_object().unwrap().clone())
+    ///     .unwrap();
+    /// assert_eq!(rules.knobs.estate_minimum_core_licences, 16);
+    /// ```
+    pub fn with_knobs(
+        &self,
+        changes: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<RuleSet> {
+        let mut canonical = serde_json::Map::new();
+        for (name, value) in changes {
+            let canon = name.replace("license", "licence");
+            if canonical.contains_key(&canon) {
+                return Err(Error::option(
+                    format!("knobs.{canon}"),
+                    format!("duplicate field `{canon}` (also given as `{name}`)"),
+                ));
+            }
+            canonical.insert(canon, value);
+        }
+        let mut knobs = match serde_json::to_value(&self.knobs) {
             Ok(serde_json::Value::Object(m)) => m,
             _ => serde_json::Map::new(),
         };
-        knobs.extend(given.knobs);
-        let merged = serde_json::json!({ "version": given.version, "knobs": knobs });
+        knobs.extend(canonical);
+        let merged = serde_json::json!({ "version": self.version, "knobs": knobs });
         crate::options::from_json(&merged.to_string())
     }
 }

@@ -126,8 +126,9 @@ pub struct OptimizeOptions {
     /// Draw on licence lines whose SA ends later first (otherwise by line id).
     #[serde(default = "yes")]
     pub prefer_later_expiry: bool,
-    /// Yearly licence prices for the purchase and renewal recommendations.
-    #[serde(default)]
+    /// Yearly licence prices for the purchase and renewal recommendations (also read as
+    /// `license_prices_per_year`).
+    #[serde(default, alias = "license_prices_per_year")]
     pub licence_prices_per_year: LicencePrices,
     /// Lines whose SA ends within this many days of `as_of` get a renewal recommendation.
     #[serde(default = "renewal_horizon")]

@@ -139,6 +139,10 @@ def estates():
     estate_case("case_only_scope_id",
                 lambda e: e["scopes"].append({"id": "SUB", "kind": "subscription"}),
                 "duplicate_id", "id", record="scopes[2]")
+    # One field under its two spellings (licence/license): an error naming it, never one winning.
+    estate_case("licences_under_both_spellings", setter(["licenses"], []), "invalid_value", "licences")
+    estate_case("license_type_under_both_spellings", setter(["resources", 0, "licence_type"], "None"),
+                "invalid_value", "license_type", record=R0)
     estate_case("empty_resource_id", setter(["resources", 0, "id"], ""), "invalid_value", "id", record=R0)
     estate_case("blank_licence_id", setter(["licences", 0, "id"], "   "), "invalid_value", "id", record=L0)
     estate_case("resource_id_number", setter(["resources", 0, "id"], 7), "invalid_value", "id", record=R0)
@@ -290,6 +294,9 @@ def options():
         "licence_prices_per_year.windows_server_per_core_year")
     opt("price_unknown", dict(base, licence_prices_per_year={"rhel": "1"}), "invalid_option",
         "licence_prices_per_year.rhel")
+    # Python refuses both keyword spellings itself (a TypeError).
+    opt("licence_prices_under_both_spellings", dict(base, licence_prices_per_year={}, license_prices_per_year={}),
+        "invalid_option", "licence_prices_per_year", python="clean")
     for k in ["windows_server", "sql_server", "rhel", "sles"]:
         opt(f"reserve_{k}_u64_max", dict(base, reserve={k: 2**64 - 1}), "invalid_option", f"reserve.{k}")
     opt("reserve_too_big_for_licences", dict(base, reserve={"windows_server": 1000}), "invalid_option",
@@ -328,6 +335,9 @@ def rules():
        "knobs.ws_dh_dual_use_days")
     rs("knob_unknown_name", {"version": "2023-04", "knobs": {"ws_rules": "current2023"}}, "invalid_option", "knobs.ws_rules")
     rs("knob_minimum_huge", {"version": "2023-04", "knobs": {"estate_minimum_core_licences": 2**70}},
+       "invalid_option", "knobs.estate_minimum_core_licences")
+    rs("knob_under_both_spellings", {"version": "2023-04", "knobs": {
+        "estate_minimum_core_licences": 16, "estate_minimum_core_licenses": 16}},
        "invalid_option", "knobs.estate_minimum_core_licences")
     rs("knob_cutoff_invalid", {"version": "2023-04", "knobs": {"hyperscale_cutoff": "2023-02-30"}},
        "invalid_option", "knobs.hyperscale_cutoff")
@@ -422,6 +432,9 @@ def licences():
     l("duplicate_id_header",
       "Licence ID,Product,Edition,Metric,Quantity,Program,SA Start,SA End,licence id\n"
       "ws,Windows Server,Datacenter,core,16,EA,2025-01-01,2027-12-31,x\n", "parse", line=1)
+    l("id_header_under_both_spellings",
+      "Licence ID,Product,Edition,Metric,Quantity,Program,SA Start,SA End,License ID\n"
+      "ws,Windows Server,Datacenter,core,16,EA,2025-01-01,2027-12-31,x\n", "parse", "License ID", line=1)
     l("date_invalid", hdr + "ws,Windows Server,Datacenter,core,16,EA,2025-02-30,2027-12-31\n", "invalid_value")
     l("not_utf8", hdr.encode() + b"ws,Windows \xff,Datacenter,core,16,EA,2025-01-01,2027-12-31\n", "parse")
 

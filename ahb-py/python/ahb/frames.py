@@ -136,11 +136,25 @@ def estate_from_frames(
     )
 
 
+PRICE_COLUMN = "licence_price_per_vcore_hour"
+
+
+def price_column(columns: Any) -> str | None:
+    """The name of the usage price column in ``columns``: ``licence_price_per_vcore_hour`` or
+    its American spelling ``license_price_per_vcore_hour``; ``None`` without one. Both at once
+    is a ``ValueError`` (one column under two names)."""
+    given = [c for c in (PRICE_COLUMN, "license_price_per_vcore_hour") if c in list(columns)]
+    if len(given) > 1:
+        raise ValueError(f"the usage has the price column twice, as {given[0]!r} and {given[1]!r}")
+    return given[0] if given else None
+
+
 def usage_from_frame(df: pd.DataFrame) -> Usage:
     """Hourly SQL usage from a DataFrame with the columns ``resource``, ``hour`` (datetime64
     or ISO strings, on the hour), ``vcores`` and optionally ``licence_price_per_vcore_hour``
-    (amount per vCore-hour; missing means the estate's prices). Rows in hour order; the first
-    row's hour is hour 0. Columnar: one buffer per column."""
+    (or ``license_price_per_vcore_hour``; amount per vCore-hour, missing means the estate's
+    prices). Rows in hour order; the first row's hour is hour 0. Columnar: one buffer per
+    column."""
     import numpy as np
     import pandas as pd
 
@@ -153,8 +167,9 @@ def usage_from_frame(df: pd.DataFrame) -> Usage:
     start = datetime.datetime.fromtimestamp(int(hours[0]), tz=datetime.timezone.utc).replace(tzinfo=None)
     vcores = df["vcores"].to_numpy(dtype="<i8")
     price = None
-    if "licence_price_per_vcore_hour" in df.columns:
-        price = [_encode("licence_price_per_vcore_hour", df["licence_price_per_vcore_hour"])]
+    column = price_column(df.columns)
+    if column is not None:
+        price = [_encode(PRICE_COLUMN, df[column])]
     return Usage._from_columns(
         start,
         [str(u) for u in uniques],

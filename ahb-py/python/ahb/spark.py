@@ -73,7 +73,7 @@ except ImportError as _e:  # pragma: no cover - exercised by the test without py
     ) from _e
 
 import ahb
-from ahb import _inputs
+from ahb import _inputs, frames
 from ahb._ahb import Estate, RuleSet, Usage
 
 __all__ = [
@@ -441,11 +441,8 @@ def _usage_rows(estate: Estate, df: DataFrame, spark: SparkSession,
     for c in ("resource", "hour", "vcores"):
         if c not in df.columns:
             raise ValueError(f"hourly usage needs the column {c!r} (has {df.columns})")
-    price = (
-        F.col("licence_price_per_vcore_hour")
-        if "licence_price_per_vcore_hour" in df.columns
-        else F.lit(None).cast("string")
-    )
+    column = frames.price_column(df.columns)
+    price = F.col(column) if column is not None else F.lit(None).cast("string")
     rows = df.select(
         F.col("resource").cast("string").alias("_raw_resource"),
         _as_ntz(df, "hour").alias("hour"),
