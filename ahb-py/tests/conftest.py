@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import pathlib
 import random
+import sys
 from typing import Any
 
 import pytest
 
 import ahb
+
+if os.environ.get("AHB_TEST_INSTALLED_WHEEL"):
+    # scripts/test-python tests the wheel installed in its venv: nothing may shadow it.
+    _imported = pathlib.Path(ahb.__file__).resolve()
+    if pathlib.Path(sys.prefix).resolve() not in _imported.parents:
+        raise RuntimeError(f"ahb is imported from {_imported}, not from the wheel in {sys.prefix}")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "examples" / "data" / "sample-estate.json"
