@@ -268,13 +268,12 @@ impl HourlyUsage {
                 })
             };
             let hour_text = cell(1)?;
-            let hour = crate::text::parse_datetime(hour_text, None).map_err(|_| {
-                Error::parse(
-                    n,
-                    col(1),
-                    format!("`hour` {hour_text:?} is not a date and hour"),
-                )
-                .with_field("hour")
+            let hour = crate::text::parse_datetime(hour_text, None).map_err(|e| {
+                let why = match e {
+                    crate::text::DateError::OutOfRange => "is outside the years 1900–2199",
+                    _ => "is not a date and hour",
+                };
+                Error::parse(n, col(1), format!("`hour` {hour_text:?} {why}")).with_field("hour")
             })?;
             let vcores_text = cell(2)?;
             let vcores = vcores_text.parse::<u32>().map_err(|_| {

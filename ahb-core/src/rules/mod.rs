@@ -127,7 +127,13 @@ impl RuleSet {
         };
         knobs.extend(given.knobs);
         let merged = serde_json::json!({ "version": given.version, "knobs": knobs });
-        crate::options::from_json(&merged.to_string())
+        let rules: RuleSet = crate::options::from_json(&merged.to_string())?;
+        crate::text::check_option_date("knobs.hyperscale_cutoff", rules.knobs.hyperscale_cutoff)?;
+        crate::text::check_option_date(
+            "knobs.hyperscale_grandfathering_end",
+            rules.knobs.hyperscale_grandfathering_end,
+        )?;
+        Ok(rules)
     }
 }
 
