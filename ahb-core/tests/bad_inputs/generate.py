@@ -354,9 +354,9 @@ def usage():
     u("wrong_header", "id,hour,vcores\n", "parse", line=1)
     # Years outside 1900-2199 are refused as they are read, before any span is computed.
     u("span_0001_9999", HDR + "db1,0001-01-01T00:00:00,4,\ndb1,9999-01-01T00:00:00,4,\n",
-      "parse", "hour", line=2)
+      "invalid_value", "hour", line=2)
     u("year_2500", HDR + "db1,2026-01-01T00:00:00,4,\ndb1,2500-01-01T00:00:00,4,\n",
-      "parse", "hour", line=3)
+      "invalid_value", "hour", line=3)
     u("span_eleven_years", HDR + "db1,2020-01-01T00:00:00,4,\ndb1,2031-01-01T00:00:00,4,\n",
       "invalid_value", "hour", record="usage[1]")
     u("price_1e23", HDR + "db1,2026-01-01T00:00:00,4,100000000000000000000000\n", "invalid_value",
