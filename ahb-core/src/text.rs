@@ -14,12 +14,15 @@
 //! slash dates `DD/MM/YYYY` or `MM/DD/YYYY` with an optional time (`HH:MM[:SS]`, or
 //! `hh:MM:SS AM`). A slash date is read in the [`DateOrder`] the caller states; an order can be
 //! inferred from a whole column with [`infer_order`] (any first field above 12 means day-first,
-//! any second field above 12 means month-first). No time zone: Azure exports are UTC.
+//! any second field above 12 means month-first). No time zone: Azure exports are UTC. Every
+//! date must fall in [`PLAUSIBLE_YEARS`] (1900–2199): licence terms, usage exports and audit
+//! dates all do, and a year such as 0001 or 9999 is a typo or a placeholder, never a date to
+//! compute with (it would also make an hourly span of millions of hours).
 //!
 //! **Positions** ([`line_col`]): the one-based line and column of a byte offset, for errors
 //! about text that is not UTF-8 or does not parse.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, de};
 
@@ -49,6 +52,8 @@ impl DateOrder {
 pub enum DateError {
     /// Not a date in any accepted format.
     Invalid,
+    /// A date outside [`PLAUSIBLE_YEARS`].
+    OutOfRange,
     /// A slash date whose day and month could be either way round, and no order was given.
     Ambiguous,
 }
@@ -140,6 +145,36 @@ fn parse_time(s: &str) -> Option<NaiveTime> {
         .find_map(|f| NaiveTime::parse_from_str(s, f).ok())
 }
 
+/// The years a date may fall in.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Whether `date` falls in [`PLAUSIBLE_YEARS`].
+pub fn plausible(date: NaiveDate) -> bool {
+    PLAUSIBLE_YEARS.contains(&date.year())
+}
+
+/// Why a date outside [`PLAUSIBLE_YEARS`] is refused, for error messages.
+pub fn implausible_message(date: NaiveDate) -> String {
+    format!(
+        "{date} is outside the years {}–{} that ahb accepts (a typo or a placeholder date?)",
+        PLAUSIBLE_YEARS.start(),
+        PLAUSIBLE_YEARS.end()
+    )
+}
+
+/// An [`InvalidOption`](crate::error::ErrorCode::InvalidOption) error naming `field` when
+/// `date` is outside [`PLAUSIBLE_YEARS`].
+pub(crate) fn check_option_date(field: &str, date: NaiveDate) -> crate::error::Result<()> {
+    if plausible(date) {
+        Ok(())
+    } else {
+        Err(crate::error::Error::option(
+            field,
+            implausible_message(date),
+        ))
+    }
+}
+
 /// `YYYY-MM-DD`, exactly.
 fn parse_iso_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
@@ -209,6 +244,9 @@ pub fn parse_datetime(s: &str, order: Option<DateOrder>) -> Result<NaiveDateTime
         Some(t) => parse_time(t).ok_or(DateError::Invalid)?,
     };
     if let Some(d) = parse_iso_date(date) {
+        if !plausible(d) {
+            return Err(DateError::OutOfRange);
+        }
         return Ok(d.and_time(time));
     }
     let (a, b, y) = slash_fields(date).ok_or(DateError::Invalid)?;
@@ -224,9 +262,11 @@ pub fn parse_datetime(s: &str, order: Option<DateOrder>) -> Result<NaiveDateTime
         DateOrder::Dmy => (a, b),
         DateOrder::Mdy => (b, a),
     };
-    NaiveDate::from_ymd_opt(y, month, day)
-        .map(|d| d.and_time(time))
-        .ok_or(DateError::Invalid)
+    let d = NaiveDate::from_ymd_opt(y, month, day).ok_or(DateError::Invalid)?;
+    if !plausible(d) {
+        return Err(DateError::OutOfRange);
+    }
+    Ok(d.and_time(time))
 }
 
 /// What a column of slash dates says about its order: `Some` when a value shows it (a first
@@ -281,13 +321,25 @@ pub fn is_ambiguous_slash_date(s: &str) -> bool {
 /// Serde: a `YYYY-MM-DD` date (the only date form of ahb's own JSON).
 pub fn de_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
     let s = String::deserialize(d)?;
-    parse_iso_date(s.trim())
-        .ok_or_else(|| de::Error::custom(format!("{s:?} is not a YYYY-MM-DD date")))
+    let date = parse_iso_date(s.trim())
+        .ok_or_else(|| de::Error::custom(format!("{s:?} is not a YYYY-MM-DD date")))?;
+    if plausible(date) {
+        Ok(date)
+    } else {
+        Err(de::Error::custom(implausible_message(date)))
+    }
 }
 
-/// A `YYYY-MM-DD` date, exactly ten characters (the form of ahb's own JSON and C arguments).
+/// A `YYYY-MM-DD` date, exactly ten characters (the form of ahb's own JSON and C arguments),
+/// in [`PLAUSIBLE_YEARS`].
+///
+/// ```
+/// use ahb_core::text::parse_ymd;
+/// assert!(parse_ymd("2026-11-25").is_some());
+/// assert!(parse_ymd("0001-01-01").is_none());
+/// ```
 pub fn parse_ymd(s: &str) -> Option<NaiveDate> {
-    parse_iso_date(s)
+    parse_iso_date(s).filter(|d| plausible(*d))
 }
 
 /// One-based line and column of a byte offset in `bytes` (the column counts bytes).

@@ -271,13 +271,20 @@ impl HourlyUsage {
                 })
             };
             let hour_text = cell(1)?;
-            let hour = crate::text::parse_datetime(hour_text, None).map_err(|_| {
-                Error::parse(
+            let hour = crate::text::parse_datetime(hour_text, None).map_err(|e| match e {
+                // A date, but not one to compute with: a value error, at its line.
+                crate::text::DateError::OutOfRange => Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("`hour` {hour_text:?} is outside the years 1900–2199"),
+                )
+                .with_line(n, Some(col(1)))
+                .with_field("hour"),
+                _ => Error::parse(
                     n,
                     col(1),
                     format!("`hour` {hour_text:?} is not a date and hour"),
                 )
-                .with_field("hour")
+                .with_field("hour"),
             })?;
             let vcores_text = cell(2)?;
             let vcores = vcores_text.parse::<u32>().map_err(|_| {

@@ -247,6 +247,15 @@ impl<'a> Table<'a> {
                      state the date order (date_order \"dmy\" or \"mdy\")"
                 ),
             )),
+            Err(DateError::OutOfRange) => Err(self.error(
+                ErrorCode::InvalidValue,
+                col,
+                format!(
+                    "{s:?} is outside the years {}–{} that ahb accepts",
+                    text::PLAUSIBLE_YEARS.start(),
+                    text::PLAUSIBLE_YEARS.end()
+                ),
+            )),
             Err(DateError::Invalid) => Err(self.error(
                 ErrorCode::InvalidValue,
                 col,

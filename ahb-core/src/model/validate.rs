@@ -29,6 +29,19 @@ impl Ctx<'_> {
         Error::at_record(code, at(collection, index, id), field, message)
     }
 
+    /// A date in the years ahb accepts ([`crate::text::PLAUSIBLE_YEARS`]).
+    fn date(&self, field: &str, date: chrono::NaiveDate) -> Result<()> {
+        if crate::text::plausible(date) {
+            Ok(())
+        } else {
+            Err(self.err(
+                ErrorCode::InvalidValue,
+                field,
+                crate::text::implausible_message(date),
+            ))
+        }
+    }
+
     fn count(&self, field: &str, value: u32, max: u32) -> Result<()> {
         if value == 0 {
             return Err(self.err(ErrorCode::InvalidValue, field, "must be at least 1"));
@@ -78,6 +91,10 @@ impl Estate {
                 at: ("central_assignments", i, &a.id),
             };
             ctx.count("cores", a.cores, MAX_QUANTITY)?;
+            ctx.date("start", a.start)?;
+            if let Some(d) = a.review_date {
+                ctx.date("review_date", d)?;
+            }
             if a.edition == Edition::Datacenter {
                 return Err(ctx.err(
                     ErrorCode::InvalidValue,
@@ -212,6 +229,13 @@ fn known_scope(ctx: &Ctx, scope: Option<&str>, scopes: &HashSet<&str>) -> Result
 
 fn validate_licence(ctx: &Ctx, l: &LicenceLine, scopes: &HashSet<&str>) -> Result<()> {
     ctx.count("quantity", l.quantity, MAX_QUANTITY)?;
+    if let Some(t) = l.sa {
+        ctx.date("sa.start", t.start)?;
+        ctx.date("sa.end", t.end)?;
+    }
+    if let Some(d) = l.migration_start {
+        ctx.date("migration_start", d)?;
+    }
     let is_linux = matches!(l.product, Product::Rhel | Product::Sles);
     let editions: &[Edition] = match l.product {
         Product::WindowsServer => &[Edition::Standard, Edition::Datacenter],
@@ -298,6 +322,12 @@ fn validate_resource(
     hosts: &HashSet<&str>,
 ) -> Result<()> {
     known_scope(ctx, r.scope.as_deref(), scopes)?;
+    if let ResourceSpec::SqlDatabase {
+        created: Some(d), ..
+    } = &r.spec
+    {
+        ctx.date("created", *d)?;
+    }
     if let Some(h) = r.hours_per_month
         && (h.is_sign_negative() && !h.is_zero() || h > MAX_HOURS_PER_MONTH)
     {

@@ -134,6 +134,7 @@ impl Position {
 /// # }
 /// ```
 pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
+    crate::text::check_option_date("as_of", as_of)?;
     estate.validate()?;
     let tree = ScopeTree::new(&estate.scopes);
     let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));

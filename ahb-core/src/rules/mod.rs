@@ -164,7 +164,13 @@ impl RuleSet {
         };
         knobs.extend(canonical);
         let merged = serde_json::json!({ "version": self.version, "knobs": knobs });
-        crate::options::from_json(&merged.to_string())
+        let rules: RuleSet = crate::options::from_json(&merged.to_string())?;
+        crate::text::check_option_date("knobs.hyperscale_cutoff", rules.knobs.hyperscale_cutoff)?;
+        crate::text::check_option_date(
+            "knobs.hyperscale_grandfathering_end",
+            rules.knobs.hyperscale_grandfathering_end,
+        )?;
+        Ok(rules)
     }
 }
 

@@ -232,6 +232,20 @@ pub fn solve_candidates(
     )
 }
 
+/// Which candidates a pool's optimum covers, before the lines are attributed to them.
+pub(crate) struct Choice<'a> {
+    /// Which candidates are covered (forced ones included).
+    pub chosen: Vec<bool>,
+    value: i128,
+    bound: i128,
+    method: Method,
+    forced_value: i128,
+    base: SupplyNetwork,
+    classes: Classes<'a>,
+    scoping: Scoping<'a>,
+    per_scope: Option<(Vec<LineSupply>, Scoping<'a>)>,
+}
+
 /// Solves one pool. `reserve` units are held back; forced candidates must be covered.
 pub(crate) fn solve<'a>(
     pool: Pool,
@@ -242,6 +256,21 @@ pub(crate) fn solve<'a>(
     later_first: bool,
     budget: u64,
 ) -> Result<PoolSolution> {
+    let choice = choose(pool, lines, cands, reserve, scopes, later_first, budget)?;
+    attribute(pool, choice, cands, reserve, scopes, later_first)
+}
+
+/// The optimum's choice of candidates, without the attribution of lines to them: what the
+/// recommendations need when they re-solve a pool with other lines.
+pub(crate) fn choose<'a>(
+    pool: Pool,
+    lines: Vec<LineSupply>,
+    cands: &[Candidate<'a>],
+    reserve: u64,
+    scopes: &ScopeTree<'a>,
+    later_first: bool,
+    budget: u64,
+) -> Result<Choice<'a>> {
     let scoping = Scoping::new(&lines, cands, scopes);
     let scoped = scoping.scoped;
     // With assigned lines, the final attribution runs on a network with a node per scope.
@@ -292,7 +321,39 @@ pub(crate) fn solve<'a>(
             chosen[i] = true;
         }
     }
-    // The final flow, and each candidate's lines.
+    Ok(Choice {
+        chosen,
+        value,
+        bound,
+        method,
+        forced_value,
+        base,
+        classes,
+        scoping,
+        per_scope,
+    })
+}
+
+/// The final flow of a choice, and each chosen candidate's lines.
+fn attribute<'a>(
+    pool: Pool,
+    choice: Choice<'a>,
+    cands: &[Candidate<'a>],
+    reserve: u64,
+    scopes: &ScopeTree<'a>,
+    later_first: bool,
+) -> Result<PoolSolution> {
+    let Choice {
+        chosen,
+        value,
+        bound,
+        method,
+        forced_value,
+        base,
+        classes,
+        scoping,
+        per_scope,
+    } = choice;
     let (mut net, classes, scoping) = match per_scope {
         Some((lines, per)) => {
             let (net, classes) =

@@ -179,6 +179,7 @@ impl OptimizeOptions {
     /// Checks the options against the estate: pins and exclusions name known resources and do
     /// not conflict, amounts are not negative.
     pub fn validate(&self, estate: &Estate) -> Result<()> {
+        crate::text::check_option_date("as_of", self.as_of)?;
         let known: std::collections::HashSet<&str> =
             estate.resources.iter().map(|r| r.id.as_str()).collect();
         for (list, name) in [(&self.pin, "pin"), (&self.exclude, "exclude")] {

@@ -109,6 +109,7 @@ fn net_savings(s: &Solved, chosen: &[bool], assessments: &[Assessment]) -> i128 
 }
 
 /// Re-solves a pool with other lines; `None` if it cannot be solved (pins no longer covered).
+/// Only the choice is needed, not the attribution of lines to it.
 fn resolve(
     s: &Solved,
     lines: Vec<LineSupply>,
@@ -116,7 +117,7 @@ fn resolve(
     tree: &ScopeTree,
     assessments: &[Assessment],
 ) -> Option<i128> {
-    let sol = super::allocate::solve(
+    let choice = super::allocate::choose(
         s.pool,
         lines,
         &s.cands,
@@ -126,7 +127,54 @@ fn resolve(
         options.exact_work_budget,
     )
     .ok()?;
-    Some(net_savings(s, &sol.chosen, assessments))
+    Some(net_savings(s, &choice.chosen, assessments))
+}
+
+/// Runs independent re-solves on the machine's cores and returns their results in job order,
+/// so the recommendations are the same whatever the number of threads.
+fn resolve_all(
+    jobs: Vec<(&Solved, Vec<LineSupply>)>,
+    options: &OptimizeOptions,
+    tree: &ScopeTree,
+    assessments: &[Assessment],
+) -> Vec<Option<i128>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(jobs.len());
+    if threads <= 1 {
+        return jobs
+            .into_iter()
+            .map(|(s, lines)| resolve(s, lines, options, tree, assessments))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results = vec![None; jobs.len()];
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((s, lines)) = jobs.get(k) else { break };
+                        done.push((k, resolve(s, lines.clone(), options, tree, assessments)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        for worker in workers {
+            // `resolve` returns errors as values; a panic (a bug) goes on as it would have
+            // on one thread.
+            let done = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (k, v) in done {
+                results[k] = v;
+            }
+        }
+    });
+    results
 }
 
 fn purchase_line(pool: Pool, units: u64) -> LineSupply {
@@ -176,6 +224,14 @@ fn unit_price(pool: Pool, options: &OptimizeOptions) -> (Option<Decimal>, String
     }
 }
 
+/// One pool's re-solves: which jobs are its purchase curve's points and its renewals' lapses.
+struct PoolPlan<'s, 'a> {
+    solved: &'s Solved<'a>,
+    base: i128,
+    purchase: Option<Vec<(u64, usize)>>,
+    lapses: Vec<(usize, usize)>,
+}
+
 pub(crate) fn recommend(
     estate: &Estate,
     rules: &RuleSet,
@@ -191,6 +247,14 @@ pub(crate) fn recommend(
     if options.objective != Objective::MaxSavings || !options.recommendations {
         return out;
     }
+    // Every re-solve first (the purchase curve's points and the renewals' lapses of every
+    // pool), spread over the cores; then the curves and renewals are read off in order.
+    let horizon = options
+        .as_of
+        .checked_add_days(Days::new(u64::from(options.renewal_horizon_days)))
+        .unwrap_or(options.as_of);
+    let mut plans: Vec<PoolPlan> = Vec::new();
+    let mut jobs = Vec::new();
     for s in solved {
         let base = net_savings(s, &s.solution.chosen, assessments);
         // Purchases: only while some eligible demand is uncovered.
@@ -202,26 +266,61 @@ pub(crate) fn recommend(
             .filter(|(c, _)| !**c)
             .map(|(_, u)| *u)
             .sum();
+        let mut curve_steps = Vec::new();
         if unmet > 0 && matches!(s.pool, Pool::WindowsServer | Pool::SqlServer) {
             let step = if s.pool == Pool::WindowsServer { 8 } else { 4 };
-            let (price, basis) = unit_price(s.pool, options);
-            let mut curve = Vec::new();
             for k in CURVE_STEPS {
                 let extra = k * step;
                 let mut lines = s.solution.lines.clone();
                 lines.push(purchase_line(s.pool, extra));
-                let Some(v) = resolve(s, lines, options, tree, assessments) else {
+                curve_steps.push((extra, jobs.len()));
+                jobs.push((s, lines));
+                if extra >= unmet {
                     break;
-                };
+                }
+            }
+        }
+        // Renewals: lines whose SA ends within the horizon.
+        let mut expiring: Vec<usize> = (0..s.solution.lines.len())
+            .filter(|&i| {
+                let l = &s.solution.lines[i];
+                l.eligible && l.sa_end.is_some_and(|e| e >= options.as_of && e <= horizon)
+            })
+            .collect();
+        expiring.sort_by(|&a, &b| {
+            let (x, y) = (&s.solution.lines[a], &s.solution.lines[b]);
+            y.licences.cmp(&x.licences).then(x.line.cmp(&y.line))
+        });
+        let mut lapses = Vec::new();
+        for &i in expiring.iter().take(MAX_RENEWALS) {
+            let mut lines = s.solution.lines.clone();
+            lines[i].eligible = false;
+            lapses.push((i, jobs.len()));
+            jobs.push((s, lines));
+        }
+        plans.push(PoolPlan {
+            solved: s,
+            base,
+            purchase: (unmet > 0 && matches!(s.pool, Pool::WindowsServer | Pool::SqlServer))
+                .then_some(curve_steps),
+            lapses,
+        });
+    }
+    let values = resolve_all(jobs, options, tree, assessments);
+    for plan in plans {
+        let (s, base) = (plan.solved, plan.base);
+        if let Some(steps) = plan.purchase {
+            let (price, basis) = unit_price(s.pool, options);
+            let mut curve = Vec::new();
+            for (extra, job) in steps {
+                // The curve ends at the first capacity the pool cannot be solved with.
+                let Some(v) = values[job] else { break };
                 let gain = from_micro((v - base) * 12);
                 curve.push(MarginalPoint {
                     extra_units: extra,
                     extra_yearly_savings: gain,
                     net_yearly: price.map(|p| gain - p * Decimal::from(extra)),
                 });
-                if extra >= unmet {
-                    break;
-                }
             }
             let recommended = curve
                 .iter()
@@ -236,25 +335,8 @@ pub(crate) fn recommend(
                 basis,
             });
         }
-        // Renewals: lines whose SA ends within the horizon.
-        let horizon = options
-            .as_of
-            .checked_add_days(Days::new(u64::from(options.renewal_horizon_days)))
-            .unwrap_or(options.as_of);
-        let mut expiring: Vec<usize> = (0..s.solution.lines.len())
-            .filter(|&i| {
-                let l = &s.solution.lines[i];
-                l.eligible && l.sa_end.is_some_and(|e| e >= options.as_of && e <= horizon)
-            })
-            .collect();
-        expiring.sort_by(|&a, &b| {
-            let (x, y) = (&s.solution.lines[a], &s.solution.lines[b]);
-            y.licences.cmp(&x.licences).then(x.line.cmp(&y.line))
-        });
-        for &i in expiring.iter().take(MAX_RENEWALS) {
-            let mut lines = s.solution.lines.clone();
-            lines[i].eligible = false;
-            let lost = resolve(s, lines, options, tree, assessments).map_or(base, |v| base - v);
+        for (i, job) in plan.lapses {
+            let lost = values[job].map_or(base, |v| base - v);
             let l = &s.solution.lines[i];
             let p = &options.licence_prices_per_year;
             let per = match (s.pool, l.edition) {

@@ -236,6 +236,8 @@ pub fn timeline(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Timeline> {
+    crate::text::check_option_date("from", from)?;
+    crate::text::check_option_date("to", to)?;
     if to < from {
         return Err(Error::option("to", format!("{to} is before {from}")));
     }

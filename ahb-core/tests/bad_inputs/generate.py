@@ -237,6 +237,12 @@ def estates():
                 "invalid_value", "sa.start", record=L0)
     estate_case("sa_date_year_huge", setter(["licences", 0, "sa"], {"start": "2025-01-01", "end": "999999-01-01"}),
                 "invalid_value", "sa.end", record=L0)
+    estate_case("sa_end_year_9999", setter(["licences", 0, "sa"], {"start": "2025-01-01", "end": "9999-12-31"}),
+                "invalid_value", "sa.end", record=L0)
+    estate_case("sa_start_year_0001", setter(["licences", 0, "sa"], {"start": "0001-01-01", "end": "2027-12-31"}),
+                "invalid_value", "sa.start", record=L0)
+    estate_case("migration_start_year_1800", setter(["licences", 0, "migration_start"], "1800-06-01"),
+                "invalid_value", "migration_start", record=L0)
     estate_case("on_premises_above_quantity", setter(["licences", 0, "on_premises_in_use"], 65), "invalid_value",
                 "on_premises_in_use", record=L0)
     estate_case("unit_on_windows", setter(["licences", 0, "unit"], "vm"), "invalid_value", "unit", record=L0)
@@ -251,6 +257,8 @@ def estates():
                 "invalid_value", "edition", record=CA)
     estate_case("assignment_review_before_start", setter(["central_assignments", 0, "review_date"], "2024-01-01"),
                 "invalid_value", "review_date", record=CA)
+    estate_case("assignment_start_year_0001", setter(["central_assignments", 0, "start"], "0001-01-01"),
+                "invalid_value", "start", record=CA)
     estate_case("assignment_duplicate_id",
                 lambda e: e["central_assignments"].append(dict(e["central_assignments"][0])),
                 "duplicate_id", "id", record="central_assignments[1]")
@@ -271,6 +279,7 @@ def options():
     opt("array", [], "invalid_option", "-", python="clean")
     opt("missing_as_of", {}, "invalid_option", "as_of", python="clean")
     opt("as_of_invalid", {"as_of": "2026-13-01"}, "invalid_option", "as_of", python="clean")
+    opt("as_of_year_0001", {"as_of": "0001-01-01"}, "invalid_option", "as_of", python="clean")
     opt("unknown_option", dict(base, objectve="min_change"), "invalid_option", "objectve")
     opt("objective_unknown", dict(base, objective="max_profit"), "invalid_option", "objective")
     opt("penalty_decimal_max", dict(base, change_penalty_per_month="79228162514264337593543950335"),
@@ -341,6 +350,8 @@ def rules():
        "invalid_option", "knobs.estate_minimum_core_licences")
     rs("knob_cutoff_invalid", {"version": "2023-04", "knobs": {"hyperscale_cutoff": "2023-02-30"}},
        "invalid_option", "knobs.hyperscale_cutoff")
+    rs("knob_cutoff_year_9999", {"version": "2023-04", "knobs": {"hyperscale_cutoff": "9999-01-01"}},
+       "invalid_option", "knobs.hyperscale_cutoff")
     rs("knob_pack_string", {"version": "2023-04", "knobs": {"display_pack_size": "2"}}, "invalid_option",
        "knobs.display_pack_size")
     rs("knob_programme_unknown", {"version": "2023-04", "knobs": {"ineligible_programmes": ["retail_box"]}},
@@ -358,8 +369,11 @@ def usage():
     u("empty", "", "parse", line=1)
     u("header_only", HDR, "invalid_value")
     u("wrong_header", "id,hour,vcores\n", "parse", line=1)
+    # Years outside 1900-2199 are refused as they are read, before any span is computed.
     u("span_0001_9999", HDR + "db1,0001-01-01T00:00:00,4,\ndb1,9999-01-01T00:00:00,4,\n",
-      "invalid_value", "hour", record="usage[1]")
+      "invalid_value", "hour", line=2)
+    u("year_2500", HDR + "db1,2026-01-01T00:00:00,4,\ndb1,2500-01-01T00:00:00,4,\n",
+      "invalid_value", "hour", line=3)
     u("span_eleven_years", HDR + "db1,2020-01-01T00:00:00,4,\ndb1,2031-01-01T00:00:00,4,\n",
       "invalid_value", "hour", record="usage[1]")
     u("price_1e23", HDR + "db1,2026-01-01T00:00:00,4,100000000000000000000000\n", "invalid_value",
@@ -413,7 +427,7 @@ def cost():
     c("two_hours", hdr + row(end="2025-05-01T02:00:00Z"), "invalid_value", "start", line=2)
     c("unknown_resource", hdr + row(rid="/subscriptions/x/nope"), "unknown_reference", "resource_id", line=2)
     c("span_0001_9999", hdr + row() + row(start="9999-05-01T00:00:00Z", end="9999-05-01T01:00:00Z"),
-      "invalid_value", "hour", record="usage[1]")
+      "invalid_value", "ChargePeriodStart", line=3, record="rows[1]")
 
 
 def licences():
@@ -436,6 +450,7 @@ def licences():
       "Licence ID,Product,Edition,Metric,Quantity,Program,SA Start,SA End,License ID\n"
       "ws,Windows Server,Datacenter,core,16,EA,2025-01-01,2027-12-31,x\n", "parse", "License ID", line=1)
     l("date_invalid", hdr + "ws,Windows Server,Datacenter,core,16,EA,2025-02-30,2027-12-31\n", "invalid_value")
+    l("date_year_9999", hdr + "ws,Windows Server,Datacenter,core,16,EA,2025-01-01,31/12/9999\n", "invalid_value")
     l("not_utf8", hdr.encode() + b"ws,Windows \xff,Datacenter,core,16,EA,2025-01-01,2027-12-31\n", "parse")
 
 

@@ -19,6 +19,14 @@ fn peak_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// FNV-1a over the outputs, so that runs before and after a change can be compared.
+fn fnv(bytes: &[u8], mut h: u64) -> u64 {
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -54,10 +62,13 @@ fn main() {
         let t3 = Instant::now();
         let plan = (!audit_only).then(|| optimize(&estate, &rules, &options).expect("a plan"));
         let t4 = Instant::now();
-        let mut out = position.to_json().len();
-        if let Some(p) = &plan {
-            out += p.to_json().len();
-        }
+        let position_json = position.to_json();
+        let plan_json = plan.as_ref().map(|p| p.to_json()).unwrap_or_default();
+        let out = position_json.len() + plan_json.len();
+        let digest = fnv(
+            position_json.as_bytes(),
+            fnv(plan_json.as_bytes(), 0xcbf2_9ce4_8422_2325),
+        );
         let t5 = Instant::now();
         for (k, (a, b)) in [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5), (t0, t5)]
             .into_iter()
@@ -66,7 +77,7 @@ fn main() {
             phases[k].push((b - a).as_secs_f64());
         }
         summary = format!(
-            "{} resources, compliant: {}, plan savings/month: {}, JSON bytes: {out}",
+            "{} resources, compliant: {}, plan savings/month: {}, JSON bytes: {out}, digest {digest:016x}",
             estate.resources.len(),
             position.compliant,
             plan.map_or("-".into(), |p| p.totals.monthly_savings.to_string()),
