@@ -172,8 +172,12 @@ def optimize(
     ``prefer_later_expiry`` (bool), ``licence_prices_per_year`` (yearly price per core licence
     with SA: ``windows_server_per_core_year``, ``sql_enterprise_per_core_year``,
     ``sql_standard_per_core_year``; the JSON names ``windows_server_core``, … also work), ``renewal_horizon_days``, ``recommendations`` (bool),
-    ``exact_work_budget``. Amounts may be Decimal, int, str or float; ``license_…`` names are
-    accepted. A wrong option raises :class:`OptionError` naming it (``field``).
+    ``exact_work_budget``, ``unpriced`` (``"ignore"`` default: resources without prices count
+    as zero and the certificate's ``scope`` is ``"priced_resources_only"``; ``"by_units"``: they
+    are valued by the licence units they would use — a proxy, not money, ranked after every
+    priced saving — so an estate without prices still gets a plan). Amounts may be Decimal, int,
+    str or float; ``license_…`` names are accepted. A wrong option raises :class:`OptionError`
+    naming it (``field``).
 
     >>> plan = ahb.optimize(estate, as_of="2026-11-25", change_penalty_per_month=10.0)  # doctest: +SKIP
     >>> plan.to_pandas("pools")[["pool", "method", "monthly_savings"]]                # doctest: +SKIP
