@@ -152,3 +152,16 @@ def test_unpriced_is_loud_and_by_units_plans_an_estate_without_prices(tmp_path: 
     assert json.loads(audit_out.stdout)["unpriced_summary"]["resources"] == summary["resources"]
     report = cli("report", str(path), "--as-of", "2026-11-25", "--unpriced", "by_units")
     assert report.returncode == 0 and "UNIT PROXY" in report.stdout
+
+
+def test_import_links_sql_replicas_to_their_primaries() -> None:
+    ag = DATA / "constructed_arg_sql_ag_replicas.json"
+    res = ahb.import_estate([ag])
+    links = {(link["secondary"].rsplit("/", 1)[1], link["primary"].rsplit("/", 1)[1],
+              link["primary_imported"]) for link in res.replica_links}
+    assert ("sql2", "sql1", True) in links and ("sql5", "sql9", False) in links
+    assert any("sql9" in w["message"] for w in res.warnings)
+    sql2 = next(r for r in res.estate.to_dict()["resources"] if r["id"].endswith("/sql2"))
+    assert sql2["replica_of"].endswith("/sql1")
+    with pytest.raises(ahb.UnknownReferenceError):
+        ahb.import_estate([ag], strict=True)

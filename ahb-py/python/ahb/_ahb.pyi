@@ -438,6 +438,10 @@ class ImportResult:
     @property
     def unpriced(self) -> list[dict[str, Any]]: ...
     @property
+    def replica_links(self) -> list[dict[str, Any]]:
+        """Secondaries linked to their primaries from availability groups, failover groups and
+        replication links: ``secondary``, ``primary``, ``primary_imported``, ``origin``."""
+    @property
     def currency(self) -> str | None: ...
 
 def import_estate(
