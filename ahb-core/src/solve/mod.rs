@@ -6,6 +6,41 @@
 //! `allocate::solve` picks the best set the licence lines can cover at once. Ties are broken
 //! deterministically: fewer changes to today's settings first, then fewer licences, then
 //! resource id; licence lines are drawn on latest SA end first (then id).
+//!
+//! # Resources without prices
+//!
+//! Their savings are unknown, so the certificate names its `scope` and the plan its
+//! `unpriced_summary`; the option `unpriced` ([`UnpricedValuation`]) decides how they are valued.
+//!
+//! An estate without prices (as imported without a price list): under `ignore` nothing is
+//! worth enabling; under `by_units` the licences go to the resources that use the most units.
+//!
+//! ```
+//! # fn main() -> ahb_core::Result<()> {
+//! use ahb_core::solve::{CertificateScope, UnpricedValuation};
+//! let estate = ahb_core::Estate::from_json(r#"{
+//!   "schema": "ahb.estate/1",
+//!   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+//!                 "metric": "core", "quantity": 16, "programme": "ea",
+//!                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+//!   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 16},
+//!                 {"id": "vm2", "kind": "vm", "os": "windows", "vcpus": 4}]
+//! }"#)?;
+//! let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+//! let rules = ahb_core::RuleSet::current();
+//! let mut options = ahb_core::OptimizeOptions::new(date);
+//! let plan = ahb_core::optimize(&estate, &rules, &options)?;
+//! assert_eq!(plan.totals.changes, 0);
+//! assert_eq!(plan.certificate.scope, CertificateScope::PricedResourcesOnly);
+//!
+//! options.unpriced = UnpricedValuation::ByUnits;
+//! let plan = ahb_core::optimize(&estate, &rules, &options)?;
+//! assert_eq!(plan.changes[0].resource, "vm1"); // 16 licences used, not 8
+//! assert_eq!(plan.certificate.scope, CertificateScope::PricedThenUnpricedByUnits);
+//! assert!(plan.verification.compliant);
+//! # Ok(())
+//! # }
+//! ```
 
 mod allocate;
 mod options;

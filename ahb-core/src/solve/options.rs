@@ -26,38 +26,6 @@ pub enum Objective {
 }
 
 /// How the optimiser values eligible resources that have no price.
-///
-/// # Examples
-///
-/// An estate without prices (as imported without a price list): under `ignore` nothing is
-/// worth enabling; under `by_units` the licences go to the resources that use the most units.
-///
-/// ```
-/// # fn main() -> ahb_core::Result<()> {
-/// use ahb_core::solve::{CertificateScope, UnpricedValuation};
-/// let estate = ahb_core::Estate::from_json(r#"{
-///   "schema": "ahb.estate/1",
-///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
-///                 "metric": "core", "quantity": 16, "programme": "ea",
-///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
-///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 16},
-///                 {"id": "vm2", "kind": "vm", "os": "windows", "vcpus": 4}]
-/// }"#)?;
-/// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-/// let rules = ahb_core::RuleSet::current();
-/// let mut options = ahb_core::OptimizeOptions::new(date);
-/// let plan = ahb_core::optimize(&estate, &rules, &options)?;
-/// assert_eq!(plan.totals.changes, 0);
-/// assert_eq!(plan.certificate.scope, CertificateScope::PricedResourcesOnly);
-///
-/// options.unpriced = UnpricedValuation::ByUnits;
-/// let plan = ahb_core::optimize(&estate, &rules, &options)?;
-/// assert_eq!(plan.changes[0].resource, "vm1"); // 16 licences used, not 8
-/// assert_eq!(plan.certificate.scope, CertificateScope::PricedThenUnpricedByUnits);
-/// assert!(plan.verification.compliant);
-/// # Ok(())
-/// # }
-/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnpricedValuation {
