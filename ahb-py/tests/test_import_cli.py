@@ -161,7 +161,8 @@ def test_import_links_sql_replicas_to_their_primaries() -> None:
               link["primary_imported"]) for link in res.replica_links}
     assert ("sql2", "sql1", True) in links and ("sql5", "sql9", False) in links
     assert any("sql9" in w["message"] for w in res.warnings)
-    sql2 = next(r for r in res.estate.to_dict()["resources"] if r["id"].endswith("/sql2"))
+    sql2 = next(r for r in res.estate.to_dict()["resources"]
+                if r["kind"] == "sql_vm" and r["id"].endswith("/sql2"))
     assert sql2["replica_of"].endswith("/sql1")
     with pytest.raises(ahb.UnknownReferenceError):
         ahb.import_estate([ag], strict=True)
