@@ -58,6 +58,17 @@
 // proven optimal).
 #define AHB_PLAN_GAP 5
 
+// Certificate scope: every eligible resource that needs licences has a price.
+#define AHB_SCOPE_ALL_RESOURCES 0
+
+// Certificate scope: resources without prices count as zero; the optimum is over the priced
+// resources only.
+#define AHB_SCOPE_PRICED_RESOURCES_ONLY 1
+
+// Certificate scope: the priced savings first, then the unpriced resources' licence units
+// (`"unpriced": "by_units"`).
+#define AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS 2
+
 // Pool kind: Windows Server core licences.
 #define AHB_POOL_WINDOWS_SERVER 0
 
@@ -480,7 +491,8 @@ void ahb_rule_set_free(struct ahb_rule_set *rule_set);
 // bytes of UTF-8 JSON at `options_json`, and writes the new plan, owned by the caller, to
 // `*out`. The options are ahb's `OptimizeOptions`: `{"as_of": "2026-11-25"}` is the minimum;
 // `objective` (`"max_savings"`, `"min_change"`, `"compliance_first"`), `pin`, `exclude`,
-// `reserve`, `change_penalty_per_month`, `licence_prices_per_year`, … are optional.
+// `reserve`, `change_penalty_per_month`, `licence_prices_per_year`, `unpriced` (`"ignore"`,
+// `"by_units"`), … are optional.
 //
 // Errors: `AHB_STATUS_NULL_ARGUMENT`, `AHB_STATUS_LENGTH_TOO_LARGE`, `AHB_STATUS_INVALID_UTF8`,
 // `AHB_STATUS_PARSE` (malformed options JSON), `AHB_STATUS_INVALID_OPTION` (an unknown or bad
@@ -525,6 +537,27 @@ AHB_MUST_USE ahb_status ahb_plan_text(const struct ahb_plan *plan, struct ahb_by
 // `plan` must be NULL or a live plan from this library; `out` must be NULL or valid for a
 // write of one `uint8_t`.
 AHB_MUST_USE ahb_status ahb_plan_proven_optimal(const struct ahb_plan *plan, uint8_t *out);
+
+// Writes the number of eligible resources without prices to `*out`. When it is not 0 the
+// certificate's optimum is not over every resource: with the default option `"unpriced":
+// "ignore"` they count as zero (scope `priced_resources_only`); with `"unpriced": "by_units"`
+// they were valued by the licence units they would use, after every priced saving (scope
+// `priced_then_unpriced_by_units`, a proxy, not money). `ahb_plan_certificate_scope` says which.
+//
+// # Safety
+//
+// `plan` must be NULL or a live plan from this library; `out` must be NULL or valid for a
+// write of one `size_t`.
+AHB_MUST_USE ahb_status ahb_plan_unpriced_resources(const struct ahb_plan *plan, size_t *out);
+
+// Writes which resources the plan's certificate is over to `*out`: one of the `AHB_SCOPE_*`
+// values.
+//
+// # Safety
+//
+// `plan` must be NULL or a live plan from this library; `out` must be NULL or valid for a
+// write of one `uint32_t`.
+AHB_MUST_USE ahb_status ahb_plan_certificate_scope(const struct ahb_plan *plan, uint32_t *out);
 
 // Writes the number of changes the plan makes to today's AHB settings to `*out`.
 //
@@ -693,6 +726,31 @@ AHB_MUST_USE
 ahb_status ahb_position_pool_idle(const struct ahb_position *position,
                                   size_t index,
                                   uint64_t *out);
+
+// Writes the number of eligible resources that need licences but have no price to `*out`:
+// their savings count as zero in every money total (`ahb_position_total`) and they rank last
+// among the under-claimed. The units at stake per pool: `ahb_position_pool_unpriced_units`;
+// their ids: `unpriced_summary` in the JSON.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `size_t`.
+AHB_MUST_USE
+ahb_status ahb_position_unpriced_resources(const struct ahb_position *position,
+                                           size_t *out);
+
+// Writes the units of pool `index` that eligible resources without prices need to `*out`
+// (0 when every resource drawing on the pool is priced), in the pool's unit.
+//
+// # Safety
+//
+// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+// for a write of one `uint64_t`.
+AHB_MUST_USE
+ahb_status ahb_position_pool_unpriced_units(const struct ahb_position *position,
+                                            size_t index,
+                                            uint64_t *out);
 
 // Writes the number of over-claims to `*out`: claims the licences do not cover, and claims on
 // ineligible resources (details in the JSON and the text report).

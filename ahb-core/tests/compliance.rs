@@ -284,8 +284,16 @@ proptest! {
         single in any::<bool>(),
         central in prop::option::of((any::<bool>(), 1u32..12, 0u8..3)),
         knob_bits in 0u8..16,
+        unpriced_bits in any::<u8>(),
+        by_units in any::<bool>(),
     ) {
         let mut v = random_estate(&res, &lines);
+        // Some resources without prices, valued at zero or by licence units (issue 12).
+        for (i, r) in v["resources"].as_array_mut().unwrap().iter_mut().enumerate() {
+            if unpriced_bits >> i & 1 == 1 {
+                r.as_object_mut().unwrap().remove("prices");
+            }
+        }
         // Scopes, resources spread over two subscriptions, and maybe a central assignment.
         v["scopes"] = json!([{"id": "ba", "kind": "billing_account"},
                              {"id": "s0", "kind": "subscription", "parent": "ba"},
@@ -317,7 +325,11 @@ proptest! {
         if knob_bits & 8 == 8 {
             rules.knobs.sql_hyperscale_ahb = HyperscaleAhb::None;
         }
-        let plan = optimize(&load(&v), &rules, &options("2026-06-01")).unwrap();
+        let mut o = options("2026-06-01");
+        if by_units {
+            o.unpriced = ahb_core::solve::UnpricedValuation::ByUnits;
+        }
+        let plan = optimize(&load(&v), &rules, &o).unwrap();
         let pos = reaudit(&v, &plan, &rules);
         prop_assert_eq!(pos.compliant, plan.verification.compliant);
         if !pos.compliant {

@@ -4,7 +4,7 @@
 //! invariance, determinism, the traps where ranking by savings per licence fails, and the
 //! typed errors of bad options.
 
-use ahb_core::solve::{Action, Objective};
+use ahb_core::solve::{Action, CertificateScope, Objective, UnpricedValuation};
 use ahb_core::{ErrorCode, Estate, OptimizeOptions, RuleSet, audit, optimize};
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -197,6 +197,103 @@ fn plan_is_compliant(c: &Case, plan: &ahb_core::Plan) -> bool {
     )
     .unwrap()
     .compliant
+}
+
+/// `case`'s estate with the resources marked in `unpriced` stripped of their prices.
+fn without_prices(v: &mut Value, unpriced: &[bool]) {
+    for (r, &u) in v["resources"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(unpriced)
+    {
+        if u {
+            r.as_object_mut().unwrap().remove("prices");
+        }
+    }
+}
+
+/// The lexicographic optimum of `unpriced = by_units` by brute force: over every compliant
+/// subset of claims, the most money, then the most licence units carried by eligible
+/// requirements without prices.
+fn unit_proxy_oracle(c: &Case, unpriced: &[bool]) -> (Decimal, u64) {
+    let n = c.resources.len();
+    // As in `oracle`: only resources with a requirement as given may claim.
+    let mut given = estate_json(c, None);
+    without_prices(&mut given, unpriced);
+    let claimable: Vec<bool> = audit(&load(&given), &RuleSet::current(), date())
+        .unwrap()
+        .resources
+        .iter()
+        .map(|a| a.requirements.iter().any(|q| q.eligible && q.units > 0))
+        .collect();
+    let mut best = (Decimal::MIN, 0);
+    for mask in 0u32..1 << n {
+        let claims: Vec<bool> = (0..n).map(|i| mask >> i & 1 == 1).collect();
+        if claims.iter().zip(&claimable).any(|(on, ok)| *on && !ok) {
+            continue;
+        }
+        let mut v = estate_json(c, Some(&claims));
+        without_prices(&mut v, unpriced);
+        let p = audit(&load(&v), &RuleSet::current(), date()).unwrap();
+        let reqs = || {
+            p.resources
+                .iter()
+                .flat_map(|a| &a.requirements)
+                .filter(|q| q.claimed && q.units > 0)
+        };
+        // A claim the rules do not allow (no requirement, ineligible) is not a plan.
+        if !p.compliant || reqs().any(|q| !q.eligible) {
+            continue;
+        }
+        let money: Decimal = reqs().filter_map(|q| q.monthly_savings).sum();
+        let units: u64 = reqs()
+            .filter(|q| q.monthly_savings.is_none())
+            .map(|q| q.units)
+            .sum();
+        best = best.max((money, units));
+    }
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// `unpriced = by_units` against brute force: the plan's money is the best money of any
+    /// compliant set of claims and, among those, its unpriced licence units are the most; the
+    /// plan audits compliant and is proven optimal.
+    #[test]
+    fn by_units_plans_are_the_lexicographic_optimum_of_brute_force(
+        c in case(false),
+        unpriced in prop::collection::vec(any::<bool>(), 8),
+    ) {
+        let mut v = estate_json(&c, None);
+        without_prices(&mut v, &unpriced);
+        let mut o = OptimizeOptions::new(date());
+        o.unpriced = UnpricedValuation::ByUnits;
+        let plan = optimize(&load(&v), &RuleSet::current(), &o).unwrap();
+        let (money, units) = unit_proxy_oracle(&c, &unpriced);
+        let carried: u64 = plan
+            .unpriced_summary
+            .by_pool
+            .iter()
+            .filter_map(|p| p.carried_units)
+            .sum();
+        prop_assert!(plan.certificate.proven_optimal, "{:?}", plan.certificate);
+        prop_assert_eq!(plan.certificate.gap, Decimal::ZERO);
+        prop_assert_eq!(plan.certificate.objective, money);
+        prop_assert_eq!(carried, units, "{}", plan.to_text());
+        prop_assert!(plan.verification.compliant);
+        let claims: Vec<bool> = (0..c.resources.len())
+            .map(|i| plan.assignments.iter().any(|a| a.resource == format!("r{i}") && a.carry))
+            .collect();
+        let mut applied = estate_json(&c, Some(&claims));
+        without_prices(&mut applied, &unpriced);
+        prop_assert!(audit(&load(&applied), &RuleSet::current(), date()).unwrap().compliant);
+        if plan.unpriced_summary.resources > 0 {
+            prop_assert_eq!(plan.certificate.scope, CertificateScope::PricedThenUnpricedByUnits);
+        }
+    }
 }
 
 proptest! {
@@ -511,7 +608,10 @@ fn a_plan_over_unpriced_resources_says_so_in_its_report() {
         "{text}"
     );
     assert!(
-        text.contains("UNPRICED: 1 resources that could carry the benefit (8 licence units)"),
+        text.contains(
+            "UNPRICED: 1 resources that could carry the benefit (8 licence units: 8 Windows \
+             Server core licences)"
+        ),
         "{text}"
     );
     let priced = optimize(

@@ -116,6 +116,10 @@ fn results() -> Vec<(&'static str, schemars::Schema, String)> {
     .unwrap();
     let position = ahb_core::audit(&estate, &rules, d).unwrap();
     let plan = ahb_core::optimize(&estate, &rules, &OptimizeOptions::new(d)).unwrap();
+    // The unit proxy for unpriced resources: scope, carried units and options in the schema.
+    let mut by_units = OptimizeOptions::new(d);
+    by_units.unpriced = ahb_core::solve::UnpricedValuation::ByUnits;
+    let plan_by_units = ahb_core::optimize(&estate, &rules, &by_units).unwrap();
     let timeline = ahb_core::timeline(&estate, &rules, d, end).unwrap();
     let central = ahb_core::central::simulate_central(&estate, &rules, &usage).unwrap();
     let best =
@@ -124,6 +128,11 @@ fn results() -> Vec<(&'static str, schemars::Schema, String)> {
     vec![
         ("position", result_schema::<Position>(), position.to_json()),
         ("plan", result_schema::<Plan>(), plan.to_json()),
+        (
+            "plan with unpriced = by_units",
+            result_schema::<Plan>(),
+            plan_by_units.to_json(),
+        ),
         ("timeline", result_schema::<Timeline>(), timeline.to_json()),
         (
             "central",
@@ -157,7 +166,7 @@ fn the_validator_rejects_what_the_schemas_forbid() {
     let (_, schema, json) = results().remove(0);
     let schema = schema.to_value();
     let good: Value = serde_json::from_str(&json).unwrap();
-    let mutations: [(&str, Mutation); 5] = [
+    let mutations: [(&str, Mutation); 7] = [
         ("missing field", |d| {
             d.as_object_mut().unwrap().remove("compliant");
         }),
@@ -170,6 +179,12 @@ fn the_validator_rejects_what_the_schemas_forbid() {
         }),
         ("object for an array", |d| {
             d["over_claimed"] = serde_json::json!({});
+        }),
+        ("no unpriced summary", |d| {
+            d.as_object_mut().unwrap().remove("unpriced_summary");
+        }),
+        ("unpriced units of no pool", |d| {
+            d["unpriced_summary"]["by_pool"][0]["pool"] = Value::from("windows")
         }),
     ];
     for (what, mutate) in mutations {

@@ -202,6 +202,7 @@ struct Report<'a> {
     priced: &'a [ahb_core::import::Priced],
     unpriced: &'a [ahb_core::import::Unpriced],
     currency: Option<&'a str>,
+    replica_links: &'a [ahb_core::import::ReplicaLink],
 }
 
 #[derive(Serialize)]
@@ -226,6 +227,7 @@ fn report_json(o: &ImportOutcome) -> String {
         priced: &o.priced,
         unpriced: &o.unpriced,
         currency: o.currency.as_deref(),
+        replica_links: &o.replica_links,
     };
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 
 use crate::status::reading;
 use ahb_core::optimize;
-use ahb_core::solve::{OptimizeOptions, Plan};
+use ahb_core::solve::{CertificateScope, OptimizeOptions, Plan};
 
 use crate::bytes::{ahb_bytes, give};
 use crate::estate::ahb_estate;
@@ -44,7 +44,8 @@ pub const AHB_PLAN_GAP: u32 = 5;
 /// bytes of UTF-8 JSON at `options_json`, and writes the new plan, owned by the caller, to
 /// `*out`. The options are ahb's `OptimizeOptions`: `{"as_of": "2026-11-25"}` is the minimum;
 /// `objective` (`"max_savings"`, `"min_change"`, `"compliance_first"`), `pin`, `exclude`,
-/// `reserve`, `change_penalty_per_month`, `licence_prices_per_year`, … are optional.
+/// `reserve`, `change_penalty_per_month`, `licence_prices_per_year`, `unpriced` (`"ignore"`,
+/// `"by_units"`), … are optional.
 ///
 /// Errors: `AHB_STATUS_NULL_ARGUMENT`, `AHB_STATUS_LENGTH_TOO_LARGE`, `AHB_STATUS_INVALID_UTF8`,
 /// `AHB_STATUS_PARSE` (malformed options JSON), `AHB_STATUS_INVALID_OPTION` (an unknown or bad
@@ -148,6 +149,64 @@ pub unsafe extern "C" fn ahb_plan_proven_optimal(
         // SAFETY: the caller's contract covers both pointers.
         let (p, out) = unsafe { args(plan, out) }?;
         out.write(u8::from(p.certificate.proven_optimal));
+        Ok(())
+    })
+}
+
+/// Writes the number of eligible resources without prices to `*out`. When it is not 0 the
+/// certificate's optimum is not over every resource: with the default option `"unpriced":
+/// "ignore"` they count as zero (scope `priced_resources_only`); with `"unpriced": "by_units"`
+/// they were valued by the licence units they would use, after every priced saving (scope
+/// `priced_then_unpriced_by_units`, a proxy, not money). `ahb_plan_certificate_scope` says which.
+///
+/// # Safety
+///
+/// `plan` must be NULL or a live plan from this library; `out` must be NULL or valid for a
+/// write of one `size_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_plan_unpriced_resources(
+    plan: *const ahb_plan,
+    out: *mut usize,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers both pointers.
+        let (p, out) = unsafe { args(plan, out) }?;
+        out.write(p.unpriced_summary.resources);
+        Ok(())
+    })
+}
+
+/// Certificate scope: every eligible resource that needs licences has a price.
+pub const AHB_SCOPE_ALL_RESOURCES: u32 = 0;
+/// Certificate scope: resources without prices count as zero; the optimum is over the priced
+/// resources only.
+pub const AHB_SCOPE_PRICED_RESOURCES_ONLY: u32 = 1;
+/// Certificate scope: the priced savings first, then the unpriced resources' licence units
+/// (`"unpriced": "by_units"`).
+pub const AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS: u32 = 2;
+
+/// Writes which resources the plan's certificate is over to `*out`: one of the `AHB_SCOPE_*`
+/// values.
+///
+/// # Safety
+///
+/// `plan` must be NULL or a live plan from this library; `out` must be NULL or valid for a
+/// write of one `uint32_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_plan_certificate_scope(
+    plan: *const ahb_plan,
+    out: *mut u32,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers both pointers.
+        let (p, out) = unsafe { args(plan, out) }?;
+        out.write(match p.certificate.scope {
+            CertificateScope::AllResources => AHB_SCOPE_ALL_RESOURCES,
+            CertificateScope::PricedResourcesOnly => AHB_SCOPE_PRICED_RESOURCES_ONLY,
+            CertificateScope::PricedThenUnpricedByUnits => AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS,
+        });
         Ok(())
     })
 }

@@ -333,6 +333,59 @@ pub unsafe extern "C" fn ahb_position_pool_idle(
     unsafe { pool_getter(position, index, out, |p| p.idle) }
 }
 
+/// Writes the number of eligible resources that need licences but have no price to `*out`:
+/// their savings count as zero in every money total (`ahb_position_total`) and they rank last
+/// among the under-claimed. The units at stake per pool: `ahb_position_pool_unpriced_units`;
+/// their ids: `unpriced_summary` in the JSON.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `size_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_unpriced_resources(
+    position: *const ahb_position,
+    out: *mut usize,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers both pointers.
+        let (p, out) = unsafe { args(position, out) }?;
+        out.write(p.unpriced_summary.resources);
+        Ok(())
+    })
+}
+
+/// Writes the units of pool `index` that eligible resources without prices need to `*out`
+/// (0 when every resource drawing on the pool is priced), in the pool's unit.
+///
+/// # Safety
+///
+/// `position` must be NULL or a live position from this library; `out` must be NULL or valid
+/// for a write of one `uint64_t`.
+#[must_use]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ahb_position_pool_unpriced_units(
+    position: *const ahb_position,
+    index: usize,
+    out: *mut u64,
+) -> ahb_status {
+    guard(|| {
+        // SAFETY: the caller's contract covers both pointers.
+        let (p, out) = unsafe { args(position, out) }?;
+        let i = check_index("index", index, p.pools.len())?;
+        let pool = p.pools[i].pool;
+        let units = p
+            .unpriced_summary
+            .by_pool
+            .iter()
+            .find(|u| u.pool == pool)
+            .map_or(0, |u| u.units);
+        out.write(units);
+        Ok(())
+    })
+}
+
 /// Writes the number of over-claims to `*out`: claims the licences do not cover, and claims on
 /// ineligible resources (details in the JSON and the text report).
 ///

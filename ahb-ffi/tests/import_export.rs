@@ -322,3 +322,65 @@ fn row_accessors_agree_with_the_position_json() {
         }
     }
 }
+
+#[test]
+fn unpriced_accessors_agree_with_the_json_and_by_units_reaches_the_solver() {
+    use ahb::plan::{
+        AHB_SCOPE_PRICED_RESOURCES_ONLY, AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS,
+        ahb_plan_certificate_scope, ahb_plan_unpriced_resources,
+    };
+    let r = run();
+    let (_, plan, pos) = core();
+    assert!(
+        pos.unpriced_summary.resources > 0,
+        "the test data has unpriced resources"
+    );
+    // SAFETY: live handles, out-pointers to locals; the second plan is freed once.
+    unsafe {
+        let (mut n, mut scope) = (0usize, 99u32);
+        assert_eq!(ahb_position_unpriced_resources(r.position, &mut n), 0);
+        assert_eq!(n, pos.unpriced_summary.resources);
+        for (i, p) in pos.pools.iter().enumerate() {
+            let mut units = u64::MAX;
+            assert_eq!(
+                ahb_position_pool_unpriced_units(r.position, i, &mut units),
+                0
+            );
+            let want = pos
+                .unpriced_summary
+                .by_pool
+                .iter()
+                .find(|u| u.pool == p.pool)
+                .map_or(0, |u| u.units);
+            assert_eq!(units, want);
+        }
+        let mut units = 0u64;
+        assert_ne!(
+            ahb_position_pool_unpriced_units(r.position, pos.pools.len(), &mut units),
+            0
+        );
+        assert_eq!(ahb_plan_unpriced_resources(r.plan, &mut n), 0);
+        assert_eq!(n, plan.unpriced_summary.resources);
+        assert_eq!(ahb_plan_certificate_scope(r.plan, &mut scope), 0);
+        assert_eq!(scope, AHB_SCOPE_PRICED_RESOURCES_ONLY);
+        // The option through the C options JSON.
+        let options = format!(r#"{{"as_of": "{DATE}", "unpriced": "by_units"}}"#);
+        let mut by_units = ptr::null_mut();
+        let s = ahb_optimize(
+            r.estate,
+            r.rules,
+            options.as_ptr(),
+            options.len(),
+            &mut by_units,
+        );
+        assert_eq!(s, AHB_STATUS_OK);
+        assert_eq!(ahb_plan_certificate_scope(by_units, &mut scope), 0);
+        assert_eq!(scope, AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS);
+        let mut b = ptr::null_mut();
+        assert_eq!(ahb_plan_json(by_units, &mut b), 0);
+        let v: serde_json::Value = serde_json::from_str(&take(b)).unwrap();
+        assert_eq!(v["options"]["unpriced"], "by_units");
+        assert!(v["verification"]["compliant"].as_bool().unwrap());
+        ahb_plan_free(by_units);
+    }
+}

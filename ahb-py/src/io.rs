@@ -91,6 +91,14 @@ impl ImportResult {
         to_py(py, &self.outcome.unpriced, "unpriced")
     }
 
+    /// Secondaries linked to their primaries from Azure's replication records (availability
+    /// groups, failover groups, replication links): `secondary`, `primary`,
+    /// `primary_imported`, `origin`.
+    #[getter]
+    fn replica_links<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.outcome.replica_links, "replica_links")
+    }
+
     /// The one currency of the estate's prices, if any.
     #[getter]
     fn currency(&self) -> Option<String> {

@@ -61,6 +61,13 @@ json_result!(Position, CorePosition, "position", table = "pools", {
         to_py(py, &self.inner.totals, "totals")
     }
 
+    /// Eligible resources without prices and the licence units at stake per pool (their
+    /// savings count as zero in `totals`).
+    #[getter]
+    fn unpriced_summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.unpriced_summary, "unpriced_summary")
+    }
+
     /// The core's text report.
     fn to_text(&self) -> String {
         self.inner.to_text()
@@ -119,10 +126,18 @@ json_result!(Plan, CorePlan, "plan", table = "assignments", {
         to_py(py, &self.inner.totals, "totals")
     }
 
-    /// The optimality certificate: objective, upper bound, gap (`Decimal`).
+    /// The optimality certificate: objective, upper bound, gap (`Decimal`), and its `scope`
+    /// (`all_resources`, `priced_resources_only`, `priced_then_unpriced_by_units`).
     #[getter]
     fn certificate<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.certificate, "certificate")
+    }
+
+    /// Eligible resources without prices, the licence units at stake per pool and the units
+    /// the plan has them carry.
+    #[getter]
+    fn unpriced_summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.unpriced_summary, "unpriced_summary")
     }
 
     /// The core's text report.
@@ -164,8 +179,8 @@ pub fn audit(
 }
 
 /// Computes the savings-maximising compliant plan. `options` are the core's optimiser options
-/// (`objective`, `pin`, `exclude`, `reserve`, `change_penalty_per_month`, …). The GIL is
-/// released while the core works.
+/// (`objective`, `pin`, `exclude`, `reserve`, `change_penalty_per_month`, `unpriced`, …). The
+/// GIL is released while the core works.
 #[pyfunction]
 #[pyo3(signature = (estate, rules = None, *, as_of = None, **options))]
 pub fn optimize(

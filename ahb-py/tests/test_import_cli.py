@@ -106,3 +106,66 @@ def test_cli_version_help_exit_codes_and_closed_pipe(tmp_path: pathlib.Path) -> 
     p.stdout.close()
     err = p.stderr.read().decode()
     assert p.wait() in (0, 2) and "Traceback" not in err, err
+
+
+def test_unpriced_is_loud_and_by_units_plans_an_estate_without_prices(tmp_path: pathlib.Path) -> None:
+    # The inventory alone, no price list: every eligible resource is unpriced.
+    res = ahb.import_estate(INVENTORY, licences=[DATA / "constructed_licences.csv"])
+    estate = res.estate
+    position = ahb.audit(estate, as_of="2026-11-25")
+    summary = position.unpriced_summary
+    assert summary["resources"] > 0 and summary["units"] > 0
+    assert {p["pool"] for p in summary["by_pool"]} >= {"windows_server"}
+    assert "UNPRICED:" in position.to_text()
+    assert position.to_dict()["unpriced_summary"] == summary
+
+    ignored = ahb.optimize(estate, as_of="2026-11-25")
+    assert ignored.certificate["scope"] == "priced_resources_only"
+    assert ignored.certificate["unpriced_resources"] == summary["resources"]
+    enabled = [c for c in ignored.to_dict()["changes"] if c["action"] == "enable"]
+    assert enabled == []
+
+    plan = ahb.optimize(estate, as_of="2026-11-25", unpriced="by_units")
+    assert plan.certificate["scope"] == "priced_then_unpriced_by_units"
+    assert plan.to_dict()["options"]["unpriced"] == "by_units"
+    assert any(c["action"] == "enable" for c in plan.to_dict()["changes"])
+    assert plan.to_dict()["verification"]["compliant"]
+    assert sum(p["carried_units"] for p in plan.unpriced_summary["by_pool"]) > 0
+    assert "UNIT PROXY (unpriced = by_units)" in plan.to_text()
+    assert "UNIT PROXY" in plan._repr_html_() and "UNPRICED" in position._repr_html_()
+    with pytest.raises(ahb.OptionError) as e:
+        ahb.optimize(estate, as_of="2026-11-25", unpriced="by_money")
+    assert e.value.field == "unpriced"
+
+    # The HTML report says it at the top and has a table by pool.
+    page = ahb.report(estate, as_of="2026-11-25", unpriced="by_units")
+    assert "Unpriced: eligible resources without prices" in page and "UNIT PROXY" in page
+    assert "proven optimal over the priced resources only" in ahb.report(estate, as_of="2026-11-25")
+
+    # The CLI: a CAVEAT by default, the unit proxy with --unpriced by_units.
+    path = tmp_path / "estate.json"
+    path.write_text(estate.to_json())
+    out = cli("optimize", str(path), "--as-of", "2026-11-25")
+    assert out.returncode == 0 and "CAVEAT: UNPRICED:" in out.stderr, out.stderr
+    out = cli("optimize", str(path), "--as-of", "2026-11-25", "--unpriced", "by_units", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["certificate"]["scope"] == "priced_then_unpriced_by_units"
+    assert "UNIT PROXY" in out.stderr
+    audit_out = cli("audit", str(path), "--as-of", "2026-11-25", "--json")
+    assert json.loads(audit_out.stdout)["unpriced_summary"]["resources"] == summary["resources"]
+    report = cli("report", str(path), "--as-of", "2026-11-25", "--unpriced", "by_units")
+    assert report.returncode == 0 and "UNIT PROXY" in report.stdout
+
+
+def test_import_links_sql_replicas_to_their_primaries() -> None:
+    ag = DATA / "constructed_arg_sql_ag_replicas.json"
+    res = ahb.import_estate([ag])
+    links = {(link["secondary"].rsplit("/", 1)[1], link["primary"].rsplit("/", 1)[1],
+              link["primary_imported"]) for link in res.replica_links}
+    assert ("sql2", "sql1", True) in links and ("sql5", "sql9", False) in links
+    assert any("sql9" in w["message"] for w in res.warnings)
+    sql2 = next(r for r in res.estate.to_dict()["resources"]
+                if r["kind"] == "sql_vm" and r["id"].endswith("/sql2"))
+    assert sql2["replica_of"].endswith("/sql1")
+    with pytest.raises(ahb.UnknownReferenceError):
+        ahb.import_estate([ag], strict=True)

@@ -308,6 +308,20 @@ int main(int argc, char **argv) {
     goto done;
   }
   printf("\noptimal plan: %zu changes, %s per month\n", changes, monthly);
+  /* Unpriced is loud: resources without prices count as zero unless valued by units. */
+  size_t unpriced = 0;
+  uint32_t scope = AHB_SCOPE_ALL_RESOURCES;
+  if ((s = ahb_position_unpriced_resources(position, &unpriced)) != AHB_STATUS_OK ||
+      (s = ahb_plan_certificate_scope(plan, &scope)) != AHB_STATUS_OK) {
+    report_failure("unpriced accessor", s);
+    goto done;
+  }
+  if (unpriced > 0) {
+    printf("CAVEAT: %zu eligible resources have no price; the optimum is %s\n", unpriced,
+           scope == AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS
+               ? "over the priced savings, then their licence units (unpriced = by_units)"
+               : "over the priced resources only (try \"unpriced\": \"by_units\")");
+  }
 
   if ((s = ahb_plan_az_script(estate, plan, &apply, &rollback)) != AHB_STATUS_OK ||
       (s = ahb_plan_arm_patches_json(estate, plan, &patches)) != AHB_STATUS_OK ||

@@ -283,6 +283,8 @@ static void audits_and_positions(const uint8_t *json, size_t len) {
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_over_claimed_count(p, NULL));
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_under_claimed_count(NULL, &count));
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_under_claimed_count(p, NULL));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_unpriced_resources(NULL, &count));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_unpriced_resources(p, NULL));
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_pool_count(NULL, &count));
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_position_pool_count(p, NULL));
   CHECK(count == 99);
@@ -292,7 +294,8 @@ static void audits_and_positions(const uint8_t *json, size_t len) {
   /* Every per-pool getter: NULL position, NULL out, index past the end, SIZE_MAX. */
   typedef ahb_status (*u64_getter)(const ahb_position *, size_t, uint64_t *);
   const u64_getter getters[] = {ahb_position_pool_claimed, ahb_position_pool_covered,
-                                ahb_position_pool_shortfall, ahb_position_pool_idle};
+                                ahb_position_pool_shortfall, ahb_position_pool_idle,
+                                ahb_position_pool_unpriced_units};
   for (size_t g = 0; g < sizeof getters / sizeof getters[0]; g++) {
     EXPECT(AHB_STATUS_NULL_ARGUMENT, getters[g](NULL, 0, &units));
     EXPECT(AHB_STATUS_NULL_ARGUMENT, getters[g](p, 0, NULL));
@@ -403,7 +406,14 @@ static void plans(const uint8_t *json, size_t len) {
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_proven_optimal(p, NULL));
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_change_count(NULL, &count));
   EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_change_count(p, NULL));
-  CHECK(flag == 7 && count == 99);
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_unpriced_resources(NULL, &count));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_unpriced_resources(p, NULL));
+  uint32_t scope = 99;
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_certificate_scope(NULL, &scope));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_plan_certificate_scope(p, NULL));
+  CHECK(flag == 7 && count == 99 && scope == 99);
+  EXPECT(AHB_STATUS_OK, ahb_plan_certificate_scope(p, &scope));
+  CHECK(scope <= AHB_SCOPE_PRICED_THEN_UNPRICED_BY_UNITS);
   EXPECT(AHB_STATUS_OK, ahb_plan_proven_optimal(p, &flag));
   CHECK(flag == 0 || flag == 1);
   EXPECT(AHB_STATUS_OK, ahb_plan_change_count(p, &count));

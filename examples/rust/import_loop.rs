@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use ahb_core::export::az_script;
 use ahb_core::import::{Importer, PriceSource};
+use ahb_core::solve::UnpricedValuation;
 use ahb_core::{OptimizeOptions, RuleSet, audit, optimize};
 
 fn main() -> ExitCode {
@@ -121,31 +122,53 @@ pub fn run() -> Result<String, String> {
         plan.changes.len(),
         plan.unpriced.len()
     );
-    if !plan.unpriced.is_empty() {
-        let units: u64 = plan
-            .assignments
-            .iter()
-            .filter(|a| plan.unpriced.contains(&a.resource))
-            .map(|a| a.units)
-            .sum();
+    let u = &plan.unpriced_summary;
+    if !u.is_empty() {
         let _ = writeln!(
             s,
-            "CAVEAT: {} resources ({units} licence units) have no price and count as zero: \
-             this is not a finished optimum for them",
-            plan.unpriced.len()
+            "CAVEAT: {} resources ({}) have no price and count as zero: this is not a finished \
+             optimum for them (certificate scope: {})",
+            u.resources,
+            u.units_text(),
+            plan.certificate.scope.display_name()
         );
     }
-    for c in &plan.changes {
-        let _ = writeln!(
-            s,
-            "  {:?} {:?} on {}: {} per month",
-            c.action,
-            c.pool,
-            c.resource.rsplit('/').next().unwrap_or(&c.resource),
-            c.monthly_savings_delta
-                .map_or_else(|| "unpriced".to_string(), |d| d.to_string())
-        );
-    }
+    let changes = |s: &mut String, plan: &ahb_core::Plan| {
+        for c in &plan.changes {
+            let _ = writeln!(
+                s,
+                "  {:?} {:?} on {}: {} per month",
+                c.action,
+                c.pool,
+                c.resource.rsplit('/').next().unwrap_or(&c.resource),
+                c.monthly_savings_delta
+                    .map_or_else(|| "unpriced".to_string(), |d| d.to_string())
+            );
+        }
+    };
+    changes(&mut s, &plan);
+    // The unit proxy: the unpriced resources valued by the licence units they would use.
+    let mut by_units = OptimizeOptions::new(as_of);
+    by_units.unpriced = UnpricedValuation::ByUnits;
+    let proxy = optimize(&o.estate, &rules, &by_units).map_err(e)?;
+    let carried: u64 = proxy
+        .unpriced_summary
+        .by_pool
+        .iter()
+        .filter_map(|p| p.carried_units)
+        .sum();
+    let _ = writeln!(
+        s,
+        "plan with unpriced = by_units (a unit proxy, not money): {} changes; the unpriced \
+         resources carry {carried} licence units; re-audit {}",
+        proxy.changes.len(),
+        if proxy.verification.compliant {
+            "compliant"
+        } else {
+            "NOT compliant"
+        }
+    );
+    changes(&mut s, &proxy);
     let script = az_script(&o.estate, &plan).map_err(e)?;
     let _ = writeln!(s, "\n{}\n# rollback:\n{}", script.apply, script.rollback);
     Ok(s)

@@ -26,6 +26,7 @@ mod hourly;
 pub(crate) mod json;
 mod licences;
 mod prices;
+mod replicas;
 mod skus;
 mod table;
 pub mod usage;
@@ -90,9 +91,10 @@ pub struct ImportOutcome {
     pub unknown_sizes: Vec<UnknownSize>,
     /// Licence-file columns ahb did not read, per file.
     pub ignored_columns: Vec<(String, Vec<String>)>,
-    /// References to resources outside the import (a dedicated host, a SQL VM's compute VM)
-    /// that were left out or cut, with what was done; empty in strict mode, where they are
-    /// errors.
+    /// References to resources outside the import (a dedicated host, a SQL VM's compute VM, a
+    /// replica's primary) that were left out, cut or kept as placeholders, with what was done
+    /// (empty of these in strict mode, where they are errors); and replication facts worth a
+    /// look (a group that names no primary, a readable secondary licensed `DR`).
     pub warnings: Vec<Warning>,
     /// Resources priced, and from which source (cost export preferred over list prices).
     pub priced: Vec<Priced>,
@@ -101,6 +103,23 @@ pub struct ImportOutcome {
     pub unpriced: Vec<Unpriced>,
     /// The one currency of every price of the estate, when there are prices.
     pub currency: Option<String>,
+    /// Secondaries linked to their primaries (`replica_of`) from Azure's replication records:
+    /// availability groups, failover groups, replication links, `sourceDatabaseId`.
+    pub replica_links: Vec<ReplicaLink>,
+}
+
+/// A secondary linked to its primary by the import (SQL-9, SQL-14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReplicaLink {
+    /// The secondary, as imported.
+    pub secondary: String,
+    /// Its primary: as imported, or as the record names it when it is not in the import.
+    pub primary: String,
+    /// Whether the primary is in the import (when not, the secondary is licensed as usual and
+    /// [`ImportOutcome::warnings`] says why).
+    pub primary_imported: bool,
+    /// The record the link was read from.
+    pub origin: Origin,
 }
 
 /// A reference the importer could not follow, and what it did instead.
@@ -129,13 +148,14 @@ struct Report<'a> {
     currency: Option<&'a str>,
     priced: &'a [Priced],
     unpriced: &'a [Unpriced],
+    replica_links: &'a [ReplicaLink],
 }
 
 impl ImportOutcome {
     /// What the import did besides the estate, as versioned JSON (`ahb.import/1`): counts,
-    /// skipped records, unknown sizes, warnings, ignored columns, the currency, and which
-    /// resources were priced (and from where) or left unpriced (and why). For the C face and
-    /// for logs.
+    /// skipped records, unknown sizes, warnings, ignored columns, the currency, which
+    /// resources were priced (and from where) or left unpriced (and why), and the replica links.
+    /// For the C face and for logs.
     pub fn report_json(&self) -> String {
         serde_json::to_string_pretty(&Report {
             schema: IMPORT_REPORT_SCHEMA,
@@ -148,6 +168,7 @@ impl ImportOutcome {
             currency: self.currency.as_deref(),
             priced: &self.priced,
             unpriced: &self.unpriced,
+            replica_links: &self.replica_links,
         })
         .unwrap_or_default()
     }
@@ -197,6 +218,8 @@ pub struct Importer {
     effective: prices::Effective,
     strict: bool,
     date_order: Option<DateOrder>,
+    /// Secondary → primary links from replication records, with the record each came from.
+    links: Vec<(Origin, azure::Link)>,
 }
 
 impl Default for Importer {
@@ -226,6 +249,7 @@ impl Importer {
             effective: prices::Effective::default(),
             strict: false,
             date_order: None,
+            links: Vec::new(),
         }
     }
 
@@ -284,6 +308,9 @@ impl Importer {
                     location,
                 }),
                 azure::Row::Skip(reason) => self.skipped.push(Skipped { origin, reason }),
+                azure::Row::Links(links) => self
+                    .links
+                    .extend(links.into_iter().map(|l| (origin.clone(), l))),
                 azure::Row::Unknown { size, field } => self.unknown.push(UnknownSize {
                     origin,
                     size,
@@ -324,13 +351,17 @@ impl Importer {
         Ok(())
     }
 
-    /// Joins SQL VMs to their compute VMs and VMs to their hosts, builds the subscription and
+    /// Joins SQL VMs to their compute VMs and VMs to their hosts, links each SQL secondary to
+    /// its primary as the replication records say (availability group listeners, failover
+    /// groups, replication links: [`ImportOutcome::replica_links`]), builds the subscription and
     /// resource-group scopes from the ARM ids, prices the resources, and validates the estate.
     ///
     /// # Errors
     ///
     /// A resource id imported twice (`duplicate_id`); in strict mode, a reference to a resource
-    /// outside the import (`unknown_reference`); a SQL VM whose compute VM is not a VM
+    /// outside the import (`unknown_reference`: a host, a compute VM, a replica's primary or a
+    /// replication record's secondary); a SQL VM whose compute VM is not a VM, or a replica
+    /// link to a resource that is not a SQL VM, database or managed instance
     /// (`invalid_value`); prices in a second currency (`invalid_value`, field `currency`); and
     /// any estate validation error, located in the file and line (licence CSV) or record
     /// (inventory) it came from.
@@ -360,6 +391,7 @@ impl Importer {
             retail,
             effective,
             strict,
+            links,
             ..
         } = self;
         let mut warnings = Vec::new();
@@ -511,6 +543,15 @@ impl Importer {
             });
             origins.push(it);
         }
+        // SQL-9, SQL-14: each secondary names its primary, as the replication records say.
+        let resource_origins: Vec<&Origin> = origins.iter().map(|it| &it.origin).collect();
+        let replica_links = replicas::link(
+            &mut resources,
+            &resource_origins,
+            &links,
+            strict,
+            &mut warnings,
+        )?;
         // Prices: the cost export's effective rate where it bills the resource, else the list.
         let (priced, unpriced, currency) =
             price_all(&mut resources, &origins, retail.as_ref(), &effective)?;
@@ -532,6 +573,7 @@ impl Importer {
             priced,
             unpriced,
             currency,
+            replica_links,
         })
     }
 }

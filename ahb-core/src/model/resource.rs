@@ -352,7 +352,9 @@ pub enum ResourceSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         host: Option<String>,
         /// For a passive replica (`DR`): the id of the primary SQL VM of its availability group
-        /// or failover cluster (SQL-9). Absent when the primary is not in the estate.
+        /// or failover cluster (SQL-9). The importers fill it from availability group listeners;
+        /// an id that is not in the estate (a primary outside the import) leaves the replica
+        /// licensed as usual.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         replica_of: Option<String>,
         /// For a passive replica (`DR`): its primary runs on premises, licensed with SA (the

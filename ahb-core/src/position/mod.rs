@@ -4,6 +4,7 @@
 mod pool_position;
 mod report;
 mod single_edition;
+mod unpriced;
 
 use std::collections::HashMap;
 
@@ -12,6 +13,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 pub use pool_position::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences};
+pub use unpriced::{UnpricedPool, UnpricedSummary};
+pub(crate) use unpriced::{is_unpriced, summarise as summarise_unpriced};
 
 use crate::engine::{assess_all_on, central, supply_by_pool};
 use crate::error::Result;
@@ -91,6 +94,9 @@ pub struct Position {
     pub under_claimed: Vec<UnderClaim>,
     /// Money totals.
     pub totals: Totals,
+    /// Eligible resources that need licences but have no price, and the units at stake: their
+    /// savings count as zero in `totals` and rank last in `under_claimed`.
+    pub unpriced_summary: UnpricedSummary,
     /// Per resource, in input order.
     pub resources: Vec<Assessment>,
 }
@@ -206,6 +212,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     dual_use_dependence(estate, rules, as_of, &mut pools)?;
 
     let compliant = pools.iter().all(|p| p.compliant) && over_claimed.is_empty();
+    let unpriced_summary = unpriced::summarise(&assessments, None);
     Ok(Position {
         schema: POSITION_SCHEMA,
         engine: env!("CARGO_PKG_VERSION"),
@@ -216,6 +223,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
         over_claimed,
         under_claimed,
         totals,
+        unpriced_summary,
         resources: assessments,
     })
 }

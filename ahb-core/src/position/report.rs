@@ -30,7 +30,7 @@ impl Position {
         );
         let _ = writeln!(
             o,
-            "{} resources assessed; compliance: {}\n",
+            "{} resources assessed; compliance: {}",
             self.resources.len(),
             if self.compliant {
                 "COMPLIANT"
@@ -38,6 +38,21 @@ impl Position {
                 "NOT COMPLIANT"
             }
         );
+        // Unpriced is loud: their savings are missing from every money figure below.
+        let u = &self.unpriced_summary;
+        if !u.is_empty() {
+            let claimed: u64 = u.by_pool.iter().map(|p| p.claimed_units).sum();
+            let _ = writeln!(
+                o,
+                "UNPRICED: {} eligible resources ({} licence units: {}; {claimed} of them claimed \
+                 today) have no price: their savings count as zero in the totals and the \
+                 under-claimed ranking below",
+                u.resources,
+                u.units,
+                u.units_text()
+            );
+        }
+        o.push('\n');
         let _ = writeln!(
             o,
             "{:<15} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}  unit",

@@ -6,6 +6,41 @@
 //! `allocate::solve` picks the best set the licence lines can cover at once. Ties are broken
 //! deterministically: fewer changes to today's settings first, then fewer licences, then
 //! resource id; licence lines are drawn on latest SA end first (then id).
+//!
+//! # Resources without prices
+//!
+//! Their savings are unknown, so the certificate names its `scope` and the plan its
+//! `unpriced_summary`; the option `unpriced` ([`UnpricedValuation`]) decides how they are valued.
+//!
+//! An estate without prices (as imported without a price list): under `ignore` nothing is
+//! worth enabling; under `by_units` the licences go to the resources that use the most units.
+//!
+//! ```
+//! # fn main() -> ahb_core::Result<()> {
+//! use ahb_core::solve::{CertificateScope, UnpricedValuation};
+//! let estate = ahb_core::Estate::from_json(r#"{
+//!   "schema": "ahb.estate/1",
+//!   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+//!                 "metric": "core", "quantity": 16, "programme": "ea",
+//!                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+//!   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 16},
+//!                 {"id": "vm2", "kind": "vm", "os": "windows", "vcpus": 4}]
+//! }"#)?;
+//! let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+//! let rules = ahb_core::RuleSet::current();
+//! let mut options = ahb_core::OptimizeOptions::new(date);
+//! let plan = ahb_core::optimize(&estate, &rules, &options)?;
+//! assert_eq!(plan.totals.changes, 0);
+//! assert_eq!(plan.certificate.scope, CertificateScope::PricedResourcesOnly);
+//!
+//! options.unpriced = UnpricedValuation::ByUnits;
+//! let plan = ahb_core::optimize(&estate, &rules, &options)?;
+//! assert_eq!(plan.changes[0].resource, "vm1"); // 16 licences used, not 8
+//! assert_eq!(plan.certificate.scope, CertificateScope::PricedThenUnpricedByUnits);
+//! assert!(plan.verification.compliant);
+//! # Ok(())
+//! # }
+//! ```
 
 mod allocate;
 mod options;
@@ -20,9 +55,11 @@ pub use crate::engine::knapsack;
 pub use allocate::{Candidate, MAX_SPECIAL, Method, PoolSolution, solve_candidates};
 pub use options::{
     LicencePrices, MAX_RESERVE, MAX_WORK_BUDGET, Objective, OptimizeOptions, Reserve,
+    UnpricedValuation,
 };
 pub use plan::{
-    Action, Assignment, Certificate, Change, LineShare, PLAN_SCHEMA, Plan, PlanTotals, PoolPlan,
+    Action, Assignment, Certificate, CertificateScope, Change, LineShare, PLAN_SCHEMA, Plan,
+    PlanTotals, PoolPlan,
 };
 pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewal};
 pub use verify::{Verification, apply_plan};
@@ -145,6 +182,10 @@ pub(crate) struct Solved<'a> {
     pub penalty: i128,
     /// The constant the value transform dropped (−penalty × today's claims).
     pub offset: i128,
+    /// Money's weight in the value transform: 1, or with `unpriced = by_units` one more than
+    /// the pool's unpriced units, so that savings count as `micro × weight + unit proxy` and
+    /// one micro-unit of money outweighs every unit of the proxy.
+    pub unit_weight: i128,
     pub reserve: u64,
     /// Additive (AKS hybrid) candidates and which were chosen.
     pub additive: Vec<((usize, usize), bool)>,
@@ -160,6 +201,21 @@ fn reserve_of(options: &OptimizeOptions, pool: Pool) -> u64 {
         Pool::Sles => options.reserve.sles,
     }
 }
+
+/// The unit proxy of a requirement (`unpriced = by_units`): the licence units it would use
+/// when it is eligible and has no price; 0 otherwise, and always 0 under `ignore`.
+pub(crate) fn unit_proxy(options: &OptimizeOptions, q: &crate::rules::Requirement) -> i128 {
+    if options.unpriced == UnpricedValuation::ByUnits && crate::position::is_unpriced(q) {
+        i128::from(q.units)
+    } else {
+        0
+    }
+}
+
+/// The largest value of one candidate the unit proxy may produce: values are multiplied by
+/// units and capacities (below 2^47) in the knapsack and the network greedy, and must stay
+/// exact in `i128`.
+const MAX_WEIGHTED_VALUE: i128 = 1 << 80;
 
 /// The value of covering a requirement under the objective, or `None` when it may not be
 /// covered (excluded, or never enabled under this objective).
@@ -236,19 +292,50 @@ fn solve_all<'a>(
         if origin.is_empty() && additive.is_empty() && lines.is_empty() {
             continue;
         }
-        let savings = |&(ri, qi): &(usize, usize)| {
+        let money = |&(ri, qi): &(usize, usize)| {
             assessments[ri].requirements[qi]
                 .monthly_savings
                 .map_or(0, micro)
         };
+        // `unpriced = by_units`: money first, then the unit proxy (lexicographic), so the
+        // weight of money is one more than all the proxy can add up to.
+        let proxy =
+            |&(ri, qi): &(usize, usize)| unit_proxy(options, &assessments[ri].requirements[qi]);
+        let weight = origin.iter().chain(&additive).map(proxy).sum::<i128>() + 1;
         let n = (origin.len() + additive.len()) as i128;
+        let penalty_money = options.change_penalty_per_month.map_or(0, micro);
+        if weight > 1 {
+            let largest = origin
+                .iter()
+                .chain(&additive)
+                .map(|o| money(o).abs())
+                .max()
+                .unwrap_or(0)
+                + penalty_money.abs();
+            let fits = largest
+                .checked_add(1)
+                .and_then(|m| m.checked_mul(weight))
+                .and_then(|m| m.checked_mul(2 * n + 1))
+                .is_some_and(|m| m < MAX_WEIGHTED_VALUE);
+            if !fits {
+                return Err(Error::option(
+                    "unpriced",
+                    format!(
+                        "by_units: the {} pool's savings and unpriced units are too large to \
+                         rank exactly together; price the resources or use \"ignore\"",
+                        pool.display_name()
+                    ),
+                ));
+            }
+        }
+        let savings = |o: &(usize, usize)| money(o) * weight + proxy(o);
         let big = origin
             .iter()
             .chain(&additive)
             .map(|o| savings(o).abs())
             .sum::<i128>()
             + 1;
-        let penalty = options.change_penalty_per_month.map_or(0, micro);
+        let penalty = penalty_money * weight;
         let val = Valuation {
             scale: 2 * n + 1,
             big,
@@ -363,6 +450,7 @@ fn solve_all<'a>(
             big: val.big,
             penalty: val.penalty,
             offset,
+            unit_weight: weight,
             reserve,
             additive: additive.into_iter().zip(chosen).collect(),
             additive_value: (sol.value + forced_value, sol.bound + forced_value),

@@ -25,6 +25,33 @@ pub enum Objective {
     ComplianceFirst,
 }
 
+/// How the optimiser values eligible resources that have no price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnpricedValuation {
+    /// Their savings count as zero (today's behaviour): a claim is kept only while licences
+    /// are left over, nothing unpriced is enabled, and the certificate's `scope` says the
+    /// optimum covers the priced resources only.
+    #[default]
+    Ignore,
+    /// A unit-based proxy, not money: each unpriced requirement is worth the licence units it
+    /// would use, below any priced saving. Priced savings come first and are never given up for
+    /// unpriced units; the licences they leave go to the unpriced resources that use the most
+    /// units. An estate imported without prices so still gets a plan of which resources should
+    /// carry the benefit; its money totals stay those of the priced resources.
+    ByUnits,
+}
+
+impl UnpricedValuation {
+    /// The option's JSON value (`ignore`, `by_units`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnpricedValuation::Ignore => "ignore",
+            UnpricedValuation::ByUnits => "by_units",
+        }
+    }
+}
+
 /// The largest reserve ahb accepts for one pool: more units than any estate's licences can
 /// hold (licence lines have at most 100,000,000 licences), so sums of reserves and demands never
 /// overflow.
@@ -139,6 +166,10 @@ pub struct OptimizeOptions {
     /// Work budget of the exact knapsack programme; beyond it the plan reports its gap.
     #[serde(default = "budget")]
     pub exact_work_budget: u64,
+    /// How eligible resources without prices are valued: `ignore` (zero, the default) or
+    /// `by_units` (by the licence units they would use, after every priced saving).
+    #[serde(default)]
+    pub unpriced: UnpricedValuation,
 }
 
 fn yes() -> bool {
@@ -168,6 +199,7 @@ impl OptimizeOptions {
             renewal_horizon_days: renewal_horizon(),
             recommendations: true,
             exact_work_budget: budget(),
+            unpriced: UnpricedValuation::Ignore,
         }
     }
 

@@ -6,7 +6,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::recommend::Recommendations;
-use super::{Method, Objective, OptimizeOptions, Solved, decision_reason, from_micro};
+use super::{
+    Method, Objective, OptimizeOptions, Solved, UnpricedValuation, decision_reason, from_micro,
+};
 use crate::model::Estate;
 use crate::position::LineUse;
 use crate::rules::{Assessment, Pool, Reason, RuleSet};
@@ -79,6 +81,34 @@ pub struct Change {
     pub monthly_savings_delta: Option<Decimal>,
 }
 
+/// Which resources a certificate's optimum is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateScope {
+    /// Every eligible resource that needs licences has a price.
+    AllResources,
+    /// Some have none and count as zero (`unpriced = ignore`): the optimum is over the priced
+    /// resources only, and not a finished optimum for the others.
+    PricedResourcesOnly,
+    /// Some have none and were valued by the licence units they would use (`unpriced =
+    /// by_units`): the optimum is over the priced savings first, then over those units (a
+    /// proxy, not money).
+    PricedThenUnpricedByUnits,
+}
+
+impl CertificateScope {
+    /// The scope as people read it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            CertificateScope::AllResources => "all resources",
+            CertificateScope::PricedResourcesOnly => "priced resources only",
+            CertificateScope::PricedThenUnpricedByUnits => {
+                "priced resources, then unpriced ones by licence units"
+            }
+        }
+    }
+}
+
 /// The optimality certificate of a pool or of the whole plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Certificate {
@@ -91,8 +121,14 @@ pub struct Certificate {
     pub upper_bound: Decimal,
     /// `upper_bound − objective`; zero when proven optimal.
     pub gap: Decimal,
-    /// Whether the plan is proven optimal for its objective, tie-breaks included.
+    /// Whether the plan is proven optimal for its objective, tie-breaks included, over the
+    /// resources `scope` names.
     pub proven_optimal: bool,
+    /// Which resources the optimum is over: a plan over eligible resources without prices is
+    /// never a finished optimum without saying so.
+    pub scope: CertificateScope,
+    /// Eligible resources without prices (0 when `scope` is `all_resources`).
+    pub unpriced_resources: usize,
 }
 
 /// One pool of the plan.
@@ -156,8 +192,11 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// Every requirement's decision, in resource order.
     pub assignments: Vec<Assignment>,
-    /// Resources without prices: valued at zero, so only kept when licences are left over.
+    /// Resources without prices (the ids of `unpriced_summary`): valued at zero, so only kept
+    /// when licences are left over, or by licence units with `unpriced = by_units`.
     pub unpriced: Vec<String>,
+    /// The unpriced resources, the units at stake per pool and the units the plan gives them.
+    pub unpriced_summary: crate::position::UnpricedSummary,
     /// What to buy, renew and how to license dedicated hosts.
     pub recommendations: Recommendations,
     /// The audit of the estate with the plan applied (every plan is re-audited).
@@ -173,7 +212,8 @@ impl Plan {
 
 /// The certificate of one pool's solve. `value` and `bound` are in the solver's transformed
 /// units (see [`super::Valuation`]); `achieved` is the plan's true objective, recomputed
-/// exactly: savings net of change penalties in micro-units, or claims kept.
+/// exactly: savings net of change penalties in micro-units × the unit weight plus the unit
+/// proxy of the unpriced resources carried (see [`Solved::unit_weight`]), or claims kept.
 fn certificate(
     objective: Objective,
     value: i128,
@@ -182,6 +222,7 @@ fn certificate(
     achieved: i128,
 ) -> Certificate {
     let proven = value == bound;
+    let (scope, unpriced_resources) = (CertificateScope::AllResources, 0);
     match objective {
         Objective::MinChange => {
             // value = kept · big + savings, |savings| < big.
@@ -196,6 +237,8 @@ fn certificate(
                 upper_bound: Decimal::from(ub as i64),
                 gap: Decimal::from((ub - achieved) as i64),
                 proven_optimal: proven,
+                scope,
+                unpriced_resources,
             }
         }
         Objective::MaxSavings | Objective::ComplianceFirst => {
@@ -206,12 +249,18 @@ fn certificate(
             } else {
                 ((bound + ties).div_euclid(s.scale) + s.offset).max(achieved)
             };
+            // Back to money: `achieved` is money × weight + a proxy below the weight, and no
+            // plan's money exceeds ⌊ub / weight⌋ (the proxy is never negative).
+            let w = s.unit_weight;
+            let (money, money_ub) = (achieved.div_euclid(w), ub.div_euclid(w));
             Certificate {
                 measure: "monthly_savings",
-                objective: from_micro(achieved),
-                upper_bound: from_micro(ub),
-                gap: from_micro(ub - achieved),
+                objective: from_micro(money),
+                upper_bound: from_micro(money_ub),
+                gap: from_micro(money_ub - money),
                 proven_optimal: ub == achieved,
+                scope,
+                unpriced_resources,
             }
         }
     }
@@ -258,12 +307,18 @@ pub(crate) fn assemble(
             .filter(|(_, c)| *c)
             .map(|(o, _)| req(o).monthly_savings.map_or(0, super::micro))
             .sum();
+        let proxy: i128 = decided
+            .iter()
+            .filter(|(_, c)| *c)
+            .map(|(o, _)| super::unit_proxy(options, req(o)))
+            .sum();
+        let weighted = savings * s.unit_weight + proxy;
         let changes = decided.iter().filter(|(o, c)| req(o).claimed != *c).count() as i128;
         let kept = decided.iter().filter(|(o, c)| req(o).claimed && *c).count() as i128;
         let achieved = match options.objective {
             Objective::MinChange => kept,
-            Objective::MaxSavings => savings - s.penalty * changes,
-            Objective::ComplianceFirst => savings,
+            Objective::MaxSavings => weighted - s.penalty * changes,
+            Objective::ComplianceFirst => weighted,
         };
         let value = sol.value + s.additive_value.0;
         let bound = sol.bound + s.additive_value.1;
@@ -294,12 +349,14 @@ pub(crate) fn assemble(
     let measure = pools
         .first()
         .map_or("monthly_savings", |p| p.certificate.measure);
-    let certificate = Certificate {
+    let mut certificate = Certificate {
         measure,
         objective: all_value,
         upper_bound: all_bound,
         gap: all_bound - all_value,
         proven_optimal: all_proven,
+        scope: CertificateScope::AllResources,
+        unpriced_resources: 0,
     };
 
     let excluded: std::collections::HashSet<&str> =
@@ -308,10 +365,9 @@ pub(crate) fn assemble(
     let mut assignments = Vec::new();
     let mut changes = Vec::new();
     let mut totals = PlanTotals::default();
-    let mut unpriced = Vec::new();
+    let mut carried = std::collections::HashSet::new();
     for (ri, a) in assessments.iter().enumerate() {
         let r = &estate.resources[ri];
-        let mut priced = true;
         for (qi, q) in a.requirements.iter().enumerate() {
             let (on, lines) = match carry.remove(&(ri, qi)) {
                 Some(d) => d,
@@ -336,8 +392,8 @@ pub(crate) fn assemble(
                 (false, true) => Action::Disable,
                 (false, false) => Action::KeepOff,
             };
-            if q.eligible && q.monthly_savings.is_none() && q.units > 0 {
-                priced = false;
+            if on {
+                carried.insert((ri, qi));
             }
             let mut reasons = q.reasons.clone();
             if keep_hci {
@@ -382,9 +438,27 @@ pub(crate) fn assemble(
                 reasons,
             });
         }
-        if !priced {
-            unpriced.push(a.resource.clone());
-        }
+    }
+    // Unpriced is loud: the certificates say which resources their optimum is over.
+    let unpriced_summary = crate::position::summarise_unpriced(
+        assessments,
+        Some(&|ri, qi| carried.contains(&(ri, qi))),
+    );
+    let scope = |n: usize| match (n, options.unpriced) {
+        (0, _) => CertificateScope::AllResources,
+        (_, UnpricedValuation::Ignore) => CertificateScope::PricedResourcesOnly,
+        (_, UnpricedValuation::ByUnits) => CertificateScope::PricedThenUnpricedByUnits,
+    };
+    certificate.scope = scope(unpriced_summary.resources);
+    certificate.unpriced_resources = unpriced_summary.resources;
+    for p in &mut pools {
+        let n = unpriced_summary
+            .by_pool
+            .iter()
+            .find(|u| u.pool == p.pool)
+            .map_or(0, |u| u.resources);
+        p.certificate.scope = scope(n);
+        p.certificate.unpriced_resources = n;
     }
     changes.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool)));
     totals.yearly_savings = totals.monthly_savings * Decimal::from(12);
@@ -401,7 +475,8 @@ pub(crate) fn assemble(
         pools,
         changes,
         assignments,
-        unpriced,
+        unpriced: unpriced_summary.ids.clone(),
+        unpriced_summary,
         recommendations,
         verification: super::Verification::default(),
     }

@@ -103,7 +103,13 @@ fn net_savings(s: &Solved, chosen: &[bool], assessments: &[Assessment]) -> i128 
             } else {
                 0
             };
-            saving - if c != q.claimed { s.penalty } else { 0 }
+            // The penalty is held in the value transform's units (× the unit weight).
+            saving
+                - if c != q.claimed {
+                    s.penalty / s.unit_weight
+                } else {
+                    0
+                }
         })
         .sum()
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{Action, Plan};
+use super::{Action, CertificateScope, Plan, UnpricedValuation};
 use crate::money::display;
 
 /// How many changes the report lists before summarising the rest.
@@ -27,28 +27,48 @@ impl Plan {
             display(c.objective),
             display(c.upper_bound),
             display(c.gap),
-            match (c.proven_optimal, self.unpriced.is_empty()) {
-                (true, true) => " — proven optimal",
-                (true, false) => " — proven optimal over the priced resources",
-                (false, _) => "",
+            match (c.proven_optimal, c.scope) {
+                (true, CertificateScope::AllResources) => " — proven optimal",
+                (true, CertificateScope::PricedResourcesOnly) =>
+                    " — proven optimal over the priced resources",
+                (true, CertificateScope::PricedThenUnpricedByUnits) =>
+                    " — proven optimal over the priced savings, then the unpriced resources' licence units",
+                (false, CertificateScope::AllResources) => "",
+                (false, CertificateScope::PricedResourcesOnly) => " (priced resources only)",
+                (false, CertificateScope::PricedThenUnpricedByUnits) =>
+                    " (priced savings, then the unpriced resources' licence units)",
             }
         );
         // Unpriced is loud: an optimum that values some resources at zero is not a finished one.
-        if !self.unpriced.is_empty() {
-            let unpriced: std::collections::HashSet<&str> =
-                self.unpriced.iter().map(String::as_str).collect();
-            let units: u64 = self
-                .assignments
-                .iter()
-                .filter(|a| unpriced.contains(a.resource.as_str()) && a.monthly_savings.is_none())
-                .map(|a| a.units)
-                .fold(0, u64::saturating_add);
-            let _ = writeln!(
-                o,
-                "UNPRICED: {} resources that could carry the benefit ({units} licence units) have no \
-                 price and count as zero: give their prices to finish the optimum for them\n",
-                self.unpriced.len()
-            );
+        let u = &self.unpriced_summary;
+        if !u.is_empty() {
+            match self.options.unpriced {
+                UnpricedValuation::Ignore => {
+                    let _ = writeln!(
+                        o,
+                        "UNPRICED: {} resources that could carry the benefit ({} licence units: \
+                         {}) have no price and count as zero: give their prices, or optimise with \
+                         unpriced = by_units, to finish the optimum for them\n",
+                        u.resources,
+                        u.units,
+                        u.units_text()
+                    );
+                }
+                UnpricedValuation::ByUnits => {
+                    let carried: u64 = u.by_pool.iter().filter_map(|p| p.carried_units).sum();
+                    let _ = writeln!(
+                        o,
+                        "UNIT PROXY (unpriced = by_units): {} resources that could carry the \
+                         benefit ({} licence units: {}) have no price and were valued by the \
+                         licence units they would use, after every priced saving (a proxy, not \
+                         money): the plan gives them {carried} units; their savings are not in \
+                         the totals\n",
+                        u.resources,
+                        u.units,
+                        u.units_text()
+                    );
+                }
+            }
         }
         // The re-audit, when it had something to say.
         let v = &self.verification;

@@ -132,16 +132,19 @@ def report(
     as_of: Any = None,
     path: str | os.PathLike[str] | None = None,
     top: int = 20,
+    unpriced: str = "ignore",
 ) -> str:
     """A self-contained HTML report (position and plan: over- and under-claimed resources,
-    money by pool with its currency) that opens from an email; written to ``path`` if given.
+    money by pool with its currency, the resources without prices and the units at stake) that
+    opens from an email; written to ``path`` if given. ``unpriced="by_units"`` plans with the
+    unit proxy for resources without prices (see :func:`ahb.optimize`).
 
     >>> html = ahb.report("examples/data/sample-estate.json", as_of="2026-11-25")  # doctest: +SKIP
     >>> ahb.report(estate, path="report.html")                                     # doctest: +SKIP
     """
     from ahb import _report
 
-    text = _report.render(load(estate), rules, as_of=as_of, top=top)
+    text = _report.render(load(estate), rules, as_of=as_of, top=top, unpriced=unpriced)
     if path is not None:
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)

@@ -139,6 +139,11 @@ class Position:
     def rule_set(self) -> RuleSet: ...
     @property
     def totals(self) -> dict[str, Decimal]: ...
+    @property
+    def unpriced_summary(self) -> dict[str, Any]:
+        """Eligible resources without prices: ``resources``, ``units``, ``ids`` and
+        ``by_pool`` (``pool``, ``unit``, ``resources``, ``units``, ``claimed_units``); their
+        savings count as zero in :attr:`totals`."""
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -185,7 +190,14 @@ class Plan:
     @property
     def totals(self) -> dict[str, Any]: ...
     @property
-    def certificate(self) -> dict[str, Any]: ...
+    def certificate(self) -> dict[str, Any]:
+        """Objective, upper bound, gap, ``proven_optimal``, and the ``scope`` of the optimum
+        (``"all_resources"``, ``"priced_resources_only"``, ``"priced_then_unpriced_by_units"``)
+        with ``unpriced_resources``."""
+    @property
+    def unpriced_summary(self) -> dict[str, Any]:
+        """As :attr:`Position.unpriced_summary`, with ``carried_units`` per pool: the units
+        the plan has the unpriced resources carry."""
     def to_json(self) -> str: ...
     def to_text(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -236,7 +248,9 @@ def optimize(
     ``exclude``, ``reserve``, ``prefer_later_expiry``, ``licence_prices_per_year``
     (``windows_server_per_core_year``, ``sql_enterprise_per_core_year``,
     ``sql_standard_per_core_year``: yearly prices of one core licence with SA),
-    ``renewal_horizon_days``, ``recommendations``, ``exact_work_budget``.
+    ``renewal_horizon_days``, ``recommendations``, ``exact_work_budget``, ``unpriced``
+    (``"ignore"``: resources without prices count as zero; ``"by_units"``: they are valued by
+    the licence units they would use, a proxy ranked after every priced saving).
 
     >>> ahb._ahb.optimize(estate, as_of="2026-11-25", objective="min_change")  # doctest: +SKIP
     """
@@ -426,6 +440,10 @@ class ImportResult:
     def priced(self) -> list[dict[str, Any]]: ...
     @property
     def unpriced(self) -> list[dict[str, Any]]: ...
+    @property
+    def replica_links(self) -> list[dict[str, Any]]:
+        """Secondaries linked to their primaries from availability groups, failover groups and
+        replication links: ``secondary``, ``primary``, ``primary_imported``, ``origin``."""
     @property
     def currency(self) -> str | None: ...
 

@@ -45,6 +45,41 @@ def human(name: Any) -> Any:
     return HUMAN_NAMES.get(name, name) if isinstance(name, str) else name
 
 
+def unpriced_units_text(summary: dict[str, Any]) -> str:
+    """The units at stake per pool, as the core's text reports say them:
+    ``40 Windows Server core licences, 56 SQL Server normalised cores``."""
+    return ", ".join(
+        f"{p['units']} {human(p['pool'])} {p['unit']}" for p in summary.get("by_pool") or []
+    )
+
+
+def unpriced_sentence(summary: dict[str, Any], certificate: dict[str, Any] | None = None) -> str:
+    """One sentence on the eligible resources without prices; empty when there are none. With
+    a plan's ``certificate``, what the plan did with them (zero, or the unit proxy)."""
+    n = summary.get("resources") or 0
+    if not n:
+        return ""
+    units = f"{summary['units']} licence units: {unpriced_units_text(summary)}"
+    if certificate is None:
+        claimed = sum(p.get("claimed_units") or 0 for p in summary.get("by_pool") or [])
+        return (
+            f"UNPRICED: {n} eligible resources ({units}; {claimed} of them claimed today) have "
+            "no price: their savings count as zero in the totals."
+        )
+    if certificate.get("scope") == "priced_then_unpriced_by_units":
+        carried = sum(p.get("carried_units") or 0 for p in summary.get("by_pool") or [])
+        return (
+            f"UNIT PROXY (unpriced = by_units): {n} resources without prices ({units}) were "
+            f"valued by the licence units they would use, after every priced saving (a proxy, "
+            f"not money): the plan gives them {carried} units; their savings are not in the totals."
+        )
+    return (
+        f"UNPRICED: {n} resources that could carry the benefit ({units}) have no price and "
+        "count as zero: the optimum is over the priced resources only; give their prices, or "
+        "optimise with unpriced = by_units."
+    )
+
+
 def _pandas() -> Any:
     try:
         import pandas
@@ -276,12 +311,14 @@ def position_html(position: Position) -> str:
     under_t = _table(under[:HTML_TOP], [("resource", "resource"), ("pool", "pool"), ("units", "units"),
                                         ("monthly_savings", "unclaimed / month"),
                                         ("yearly_savings", "unclaimed / year")])
+    unpriced = unpriced_sentence(d.get("unpriced_summary") or {})
+    unpriced_p = f'<p style="color:#cf222e">{html.escape(unpriced)}</p>' if unpriced else ""
     return (
         f"<div><p><b>ahb position</b> on {d['as_of']} under rule set "
         f"{html.escape(d['rule_set']['version'])}: "
         f'<b style="color:{colour}">{verdict}</b>; '
         f"{len(d['over_claimed'])} over-claimed, {len(d['under_claimed'])} under-claimed, "
-        f"{len(d['resources'])} resources.</p>{pools}{totals}"
+        f"{len(d['resources'])} resources.</p>{unpriced_p}{pools}{totals}"
         f"<p><b>Over-claimed</b> (largest {min(HTML_TOP, len(over))} of {len(over)})</p>{over_t}"
         f"<p><b>Under-claimed</b> (largest {min(HTML_TOP, len(under))} of {len(under)})</p>{under_t}</div>"
     )
@@ -314,10 +351,16 @@ def plan_html(plan: Plan) -> str:
         ],
     )
     proof = "proven optimal" if c["proven_optimal"] else f"gap {c['gap']} (bound {c['upper_bound']})"
+    if c.get("scope") == "priced_resources_only":
+        proof += " over the priced resources only"
+    elif c.get("scope") == "priced_then_unpriced_by_units":
+        proof += " over the priced savings, then the unpriced resources' licence units"
+    unpriced = unpriced_sentence(d.get("unpriced_summary") or {}, c)
+    unpriced_p = f'<p style="color:#cf222e">{html.escape(unpriced)}</p>' if unpriced else ""
     return (
         f"<div><p><b>ahb plan</b> for {d['as_of']} under rule set "
         f"{html.escape(d['rule_set']['version'])}: {proof}; "
-        f"{len(d['changes'])} changes.</p>{pools}{totals}</div>"
+        f"{len(d['changes'])} changes.</p>{unpriced_p}{pools}{totals}</div>"
     )
 
 

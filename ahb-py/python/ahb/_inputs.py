@@ -166,9 +166,13 @@ def optimize(
     licence with SA: ``{"windows_server_per_core_year": …, "sql_enterprise_per_core_year": …,
     "sql_standard_per_core_year": …}``; the deprecated names ``windows_server_core``,
     ``sql_enterprise_core`` and ``sql_standard_core`` are still read), ``renewal_horizon_days``,
-    ``recommendations`` (bool), ``exact_work_budget``. Amounts may be Decimal, int, str or
-    float; ``license_…`` spellings are accepted. A wrong option, or one given under two names,
-    raises :class:`OptionError` naming it (``field``).
+    ``recommendations`` (bool), ``exact_work_budget``, ``unpriced`` (``"ignore"`` default:
+    resources without prices count as zero and the certificate's ``scope`` is
+    ``"priced_resources_only"``; ``"by_units"``: they are valued by the licence units they would
+    use — a proxy, not money, ranked after every priced saving — so an estate without prices
+    still gets a plan). Amounts may be Decimal, int, str or float; ``license_…`` spellings are
+    accepted. A wrong option, or one given under two names, raises :class:`OptionError` naming
+    it (``field``).
 
     >>> plan = ahb.optimize(estate, as_of="2026-11-25", change_penalty_per_month=10.0)  # doctest: +SKIP
     >>> plan.to_pandas("pools")[["pool", "method", "monthly_savings"]]                # doctest: +SKIP

@@ -13,7 +13,7 @@ import html
 from typing import Any
 
 from ahb._ahb import Estate, Plan, Position, RuleSet
-from ahb._display import human
+from ahb._display import human, unpriced_sentence
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em;color:#1f2328}
@@ -100,11 +100,25 @@ def render_parts(estate: Estate, position: Position, plan: Plan, *, top: int = 2
         if p["compliant"]
         else '<span class="bad">NOT compliant</span>'
     )
+    cert = q["certificate"]
+    unpriced = p.get("unpriced_summary") or {}
+    # Unpriced is loud: said at the top, before any money figure that leaves them out.
+    loud = [unpriced_sentence(unpriced), unpriced_sentence(q.get("unpriced_summary") or {}, cert)]
+    proof = ""
+    if cert["proven_optimal"]:
+        proof = {
+            "priced_resources_only": " (proven optimal over the priced resources only)",
+            "priced_then_unpriced_by_units": (
+                " (proven optimal over the priced savings, then the unpriced resources' "
+                "licence units: a proxy, not money)"
+            ),
+        }.get(cert.get("scope"), " (proven optimal)")
     parts = [
         f"<h1>Azure Hybrid Benefit report, {html.escape(str(p['as_of']))}</h1>",
         f"<p>Rule set {html.escape(str(p['rule_set']['version']))}. Today's settings are "
         f"{verdict}: {len(p['over_claimed'])} resources over-claimed, "
         f"{len(p['under_claimed'])} under-claimed, of {len(p['resources'])} resources.</p>",
+        *(f'<p class="bad">{html.escape(x)}</p>' for x in loud if x),
         "<h2>Savings</h2>",
         _table(
             [
@@ -117,9 +131,7 @@ def render_parts(estate: Estate, position: Position, plan: Plan, *, top: int = 2
             cur,
         ),
         f"<p>The optimal plan saves {html.escape(money(qt['yearly_savings'], cur))} a year with "
-        f"{qt['changes']} changes"
-        + (" (proven optimal)." if q["certificate"]["proven_optimal"] else ".")
-        + "</p>",
+        f"{qt['changes']} changes{html.escape(proof)}.</p>",
         "<h2>Pools</h2>",
         _table(
             p["pools"],
@@ -175,6 +187,33 @@ def render_parts(estate: Estate, position: Position, plan: Plan, *, top: int = 2
         if under
         else "<p>None.</p>",
         note,
+    ]
+    if unpriced.get("resources"):
+        carried = {
+            u["pool"]: u.get("carried_units")
+            for u in (q.get("unpriced_summary") or {}).get("by_pool") or []
+        }
+        rows = [dict(u, carried_units=carried.get(u["pool"])) for u in unpriced["by_pool"]]
+        ids = list(unpriced.get("ids") or [])
+        parts += [
+            "<h2>Unpriced: eligible resources without prices</h2>",
+            _table(
+                rows,
+                [
+                    ("pool", "pool", "name"),
+                    ("unit", "unit", "text"),
+                    ("resources", "resources", "n"),
+                    ("units", "units at stake", "n"),
+                    ("claimed_units", "claimed today", "n"),
+                    ("carried_units", "carried by the plan", "n"),
+                ],
+                cur,
+            ),
+            '<p class="note">Their savings count as zero in every money figure of this '
+            "report. Resources: " + html.escape(", ".join(ids[:top]))
+            + (f" and {len(ids) - top} more" if len(ids) > top else "") + ".</p>",
+        ]
+    parts += [
         "<h2>The plan by pool</h2>",
         _table(
             q["pools"],
@@ -198,10 +237,18 @@ def render_parts(estate: Estate, position: Position, plan: Plan, *, top: int = 2
     )
 
 
-def render(estate: Estate, rules: RuleSet | str | None, *, as_of: Any = None, top: int = 20) -> str:
-    """Audits and optimises ``estate`` on ``as_of`` and renders the report."""
+def render(
+    estate: Estate,
+    rules: RuleSet | str | None,
+    *,
+    as_of: Any = None,
+    top: int = 20,
+    unpriced: str = "ignore",
+) -> str:
+    """Audits and optimises ``estate`` on ``as_of`` (``unpriced`` as for :func:`ahb.optimize`)
+    and renders the report."""
     from ahb._inputs import audit, optimize
 
     position = audit(estate, rules, as_of=as_of)
-    plan = optimize(estate, rules, as_of=position.as_of)
+    plan = optimize(estate, rules, as_of=position.as_of, unpriced=unpriced)
     return render_parts(estate, position, plan, top=top)

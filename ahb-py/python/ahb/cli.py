@@ -7,7 +7,9 @@ Exit codes:
 
 - ``0``: done. What needs attention is said, not coded: a non-compliant audit says so in its
   report; resources the import left out, warned about or left unpriced are listed on stderr;
-  a plan over unpriced resources prints a CAVEAT line on stderr (and in the text report).
+  a plan over unpriced resources prints a CAVEAT line on stderr (and in the text report), or,
+  with ``optimize --unpriced by_units``, a UNIT PROXY line saying they were valued by licence
+  units (a proxy, not money).
 - ``2``: not done: bad input, bad arguments or an internal error of ahb. The one line on stderr
   reads ``ahb: error CODE (NAME): message``, with the code of :class:`ahb.AhbError` (``8 (io)``
   for a file that cannot be read, ``9 (invalid_option)`` for a usage mistake, ``0 (internal)``
@@ -30,6 +32,7 @@ from typing import Any, NoReturn
 from ahb._ahb import (
     AhbError,
     Estate,
+    Plan,
     RuleSet,
     Usage,
     __version__,
@@ -42,6 +45,8 @@ from ahb._ahb import (
     simulate_central,
     timeline,
 )
+
+from ahb._display import unpriced_sentence, unpriced_units_text
 
 EXIT_OK = 0
 EXIT_ERROR = 2
@@ -153,6 +158,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--rollback", default=None, help="with --az-script: write the rollback script here"
     )
+    c.add_argument(
+        "--unpriced",
+        choices=["ignore", "by_units"],
+        default=None,
+        help="resources without prices: count as zero (ignore, the default) or value them by "
+        "the licence units they would use, after every priced saving (by_units: a proxy, not "
+        "money)",
+    )
 
     c = sub.add_parser("timeline", help="the position over dates, with the cliffs")
     _common(c, as_of=False)
@@ -189,6 +202,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--as-of", type=_date, default=None, help="date, YYYY-MM-DD (default: today)")
     c.add_argument("--rules", default="2023-04", help="rule set version: 2023-04 or 2021-11")
     c.add_argument("--top", type=int, default=20, help="rows shown per resource table")
+    c.add_argument(
+        "--unpriced",
+        choices=["ignore", "by_units"],
+        default="ignore",
+        help="resources without prices in the plan: count as zero, or value them by licence units",
+    )
     c.add_argument("-o", "--output", default=None, help="HTML file (default: stdout)")
     return p
 
@@ -231,23 +250,17 @@ def _import(args: argparse.Namespace) -> tuple[str, int]:
         print(f"  warning {o['file']}[{o['index']}] {w['field']}: {w['message']}", file=err)
     unpriced = result.unpriced
     currency = result.currency or "no currency"
-    ids = {u["resource"] for u in unpriced}
-    units = 0
-    if ids:
-        # What is at stake in licence units: the eligible requirements of the unpriced
-        # resources, as today's audit counts them.
-        position = audit(estate).to_dict()
-        units = sum(
-            int(q.get("units") or 0)
-            for a in position.get("resources") or []
-            if a.get("resource") in ids
-            for q in a.get("requirements") or []
-            if q.get("eligible")
-        )
+    at_stake = "0 licence units at stake"
+    if unpriced:
+        # What is at stake in licence units: the eligible requirements without prices, as
+        # today's audit counts them.
+        summary = audit(estate).unpriced_summary
+        at_stake = f"{summary['units']} licence units at stake"
+        if summary["units"]:
+            at_stake += f": {unpriced_units_text(summary)}"
     print(
         f"  priced: {len(result.priced)} resources ({currency}); "
-        f"UNPRICED: {len(unpriced)} resources that could carry the benefit "
-        f"({units} licence units at stake)",
+        f"UNPRICED: {len(unpriced)} resources that could carry the benefit ({at_stake})",
         file=err,
     )
     for u in unpriced:
@@ -260,20 +273,14 @@ def _import(args: argparse.Namespace) -> tuple[str, int]:
     return text, EXIT_OK
 
 
-def _unpriced_caveat(plan_dict: dict[str, Any]) -> str:
-    unpriced = set(plan_dict.get("unpriced") or [])
-    if not unpriced:
+def _unpriced_caveat(plan: Plan) -> str:
+    """The plan's caveat about resources without prices (empty when every one is priced)."""
+    text = unpriced_sentence(plan.unpriced_summary, plan.certificate)
+    if not text:
         return ""
-    units = sum(
-        int(a.get("units") or 0)
-        for a in plan_dict.get("assignments") or []
-        if a.get("resource") in unpriced
-    )
-    return (
-        f"CAVEAT: {len(unpriced)} resources ({units} licence units) have no prices; their "
-        "savings count as zero, so this plan is not a finished optimum for them. Import "
-        "prices (ahb import --prices/--costs) or optimise them by units.\n"
-    )
+    if plan.certificate.get("scope") == "priced_resources_only":
+        text = "CAVEAT: " + text + " This plan is not a finished optimum for them."
+    return text + "\n"
 
 
 def _optimize(args: argparse.Namespace, estate: Estate, rules: RuleSet) -> tuple[str, int]:
@@ -286,8 +293,10 @@ def _optimize(args: argparse.Namespace, estate: Estate, rules: RuleSet) -> tuple
         options.update(loaded)
     if args.objective is not None:
         options["objective"] = args.objective
+    if args.unpriced is not None:
+        options["unpriced"] = args.unpriced
     plan = optimize(estate, rules, as_of=args.as_of, **options)
-    caveat = _unpriced_caveat(plan.to_dict())
+    caveat = _unpriced_caveat(plan)
     code = EXIT_OK
     if caveat:
         print(caveat.rstrip("\n"), file=sys.stderr)
@@ -320,7 +329,7 @@ def _run(args: argparse.Namespace) -> tuple[str, int]:
     if args.command == "report":
         from ahb._report import render
 
-        page = render(estate, rules, as_of=args.as_of, top=args.top)
+        page = render(estate, rules, as_of=args.as_of, top=args.top, unpriced=args.unpriced)
         if args.output:
             with open(args.output, "w", encoding="utf-8") as f:
                 f.write(page)

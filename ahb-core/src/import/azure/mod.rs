@@ -3,12 +3,17 @@
 //! `{"value": [...]}` list responses and PowerShell `Get-AzVM | ConvertTo-Json`.
 //!
 //! One file per resource family: [`compute`] (VMs, scale sets, dedicated hosts), [`sql`] (SQL
-//! VMs and PaaS), [`hybrid`] (AKS on Azure Local, Azure Local clusters). This module only converts: it reads the facts (size, OS, edition, tier, vCores, the current
+//! VMs and PaaS), [`hybrid`] (AKS on Azure Local, Azure Local clusters), [`replication`]
+//! (availability groups, failover groups and replication links: which SQL resource is a
+//! secondary of which primary). This module only converts: it reads the facts (size, OS, edition, tier, vCores, the current
 //! AHB setting) into the model; what they mean for licensing is decided in `rules/`.
 
 mod compute;
 mod hybrid;
+mod replication;
 mod sql;
+
+pub(crate) use replication::Link;
 
 use serde_json::Value;
 
@@ -24,6 +29,8 @@ pub(crate) enum Row {
     Resource(Pending),
     /// A resource of a kind that carries no AHB setting, or whose licence is carried elsewhere.
     Skip(String),
+    /// A replication record: secondary → primary links, no resource of its own.
+    Links(Vec<Link>),
     /// A VM size or host SKU the catalogue does not know.
     Unknown {
         /// The size or SKU.
@@ -181,6 +188,16 @@ pub(crate) fn convert(row: &Value, cat: &Catalogue) -> R<Row> {
             hybrid::aks(row, cat, &cx)
         }
         "microsoft.azurestackhci/clusters" => hybrid::azure_local(row, &cx),
+        "microsoft.sqlvirtualmachine/sqlvirtualmachinegroups/availabilitygrouplisteners" => {
+            replication::availability_group_listener(row, &cx)
+        }
+        "microsoft.sql/servers/failovergroups" => replication::failover_group(row, &cx),
+        "microsoft.sql/locations/instancefailovergroups" => {
+            replication::instance_failover_group(row, &cx)
+        }
+        "microsoft.sql/servers/databases/replicationlinks" => {
+            replication::replication_link(row, &cx)
+        }
         other => Ok(Row::Skip(format!(
             "type {other} carries no Azure Hybrid Benefit setting"
         ))),

@@ -91,6 +91,17 @@ pub(super) fn database(row: &Value, cx: &Ctx) -> R<Row> {
         let created = fact_str(row, "creationDate")
             .and_then(|(s, _)| crate::text::parse_datetime(s, None).ok())
             .map(|d| d.date());
+        // A secondary says so (`secondaryType`: `Geo`, `Named`, `Standby`); a standby is the
+        // licence-free DR replica of SQL-14. Its primary is named by the failover group or
+        // replication link, or by `sourceDatabaseId` where the row carries it.
+        let secondary = typed_str(row, "secondaryType")?;
+        let standby = secondary
+            .as_ref()
+            .is_some_and(|(s, _)| s.eq_ignore_ascii_case("standby"));
+        let replica_of = match secondary {
+            Some(_) => typed_str(row, "sourceDatabaseId")?.map(|(s, _)| s.to_string()),
+            None => None,
+        };
         ready(S::SqlDatabase {
             tier,
             vcores: vcore.then_some(cap),
@@ -102,9 +113,9 @@ pub(super) fn database(row: &Value, cx: &Ctx) -> R<Row> {
             },
             created,
             license_type: paas_license(row)?,
-            standby: false,
-            // Importers fill the primary where Azure's data carries it (issue 11 D2).
-            replica_of: None,
+            standby,
+            // Checked and resolved against the import in `Importer::finish`.
+            replica_of,
         })
     })
 }
