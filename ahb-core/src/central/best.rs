@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::cover::{Ladder, cover};
-use super::{HourlyUsage, from_micro, setup, walk};
+use super::{HourlyUsage, default_threads, from_micro, setup, walk};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::rules::{CentralStrategy, RuleSet};
@@ -152,6 +152,19 @@ pub fn best_assignment(
     scope: &str,
     prices: &LicencePricesPerYear,
 ) -> Result<BestAssignment> {
+    best_assignment_threads(estate, rules, usage, scope, prices, default_threads(usage))
+}
+
+/// [`best_assignment`] with the hours split over `threads` threads; the result does not depend
+/// on `threads`.
+pub(crate) fn best_assignment_threads(
+    estate: &Estate,
+    rules: &RuleSet,
+    usage: &HourlyUsage,
+    scope: &str,
+    prices: &LicencePricesPerYear,
+    threads: usize,
+) -> Result<BestAssignment> {
     estate.validate()?;
     usage.check()?;
     if prices.sql_enterprise_per_core_year.is_none() && prices.sql_standard_per_core_year.is_none()
@@ -201,17 +214,24 @@ pub fn best_assignment(
         }
     };
     let strategy = rules.knobs.central_strategy;
-    let mut hours: Vec<(Ladder, Ladder)> = Vec::new();
     // The scope's own resources, as if no other scope's overflow reached it.
-    walk(usage, &st, false, |_, s, ones, fours, _, prices| {
-        if s == x {
-            let mut l = (Ladder::default(), Ladder::default());
-            ones.ladder(prices, &mut l.0);
-            fours.ladder(prices, &mut l.1);
-            hours.push(l);
-        }
-        (ones.total(), fours.total())
-    });
+    let (_, parts) = walk(
+        usage,
+        &st,
+        false,
+        threads,
+        |range| Vec::with_capacity(range.len()),
+        |hours: &mut Vec<(Ladder, Ladder)>, _, s, ones, fours, _, prices| {
+            if s == x {
+                let mut l = (Ladder::default(), Ladder::default());
+                ones.ladder(prices, &mut l.0);
+                fours.ladder(prices, &mut l.1);
+                hours.push(l);
+            }
+            (ones.total(), fours.total())
+        },
+    );
+    let mut hours: Vec<(Ladder, Ladder)> = parts.into_iter().flatten().collect();
     let demand: Vec<u64> = hours
         .iter()
         .map(|(o, f)| o.total() + 4 * f.total())

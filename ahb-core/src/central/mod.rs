@@ -8,11 +8,14 @@ mod cover;
 mod usage;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+#[cfg(test)]
+use best::best_assignment_threads;
 pub use best::{BestAssignment, LicencePricesPerYear, best_assignment};
 pub use usage::{HourlyUsage, MAX_USAGE_HOURS, NO_PRICE, UsageRecord};
 
@@ -266,65 +269,174 @@ fn percent(covered: u64, assigned: u64) -> Decimal {
     }
 }
 
-/// Distinct licence prices of the usage, dearest first, and each row's rank among them.
-fn price_ranks(usage: &HourlyUsage, setup: &Setup) -> (Vec<i64>, Vec<u32>) {
-    let price = |row: usize| match usage.price_micro[row] {
-        NO_PRICE => setup.estate_price[usage.resource[row] as usize],
-        p => p,
-    };
-    // Prices rarely change for a resource: remember the last one per resource.
-    let mut last = vec![i64::MIN; usage.resources.len()];
-    let mut distinct = std::collections::BTreeSet::new();
-    for row in 0..usage.resource.len() {
-        let (res, p) = (usage.resource[row] as usize, price(row));
-        if last[res] != p {
-            distinct.insert(std::cmp::Reverse(p));
-            last[res] = p;
-        }
+/// The most threads the hourly passes use.
+const MAX_THREADS: usize = 8;
+
+/// Below this many rows the hourly passes run on the calling thread only.
+const PARALLEL_ROWS: usize = 1 << 18;
+
+/// How many threads the hourly passes over `usage` use: the available cores (at most
+/// [`MAX_THREADS`]) for large usage, one for small.
+pub(crate) fn default_threads(usage: &HourlyUsage) -> usize {
+    if usage.resource.len() < PARALLEL_ROWS {
+        return 1;
     }
-    let prices: Vec<i64> = distinct.into_iter().map(|r| r.0).collect();
-    let mut rank_of = vec![(i64::MIN, 0u32); usage.resources.len()];
-    let ranks = (0..usage.resource.len())
-        .map(|row| {
-            let (res, p) = (usage.resource[row] as usize, price(row));
-            if rank_of[res].0 != p {
-                let r = prices.partition_point(|&q| q > p) as u32;
-                rank_of[res] = (p, r);
-            }
-            rank_of[res].1
-        })
-        .collect();
-    (prices, ranks)
+    std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(MAX_THREADS)
 }
 
-/// Walks the usage hour by hour, calling `each(hour, scope, ones, fours, hadr_nc, prices)`
-/// with the scope's 1-NC and 4-NC vCores of that hour counted by price rank, deepest scope
-/// first; `each` returns the 1-NC and 4-NC vCores it covered. With `pass_up`, the vCores a
+/// Up to `threads` contiguous ranges of hours covering the usage, with the rows of each (rows
+/// are in hour order once [`HourlyUsage::check`] has passed).
+fn hour_ranges(usage: &HourlyUsage, threads: usize) -> Vec<(Range<u32>, Range<usize>)> {
+    let hours = usage.hours();
+    let t = threads.clamp(1, (hours as usize).max(1)) as u64;
+    let bound = |k: u64| (u64::from(hours) * k / t) as u32;
+    (0..t)
+        .map(|k| {
+            let (h0, h1) = (bound(k), bound(k + 1));
+            let r0 = usage.hour.partition_point(|&h| h < h0);
+            let r1 = usage.hour.partition_point(|&h| h < h1);
+            (h0..h1, r0..r1)
+        })
+        .collect()
+}
+
+/// Runs `f` on each range, the first on the calling thread and the others on scoped threads;
+/// the results come back in range order.
+fn in_parallel<S: Send>(
+    parts: &[(Range<u32>, Range<usize>)],
+    f: impl Fn(Range<u32>, Range<usize>) -> S + Sync,
+) -> Vec<S> {
+    match parts {
+        [] => Vec::new(),
+        [(h, r)] => vec![f(h.clone(), r.clone())],
+        [(h, r), rest @ ..] => std::thread::scope(|sc| {
+            let f = &f;
+            let handles: Vec<_> = rest
+                .iter()
+                .map(|(h, r)| sc.spawn(move || f(h.clone(), r.clone())))
+                .collect();
+            let mut out = vec![f(h.clone(), r.clone())];
+            out.extend(handles.into_iter().map(|j| {
+                j.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }));
+            out
+        }),
+    }
+}
+
+/// The licence price of `row`: its own, or the estate's for its resource.
+#[inline]
+fn row_price(usage: &HourlyUsage, setup: &Setup, row: usize) -> i64 {
+    match usage.price_micro[row] {
+        NO_PRICE => setup.estate_price[usage.resource[row] as usize],
+        p => p,
+    }
+}
+
+/// Distinct licence prices of the usage, dearest first. A row's rank among them is found as
+/// the rows are walked, from a per-resource cache (prices rarely change for a resource).
+fn distinct_prices(
+    usage: &HourlyUsage,
+    setup: &Setup,
+    parts: &[(Range<u32>, Range<usize>)],
+) -> Vec<i64> {
+    let found = in_parallel(parts, |_, rows| {
+        // Prices rarely change for a resource: remember the last one per resource.
+        let mut last = vec![i64::MIN; usage.resources.len()];
+        let mut distinct = Vec::new();
+        for row in rows {
+            let (res, p) = (usage.resource[row] as usize, row_price(usage, setup, row));
+            if last[res] != p {
+                distinct.push(p);
+                last[res] = p;
+            }
+        }
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct
+    });
+    let mut prices: Vec<i64> = found.into_iter().flatten().collect();
+    prices.sort_unstable_by(|a, b| b.cmp(a));
+    prices.dedup();
+    prices
+}
+
+/// Walks the usage hour by hour, calling `each(state, hour, scope, ones, fours, hadr_nc,
+/// prices)` with the scope's 1-NC and 4-NC vCores of that hour counted by price rank, deepest
+/// scope first; `each` returns the 1-NC and 4-NC vCores it covered. With `pass_up`, the vCores a
 /// scope leaves uncovered go on to the nearest enclosing scope with assignments (SQL-18).
-/// Returns the rows outside central management.
-fn walk(
+///
+/// The hours are split into up to `threads` contiguous ranges walked at once, each with its own
+/// `state` from `init(hours)`; the states come back in hour order, so merging them in order
+/// gives the result of one thread. Also returns the rows outside central management.
+fn walk<S: Send>(
     usage: &HourlyUsage,
     setup: &Setup,
     pass_up: bool,
-    mut each: impl FnMut(u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64),
+    threads: usize,
+    init: impl Fn(Range<u32>) -> S + Sync,
+    each: impl Fn(&mut S, u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64) + Sync,
+) -> (usize, Vec<S>) {
+    let parts = hour_ranges(usage, threads);
+    let prices = distinct_prices(usage, setup, &parts);
+    let prices = &prices[..];
+    let results = in_parallel(&parts, |hours, rows| {
+        let mut state = init(hours.clone());
+        let outside = walk_range(
+            usage, setup, prices, pass_up, hours, rows, &mut state, &each,
+        );
+        (outside, state)
+    });
+    let outside = results.iter().map(|r| r.0).sum();
+    (outside, results.into_iter().map(|r| r.1).collect())
+}
+
+/// [`walk`] over one range of hours and its rows.
+#[allow(clippy::too_many_arguments)]
+fn walk_range<S>(
+    usage: &HourlyUsage,
+    setup: &Setup,
+    prices: &[i64],
+    pass_up: bool,
+    hours: Range<u32>,
+    rows: Range<usize>,
+    state: &mut S,
+    each: &impl Fn(&mut S, u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64),
 ) -> usize {
     let s = setup.scopes.len();
-    let (prices, ranks) = price_ranks(usage, setup);
     let mut ones = vec![Bucket::new(prices.len()); s];
     let mut fours = vec![Bucket::new(prices.len()); s];
     let mut hadr = vec![0u64; s];
+    // The last price seen per resource and its rank.
+    let mut rank_of = vec![(i64::MIN, 0u32); usage.resources.len()];
     let mut outside = 0;
-    let n = usage.resource.len();
-    let mut row = 0;
-    for hour in 0..usage.hours() {
-        while row < n && usage.hour[row] == hour {
-            let res = usage.resource[row] as usize;
-            let v = u64::from(usage.vcores[row]);
+    let (resource, hour_of, vcores) = (
+        &usage.resource[rows.clone()],
+        &usage.hour[rows.clone()],
+        &usage.vcores[rows.clone()],
+    );
+    let price_micro = &usage.price_micro[rows];
+    let n = resource.len();
+    let mut i = 0;
+    for hour in hours {
+        while i < n && hour_of[i] == hour {
+            let res = resource[i] as usize;
+            let v = u64::from(vcores[i]);
             match setup.billing[res] {
                 Billing::Pool { scope, ratio, min4 } => {
                     let v = if min4 && v > 0 { v.max(4) } else { v };
-                    let rank = ranks[row];
-                    let p = prices[rank as usize];
+                    let p = match price_micro[i] {
+                        NO_PRICE => setup.estate_price[res],
+                        p => p,
+                    };
+                    let cached = &mut rank_of[res];
+                    if cached.0 != p {
+                        *cached = (p, prices.partition_point(|&q| q > p) as u32);
+                    }
+                    let rank = cached.1;
                     if ratio == 4 {
                         fours[scope].push(rank, p, v);
                     } else {
@@ -334,15 +446,15 @@ fn walk(
                 Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
                 Billing::Outside => outside += 1,
             }
-            row += 1;
+            i += 1;
         }
         for x in 0..s {
-            let (c1, c4) = each(hour, x, &mut ones[x], &mut fours[x], hadr[x], &prices);
+            let (c1, c4) = each(state, hour, x, &mut ones[x], &mut fours[x], hadr[x], prices);
             if let (true, Some(p)) = (pass_up, setup.up[x]) {
                 // `p` is shallower, so it comes later in the order.
                 let (mut o, mut f) = (std::mem::take(&mut ones[x]), std::mem::take(&mut fours[x]));
-                o.move_cheapest(c1, &prices, &mut ones[p]);
-                f.move_cheapest(c4, &prices, &mut fours[p]);
+                o.move_cheapest(c1, prices, &mut ones[p]);
+                f.move_cheapest(c4, prices, &mut fours[p]);
                 ones[x] = o;
                 fours[x] = f;
             }
@@ -418,6 +530,30 @@ pub fn simulate_central(
     rules: &RuleSet,
     usage: &HourlyUsage,
 ) -> Result<CentralSimulation> {
+    simulate_central_threads(estate, rules, usage, default_threads(usage))
+}
+
+/// One range of hours of one scope's series, as a thread computes it.
+#[derive(Default)]
+struct Part {
+    assigned_nc: Vec<u64>,
+    demand_nc: Vec<u64>,
+    covered_nc: Vec<u64>,
+    hadr_nc: Vec<u64>,
+    overage: Vec<Decimal>,
+    saved: i128,
+    over: i128,
+    saturated_hours: u32,
+}
+
+/// [`simulate_central`] with the hours split over `threads` threads; the result does not depend
+/// on `threads`.
+pub(crate) fn simulate_central_threads(
+    estate: &Estate,
+    rules: &RuleSet,
+    usage: &HourlyUsage,
+    threads: usize,
+) -> Result<CentralSimulation> {
     estate.validate()?;
     usage.check()?;
     let setup = setup(estate, rules, usage)?;
@@ -435,6 +571,68 @@ pub fn simulate_central(
         )
         .with_field("hour"));
     }
+    struct State {
+        day: Option<NaiveDate>,
+        assigned: Vec<u64>,
+        ladders: (Ladder, Ladder),
+        parts: Vec<Part>,
+    }
+    let init = |range: Range<u32>| {
+        let n = range.len();
+        State {
+            day: None,
+            assigned: Vec::new(),
+            ladders: (Ladder::default(), Ladder::default()),
+            parts: (0..setup.scopes.len())
+                .map(|_| Part {
+                    assigned_nc: Vec::with_capacity(n),
+                    demand_nc: Vec::with_capacity(n),
+                    covered_nc: Vec::with_capacity(n),
+                    hadr_nc: Vec::with_capacity(n),
+                    overage: Vec::with_capacity(n),
+                    ..Part::default()
+                })
+                .collect(),
+        }
+    };
+    let each = |st: &mut State,
+                hour: u32,
+                x: usize,
+                ones: &mut Bucket,
+                fours: &mut Bucket,
+                hadr: u64,
+                prices: &[i64]| {
+        let at = usage.start + chrono::Duration::hours(i64::from(hour));
+        if st.day != Some(at.date()) {
+            st.day = Some(at.date());
+            st.assigned = assigned_on(estate, &setup.scopes, at.date());
+        }
+        let a = st.assigned[x];
+        let demand = ones.total() + 4 * fours.total();
+        let full = ones.value() + fours.value();
+        let (covered, saved, c1, c4) =
+            cover_hour(ones, fours, a, strategy, prices, &mut st.ladders);
+        // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
+        // billed, or covered, there.
+        let over = if setup.up[x].is_some() {
+            0
+        } else {
+            full - saved
+        };
+        let s = &mut st.parts[x];
+        s.assigned_nc.push(a);
+        s.demand_nc.push(demand);
+        s.covered_nc.push(covered);
+        s.hadr_nc.push(hadr);
+        s.overage.push(from_micro(over));
+        if a > 0 && covered == a {
+            s.saturated_hours += 1;
+        }
+        s.saved += saved;
+        s.over += over;
+        (c1, c4)
+    };
+    let (outside, states) = walk(usage, &setup, true, threads, init, each);
     let mut series: Vec<ScopeSeries> = setup
         .scopes
         .iter()
@@ -453,39 +651,19 @@ pub fn simulate_central(
         })
         .collect();
     let mut totals = vec![(0i128, 0i128); setup.scopes.len()];
-    let mut day = None;
-    let mut assigned = Vec::new();
-    let mut ladders = (Ladder::default(), Ladder::default());
-    let outside = walk(usage, &setup, true, |hour, x, ones, fours, hadr, prices| {
-        let at = usage.start + chrono::Duration::hours(i64::from(hour));
-        if day != Some(at.date()) {
-            day = Some(at.date());
-            assigned = assigned_on(estate, &setup.scopes, at.date());
+    // The ranges in hour order: the series concatenate, the integer totals add up.
+    for state in states {
+        for ((s, t), p) in series.iter_mut().zip(&mut totals).zip(state.parts) {
+            s.assigned_nc.extend(p.assigned_nc);
+            s.demand_nc.extend(p.demand_nc);
+            s.covered_nc.extend(p.covered_nc);
+            s.hadr_nc.extend(p.hadr_nc);
+            s.overage.extend(p.overage);
+            s.saturated_hours += p.saturated_hours;
+            t.0 += p.saved;
+            t.1 += p.over;
         }
-        let a = assigned[x];
-        let demand = ones.total() + 4 * fours.total();
-        let full = ones.value() + fours.value();
-        let (covered, saved, c1, c4) = cover_hour(ones, fours, a, strategy, prices, &mut ladders);
-        // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
-        // billed, or covered, there.
-        let over = if setup.up[x].is_some() {
-            0
-        } else {
-            full - saved
-        };
-        let s = &mut series[x];
-        s.assigned_nc.push(a);
-        s.demand_nc.push(demand);
-        s.covered_nc.push(covered);
-        s.hadr_nc.push(hadr);
-        s.overage.push(from_micro(over));
-        if a > 0 && covered == a {
-            s.saturated_hours += 1;
-        }
-        totals[x].0 += saved;
-        totals[x].1 += over;
-        (c1, c4)
-    });
+    }
     for (s, (saved, over)) in series.iter_mut().zip(totals) {
         s.total_savings = from_micro(saved);
         s.total_overage = from_micro(over);
@@ -547,5 +725,132 @@ impl CentralSimulation {
             );
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Nested scopes, 1-NC and 4-NC tiers, SQL VMs, a HA/DR replica, resources outside central
+    /// management, an assignment lapsing mid-way, per-row and estate prices, missing hours.
+    fn fixture() -> (Estate, HourlyUsage) {
+        let scopes = json!([
+            {"id": "ea", "kind": "billing_account"},
+            {"id": "eb", "kind": "billing_account"},
+            {"id": "s1", "kind": "subscription", "parent": "ea"},
+            {"id": "s2", "kind": "subscription", "parent": "ea"},
+            {"id": "rg", "kind": "resource_group", "parent": "s1"},
+            {"id": "s3", "kind": "subscription", "parent": "eb"}
+        ]);
+        let places = ["rg", "s1", "s2", "s3"];
+        let tiers = ["general_purpose", "business_critical", "hyperscale"];
+        let mut resources = Vec::new();
+        for r in 0..40u32 {
+            let scope = places[r as usize % 4];
+            let v = [2, 4, 8, 16][(r as usize / 4) % 4];
+            let mut x = if r % 7 == 3 {
+                json!({"id": format!("r{r}"), "kind": "sql_vm", "scope": scope, "vcpus": v,
+                       "edition": if r % 2 == 0 { "enterprise" } else { "standard" },
+                       "license_type": if r == 10 { "DR" } else { "PAYG" }})
+            } else {
+                json!({"id": format!("r{r}"), "kind": "sql_database", "scope": scope,
+                       "tier": tiers[r as usize % 3], "vcores": v})
+            };
+            x["prices"] = json!({"payg_per_hour": format!("{}.{:02}", 1 + r % 3, r % 97),
+                                 "ahb_per_hour": "0.25"});
+            resources.push(x);
+        }
+        let assignments = json!([
+            {"id": "A1", "scope": "ea", "edition": "enterprise", "cores": 16,
+             "start": "2026-01-01"},
+            {"id": "A2", "scope": "s1", "edition": "standard", "cores": 20,
+             "start": "2026-01-01", "review_date": "2026-01-01"},
+            {"id": "A3", "scope": "rg", "edition": "standard", "cores": 12,
+             "start": "2026-01-01"},
+            {"id": "A4", "scope": "s2", "edition": "enterprise", "cores": 8,
+             "start": "2026-03-01"}
+        ]);
+        let estate = Estate::from_json(
+            &json!({"schema": "ahb.estate/1", "scopes": scopes, "resources": resources,
+                    "central_assignments": assignments})
+            .to_string(),
+        )
+        .unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 3, 25)
+            .unwrap()
+            .and_hms_opt(5, 0, 0)
+            .unwrap();
+        let mut usage = HourlyUsage {
+            start,
+            resources: (0..40).map(|r| format!("r{r}")).collect(),
+            resource: Vec::new(),
+            hour: Vec::new(),
+            vcores: Vec::new(),
+            price_micro: Vec::new(),
+        };
+        let mut x: u64 = 11;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        // Past 90 days after A2's review, so it lapses mid-way (SQL-21).
+        for h in 0..(24 * 20 + 7) {
+            if h % 37 == 5 {
+                continue;
+            }
+            for r in 0..40u32 {
+                if next() % 5 == 0 {
+                    continue;
+                }
+                usage.resource.push(r);
+                usage.hour.push(h);
+                usage.vcores.push((next() % 20) as u32);
+                usage.price_micro.push(match next() % 4 {
+                    0 => NO_PRICE,
+                    k => 50_000 * k as i64 + i64::from(r % 3) * 7_000,
+                });
+            }
+        }
+        (estate, usage)
+    }
+
+    #[test]
+    fn any_number_of_threads_gives_the_same_simulation() {
+        let (estate, usage) = fixture();
+        for strategy in [
+            CentralStrategy::MaxNcUtilization,
+            CentralStrategy::MaxCostSavings,
+        ] {
+            let mut rules = RuleSet::current();
+            rules.knobs.central_strategy = strategy;
+            let one = simulate_central_threads(&estate, &rules, &usage, 1).unwrap();
+            assert!(one.scopes.len() >= 3 && one.rows_outside > 0);
+            assert!(one.scopes.iter().any(|s| s.saturated_hours > 0));
+            for threads in [2, 3, 5, 8, 1000] {
+                let many = simulate_central_threads(&estate, &rules, &usage, threads).unwrap();
+                assert_eq!(one, many, "{threads} threads");
+                assert_eq!(one.to_json(), many.to_json());
+            }
+            let prices = LicencePricesPerYear {
+                sql_enterprise_per_core_year: Some("2000".parse().unwrap()),
+                sql_standard_per_core_year: Some("600".parse().unwrap()),
+            };
+            for scope in ["s1", "rg", "s3"] {
+                let one = best_assignment_threads(&estate, &rules, &usage, scope, &prices, 1)
+                    .unwrap()
+                    .to_json();
+                for threads in [2, 7] {
+                    let many =
+                        best_assignment_threads(&estate, &rules, &usage, scope, &prices, threads)
+                            .unwrap()
+                            .to_json();
+                    assert_eq!(one, many, "{scope}, {threads} threads");
+                }
+            }
+        }
     }
 }

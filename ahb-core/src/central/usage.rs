@@ -221,6 +221,462 @@ impl HourlyUsage {
     pub fn from_csv(text: &str) -> Result<HourlyUsage> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let expected = ["resource", "hour", "vcores", "licence_price_per_vcore_hour"];
+        // Rows go straight into the columns. The checks `from_records` makes (hour on the hour,
+        // order, span, price bounds) come after every line has parsed, as if the rows had been
+        // collected first: the first such error is kept and returned at the end.
+        let mut b = ColumnBuilder::with_capacity(rows_estimate(text));
+        let mut deferred: Option<Error> = None;
+        let mut header: Option<Vec<String>> = None;
+        each_record(text, |n, row| {
+            let Some(header) = &header else {
+                let h: Vec<String> = row
+                    .iter()
+                    .map(|c| String::from_utf8_lossy(c).to_ascii_lowercase())
+                    .collect();
+                // The price column's name may spell *licence* the American way.
+                let price_header =
+                    |c: &String| c == expected[3] || c == "license_price_per_vcore_hour";
+                if row.len < 3
+                    || h[..3] != expected[..3]
+                    || h.get(3).is_some_and(|c| !price_header(c))
+                {
+                    return Err(Error::parse(
+                        1,
+                        1,
+                        format!("the header must be {}", expected.join(",")),
+                    ));
+                }
+                header = Some(h);
+                return Ok(());
+            };
+            if row.iter().all(<[u8]>::is_empty) {
+                return Ok(());
+            }
+            if row.len < 3 || row.len > header.len() {
+                return Err(Error::parse(
+                    n,
+                    1,
+                    format!("expected {} fields, found {}", header.len(), row.len),
+                ));
+            }
+            // The column where field `k` starts (fields as written, one comma between them).
+            let col = |k: usize| row.iter().take(k).map(|c| c.len() + 1).sum::<usize>() + 1;
+            let cell = |k: usize| {
+                std::str::from_utf8(row.f[k]).map_err(|_| {
+                    Error::parse(n, col(k), "the field is not valid UTF-8").with_field(expected[k])
+                })
+            };
+            let hour = match b.fast_hour(row.f[1]) {
+                Some(hour) => hour,
+                None => {
+                    let hour_text = cell(1)?;
+                    Hour::At(crate::text::parse_datetime(hour_text, None).map_err(|e| {
+                        match e {
+                            // A date, but not one to compute with: a value error, at its line.
+                            crate::text::DateError::OutOfRange => Error::new(
+                                ErrorCode::InvalidValue,
+                                format!("`hour` {hour_text:?} is outside the years 1900–2199"),
+                            )
+                            .with_line(n, Some(col(1)))
+                            .with_field("hour"),
+                            _ => Error::parse(
+                                n,
+                                col(1),
+                                format!("`hour` {hour_text:?} is not a date and hour"),
+                            )
+                            .with_field("hour"),
+                        }
+                    })?)
+                }
+            };
+            let vcores = match fast_u32(row.f[2]) {
+                Some(v) => v,
+                None => {
+                    let vcores_text = cell(2)?;
+                    vcores_text.parse::<u32>().map_err(|_| {
+                        Error::parse(
+                            n,
+                            col(2),
+                            format!("`vcores` {vcores_text:?} is not a count of vCores"),
+                        )
+                        .with_field("vcores")
+                    })?
+                }
+            };
+            let price = match (row.len > 3).then_some(row.f[3]).filter(|c| !c.is_empty()) {
+                None => Price::Absent,
+                Some(bytes) => match fast_micro(bytes) {
+                    Some(m) => Price::Micro(m),
+                    None => {
+                        let c = cell(3)?;
+                        // The syntax of every reader here; the bounds with the row's other checks.
+                        Price::Decimal(crate::text::parse_decimal(c).ok_or_else(|| {
+                            Error::parse(
+                                n,
+                                col(3),
+                                format!("`licence_price_per_vcore_hour` {c:?} is not an amount"),
+                            )
+                            .with_field("licence_price_per_vcore_hour")
+                        })?)
+                    }
+                },
+            };
+            let resource = match b.known_resource(row.f[0]) {
+                Some(r) => Resource::Known(r),
+                None => Resource::New(cell(0)?),
+            };
+            if deferred.is_none()
+                && let Err(e) = b.push(resource, hour, vcores, price)
+            {
+                deferred = Some(e);
+            }
+            b.rows += 1;
+            Ok(())
+        })?;
+        if header.is_none() {
+            return Err(Error::parse(1, 1, "the usage CSV is empty"));
+        }
+        if let Some(e) = deferred {
+            return Err(e);
+        }
+        let Some(u) = b.usage else {
+            return Err(Error::new(ErrorCode::InvalidValue, "the usage has no rows"));
+        };
+        u.check()?;
+        Ok(u)
+    }
+}
+
+/// About how many rows `text` has, from the length of its first lines: the columns are
+/// allocated once.
+fn rows_estimate(text: &str) -> usize {
+    let head = &text.as_bytes()[..text.len().min(1 << 16)];
+    let lines = memchr::memchr_iter(b'\n', head).count().max(1);
+    text.len() / (head.len() / lines).max(1) * 17 / 16 + 16
+}
+
+/// One record's fields, trimmed: the first [`Fields::KEPT`] of them, and how many there are.
+struct Fields<'a> {
+    f: [&'a [u8]; Fields::KEPT],
+    len: usize,
+}
+
+impl<'a> Fields<'a> {
+    const KEPT: usize = 5;
+
+    fn new() -> Fields<'a> {
+        Fields {
+            f: [&[]; Fields::KEPT],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, field: &'a [u8]) {
+        if let Some(slot) = self.f.get_mut(self.len) {
+            *slot = field.trim_ascii();
+        }
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        self.f[..self.len.min(Fields::KEPT)].iter().copied()
+    }
+}
+
+/// Calls `f(line, fields)` for each record of `text`, fields trimmed of ASCII white space, as
+/// the `csv` reader gives them (empty lines skipped). Text without quotes or carriage returns
+/// is split at line ends and commas directly; any other text goes through the `csv` reader.
+fn each_record(text: &str, mut f: impl FnMut(usize, &Fields<'_>) -> Result<()>) -> Result<()> {
+    let bytes = text.as_bytes();
+    if memchr::memchr2(b'"', b'\r', bytes).is_none() {
+        // A record's line is the `csv` reader's: the line after the previous record, the empty
+        // lines it skips just before the record not counted.
+        let (mut n, mut line_no, mut from) = (1, 0, 0);
+        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+        for end in ends {
+            let line = &bytes[from..end];
+            from = end + 1;
+            line_no += 1;
+            if line.is_empty() {
+                continue;
+            }
+            let mut fields = Fields::new();
+            let mut rest = line;
+            while let Some(i) = memchr::memchr(b',', rest) {
+                fields.push(&rest[..i]);
+                rest = &rest[i + 1..];
+            }
+            fields.push(rest);
+            f(n, &fields)?;
+            n = line_no + 1;
+        }
+        return Ok(());
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut row = csv::ByteRecord::new();
+    let csv_error = |e: csv::Error| {
+        let line = e.position().map_or(1, |p| p.line() as usize);
+        Error::parse(line, 1, format!("the usage CSV does not read: {e}"))
+    };
+    while reader.read_byte_record(&mut row).map_err(csv_error)? {
+        let n = row.position().map_or(0, |p| p.line() as usize);
+        let mut fields = Fields::new();
+        for field in &row {
+            fields.push(field);
+        }
+        f(n, &fields)?;
+    }
+    Ok(())
+}
+
+/// A row's price as read: absent, in micro-units by the fast path, or a decimal to check.
+enum Price {
+    Absent,
+    Micro(i64),
+    Decimal(Decimal),
+}
+
+/// A row's resource: one already seen (its index), or a new id.
+enum Resource<'a> {
+    Known(u32),
+    New(&'a str),
+}
+
+/// The hour of a row: on the fast path, the hours since the start; otherwise the date-time.
+#[derive(Clone, Copy)]
+enum Hour {
+    Since(u32),
+    At(NaiveDateTime),
+}
+
+/// Builds the columns row by row, with the checks of [`HourlyUsage::from_records`].
+struct ColumnBuilder {
+    capacity: usize,
+    usage: Option<HourlyUsage>,
+    rows: usize,
+    index: std::collections::HashMap<String, u32>,
+    /// The resource of the previous row, and the one that followed each resource last time:
+    /// usage repeats the same resource (by resource) or the same sequence (by hour).
+    previous: u32,
+    next: Vec<u32>,
+    /// The last date read on the fast path (its text, the date, and its hour 0 since the start).
+    date: Option<([u8; 10], i64)>,
+}
+
+/// `HH` of `YYYY-MM-DDTHH:00:00` when `b` has exactly that shape, a real date and `HH` < 24.
+fn hour_shape(b: &[u8]) -> Option<u32> {
+    if b.len() != 19 {
+        return None;
+    }
+    let shaped = b.iter().enumerate().all(|(i, &c)| match i {
+        4 | 7 => c == b'-',
+        10 => c == b'T',
+        13 | 16 => c == b':',
+        _ => c.is_ascii_digit(),
+    });
+    if !shaped || &b[14..16] != b"00" || &b[17..19] != b"00" {
+        return None;
+    }
+    let hh = u32::from(b[11] - b'0') * 10 + u32::from(b[12] - b'0');
+    (hh < 24).then_some(hh)
+}
+
+/// A plain count of at most nine digits.
+fn fast_u32(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0')))
+}
+
+/// A plain amount (`123`, `0.0963`: at most nine digits before the point, one to six after) in
+/// micro-units: exact, and within [`crate::money::MAX_AMOUNT`] and above one micro-unit when
+/// not zero, so it passes the checks the general path makes.
+fn fast_micro(b: &[u8]) -> Option<i64> {
+    let (int, frac) = match b.iter().position(|&c| c == b'.') {
+        Some(i) => (&b[..i], &b[i + 1..]),
+        None => (b, &b[..0]),
+    };
+    let point = int.len() < b.len();
+    if int.is_empty()
+        || int.len() > 9
+        || (point && (frac.is_empty() || frac.len() > 6))
+        || !int.iter().chain(frac).all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let whole = int.iter().fold(0i64, |v, &c| v * 10 + i64::from(c - b'0'));
+    let part = frac.iter().fold(0i64, |v, &c| v * 10 + i64::from(c - b'0'))
+        * 10i64.pow(6 - frac.len() as u32);
+    Some(whole * 1_000_000 + part)
+}
+
+impl ColumnBuilder {
+    fn with_capacity(capacity: usize) -> ColumnBuilder {
+        ColumnBuilder {
+            capacity,
+            usage: None,
+            rows: 0,
+            index: std::collections::HashMap::new(),
+            previous: u32::MAX,
+            next: Vec::new(),
+            date: None,
+        }
+    }
+
+    /// The hour of `YYYY-MM-DDTHH:00:00` without parsing the date again when it is the last
+    /// one's; `None` for any other text (the general parser reads it, with its errors).
+    fn fast_hour(&mut self, b: &[u8]) -> Option<Hour> {
+        let hh = hour_shape(b)?;
+        let start = self.usage.as_ref()?.start;
+        // Only from a start on the hour: then the hours since it are exact.
+        if start.nanosecond() != 0 || start.minute() != 0 || start.second() != 0 {
+            return None;
+        }
+        let day0 = match self.date {
+            Some((text, day0)) if text[..] == b[..10] => day0,
+            _ => {
+                let text = std::str::from_utf8(&b[..10]).ok()?;
+                let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+                if !crate::text::plausible(date) {
+                    return None;
+                }
+                let day0 = (date.and_hms_opt(0, 0, 0)? - start).num_hours();
+                self.date = Some((b[..10].try_into().ok()?, day0));
+                day0
+            }
+        };
+        let hours = day0 + i64::from(hh);
+        // Before the start, or beyond the span: the general path gives the error.
+        u32::try_from(hours)
+            .ok()
+            .filter(|&h| h < MAX_USAGE_HOURS)
+            .map(Hour::Since)
+    }
+
+    /// The index of a resource already seen whose id is `b`, by the previous row's resource or
+    /// its successor last time, else by the index.
+    fn known_resource(&self, b: &[u8]) -> Option<u32> {
+        let u = self.usage.as_ref()?;
+        let is = |r: u32| {
+            u.resources
+                .get(r as usize)
+                .is_some_and(|id| id.as_bytes() == b)
+        };
+        if is(self.previous) {
+            return Some(self.previous);
+        }
+        let after = self
+            .next
+            .get(self.previous as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        if is(after) {
+            return Some(after);
+        }
+        let text = std::str::from_utf8(b).ok()?;
+        self.index.get(text).copied()
+    }
+
+    /// Appends a row, with the checks of [`HourlyUsage::from_records`] (the row index is
+    /// `self.rows`).
+    fn push(&mut self, resource: Resource, hour: Hour, vcores: u32, price: Price) -> Result<()> {
+        let row = self.rows;
+        let u = match &mut self.usage {
+            Some(u) => u,
+            None => {
+                let Hour::At(start) = hour else {
+                    unreachable!("the first row's hour is read by the general path")
+                };
+                self.usage.insert(HourlyUsage {
+                    start,
+                    resources: Vec::new(),
+                    resource: Vec::with_capacity(self.capacity),
+                    hour: Vec::with_capacity(self.capacity),
+                    vcores: Vec::with_capacity(self.capacity),
+                    price_micro: Vec::with_capacity(self.capacity),
+                })
+            }
+        };
+        let hour = match hour {
+            Hour::Since(h) => h,
+            Hour::At(t) => {
+                let start = u.start;
+                if t.minute() != 0 || t.second() != 0 {
+                    return Err(row_error(
+                        row,
+                        "hour",
+                        format!("{t} is not the start of an hour"),
+                    ));
+                }
+                let hours = (t - start).num_hours();
+                let hour = u32::try_from(hours).map_err(|_| {
+                    row_error(
+                        row,
+                        "hour",
+                        format!("{t} is before the first row's hour {start}"),
+                    )
+                })?;
+                if hour >= MAX_USAGE_HOURS {
+                    return Err(span_error(row, hour));
+                }
+                hour
+            }
+        };
+        let res = match resource {
+            Resource::Known(r) => r,
+            Resource::New(id) => {
+                let next = u.resources.len() as u32;
+                let res = *self.index.entry(id.to_string()).or_insert(next);
+                if res == next {
+                    u.resources.push(id.to_string());
+                    self.next.push(u32::MAX);
+                }
+                res
+            }
+        };
+        if let Some(n) = self.next.get_mut(self.previous as usize) {
+            *n = res;
+        }
+        self.previous = res;
+        let price = match price {
+            Price::Absent => NO_PRICE,
+            Price::Micro(m) => m,
+            Price::Decimal(p) if p.is_sign_negative() && !p.is_zero() => {
+                return Err(row_error(
+                    row,
+                    "licence_price_per_vcore_hour",
+                    format!("price {p} is negative"),
+                ));
+            }
+            Price::Decimal(p) => {
+                crate::money::check_amount(p)
+                    .map_err(|m| row_error(row, "licence_price_per_vcore_hour", m))?;
+                i64::try_from(super::micro(p)).map_err(|_| {
+                    row_error(row, "licence_price_per_vcore_hour", "price is too large")
+                })?
+            }
+        };
+        u.resource.push(res);
+        u.hour.push(hour);
+        u.vcores.push(vcores);
+        u.price_micro.push(price);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loader before the fast paths: every row through the general parsers into records,
+    /// then [`HourlyUsage::from_records`].
+    fn reference(text: &str) -> Result<HourlyUsage> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let expected = ["resource", "hour", "vcores", "licence_price_per_vcore_hour"];
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -318,5 +774,120 @@ impl HourlyUsage {
             });
         }
         HourlyUsage::from_records(&records)
+    }
+
+    #[test]
+    fn the_fast_paths_read_what_the_general_parsers_read() {
+        let mut x: u64 = 5;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let hours = [
+            "2026-03-01T00:00:00",
+            "2026-03-01T05:00:00",
+            "2026-03-01 06:00",
+            "2026-03-01T07:00:00Z",
+            "2026-03-02T23:00:00",
+            "2026-02-28T23:00:00",
+            "2026-02-30T01:00:00",
+            "2026-03-01T24:00:00",
+            "2026-03-01T05:30:00",
+            "2026-03-01T05:00:07",
+            "1899-12-31T05:00:00",
+            "2200-01-01T00:00:00",
+            "2027-03-01T00:00:00",
+            "2036-03-01T00:00:00",
+            "2026-03-01T05:00:00.5",
+            "01/03/2026 05:00",
+            "x",
+        ];
+        let vcores = [
+            "4",
+            "0",
+            "16",
+            "+8",
+            "0012",
+            "4097",
+            "-1",
+            "",
+            "1234567890",
+            "4x",
+        ];
+        let prices = [
+            "",
+            "0.10",
+            "0.0963",
+            "0",
+            "5",
+            "00.5",
+            "1.",
+            ".5",
+            "-0.1",
+            "-0",
+            "1e-3",
+            "0.0000001",
+            "0.1234567",
+            "999999999.999999",
+            "1000000000",
+            "2000000000",
+            "abc",
+        ];
+        let ids = ["a", "b", "c", "d", "é", "e"];
+        let mut oks = 0;
+        for case in 0..3000 {
+            let mut text = String::from(["", "\n", "\n\n"][next(3) as usize]);
+            text += "resource,hour,vcores,licence_price_per_vcore_hour\n";
+            let rows = 1 + next(12);
+            // Mostly well-formed rows in order, with a rare odd value.
+            let odd = |k: u64, n: u64| if k == 0 { 1 + n } else { 0 };
+            for r in 0..rows {
+                let h = if next(8) == 0 {
+                    hours[next(hours.len() as u64) as usize].to_string()
+                } else {
+                    format!(
+                        "2026-03-0{}T{:02}:00:00",
+                        1 + (r / 6).min(8),
+                        (r % 6) * 3 + case % 3
+                    )
+                };
+                let v = vcores[odd(next(10), next(vcores.len() as u64 - 1)) as usize];
+                let p = prices[if next(2) == 0 {
+                    next(prices.len() as u64)
+                } else {
+                    1 + next(2)
+                } as usize];
+                let many = if next(20) == 0 { 6 } else { 4 };
+                let id = ids[next(many) as usize];
+                let sep = [",", ",", ",", ",", " , ", ",\t", ","][next(7) as usize];
+                let quoted = if next(60) == 0 {
+                    format!("\"{id}\"")
+                } else {
+                    id.to_string()
+                };
+                let end = if next(80) == 0 { "\r\n" } else { "\n" };
+                let extra = if next(150) == 0 { ",x" } else { "" };
+                text += &format!("{quoted}{sep}{h},{v},{p}{extra}{end}");
+                match next(60) {
+                    0 => text += "\n",
+                    1 => text += "  \n",
+                    2 => text += ",,\n",
+                    3 => text += "a,b\n",
+                    _ => {}
+                }
+            }
+            if next(3) == 0 {
+                // No line end after the last row.
+                text.truncate(text.trim_end_matches(['\r', '\n']).len());
+            }
+            let want = reference(&text).map_err(|e| e.to_string());
+            let got = HourlyUsage::from_csv(&text).map_err(|e| e.to_string());
+            assert_eq!(got, want, "{text}");
+            oks += usize::from(got.is_ok());
+        }
+        // Both outcomes are exercised.
+        assert!((300..2700).contains(&oks), "{oks} of 3000 read");
     }
 }

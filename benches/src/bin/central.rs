@@ -4,7 +4,13 @@
 //!
 //! ```text
 //! cargo run --release -p ahb-benches --bin central -- [RESOURCES]
+//! cargo run --release -p ahb-benches --bin central -- --write-csv FILE [RESOURCES]
+//! cargo run --release -p ahb-benches --bin central -- --read-csv FILE [RUNS]
 //! ```
+//!
+//! `--write-csv` writes the same usage as a CSV file; `--read-csv` times reading such a file
+//! (`std::fs::read_to_string` and `HourlyUsage::from_csv`), median of RUNS (default 3), and
+//! prints the rows and the sums of vCores and prices for the script to check.
 
 use std::time::Instant;
 
@@ -29,12 +35,74 @@ pub fn used(r: u32, h: u32) -> u32 {
     base_vcores(r) * if busy { 2 } else { 1 }
 }
 
+/// Writes the usage of `n` databases over `hours` hours as CSV, in hour order.
+fn write_csv(path: &str, n: u32, hours: u32) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    writeln!(out, "resource,hour,vcores,licence_price_per_vcore_hour")?;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    for h in 0..hours {
+        let at = (start + chrono::Duration::hours(i64::from(h))).format("%Y-%m-%dT%H:%M:%S");
+        let at = at.to_string();
+        for r in 0..n {
+            writeln!(out, "db{r},{at},{},0.{:06}", used(r, h), price_micro(r))?;
+        }
+    }
+    out.flush()
+}
+
+/// Times reading the usage CSV at `path`, `runs` times.
+fn read_csv(path: &str, runs: usize) {
+    let mut times = Vec::new();
+    let mut parse_times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let text = std::fs::read_to_string(path).expect("the file reads");
+        let p = Instant::now();
+        let usage = HourlyUsage::from_csv(&text).expect("the usage CSV loads");
+        parse_times.push(p.elapsed().as_secs_f64());
+        drop(text);
+        times.push(t.elapsed().as_secs_f64());
+        last = Some(usage);
+    }
+    times.sort_by(f64::total_cmp);
+    parse_times.sort_by(f64::total_cmp);
+    let u = last.expect("at least one run");
+    println!(
+        "{}",
+        json!({
+            "rows": u.resource.len(), "resources": u.resources.len(), "hours": u.hours(),
+            "median_seconds": times[times.len() / 2],
+            "median_parse_seconds": parse_times[parse_times.len() / 2],
+            "vcores_sum": u.vcores.iter().map(|&v| u64::from(v)).sum::<u64>(),
+            "price_micro_sum": u.price_micro.iter().sum::<i64>(),
+        })
+    );
+}
+
 fn main() {
-    let n: u32 = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10_000);
+    let args: Vec<String> = std::env::args().collect();
     let hours = 8_760u32;
+    match args.get(1).map(String::as_str) {
+        Some("--write-csv") => {
+            let n = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+            write_csv(&args[2], n, hours).expect("the CSV writes");
+            return;
+        }
+        Some("--read-csv") => {
+            read_csv(
+                &args[2],
+                args.get(3).and_then(|s| s.parse().ok()).unwrap_or(3),
+            );
+            return;
+        }
+        _ => {}
+    }
+    let n: u32 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let resources: Vec<serde_json::Value> = (0..n)
         .map(|r| {
             json!({"id": format!("db{r}"), "kind": "sql_database", "tier": "general_purpose",
