@@ -1,0 +1,130 @@
+"""What the Python fuzz target (tests/fuzz_python.py) found, one regression test each: every
+call returns or raises ahb.AhbError, TypeError or ValueError, never PanicException,
+OverflowError, RecursionError, KeyError, … (the saved cases are replayed by
+tests/test_fuzz_corpus.py)."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+from typing import Any
+
+import pytest
+
+import ahb
+from conftest import AS_OF, ROOT
+
+BASE = ROOT / "ahb-core" / "tests" / "bad_inputs" / "base" / "estate.json"
+
+
+def base_dict() -> dict[str, Any]:
+    d: dict[str, Any] = json.loads(BASE.read_text())
+    return d
+
+
+# --- the dict conversion (py_to_json) runs no Python code of the values it reads -------------
+
+
+class GrowsItsParent(list):  # type: ignore[type-arg]
+    """A list whose __iter__ adds a key to the dict that holds it."""
+
+    parent: dict[str, Any] = {}
+
+    def __iter__(self) -> Any:
+        self.parent[f"added-{len(self.parent)}"] = 1
+        return super().__iter__()
+
+
+class DateGrowsItsParent(datetime.date):
+    parent: dict[str, Any] = {}
+
+    def isoformat(self) -> str:
+        self.parent[f"added-{len(self.parent)}"] = 1
+        return "1999-01-01"
+
+
+def test_a_dict_changed_by_its_values_while_converted_is_no_panic() -> None:
+    """pyo3 panics ("dictionary changed size during iteration") when a dict changes while it
+    is iterated; the conversion now reads a snapshot of the items and calls no __iter__ or
+    isoformat, so the values cannot change it."""
+    d = base_dict()
+    lst = GrowsItsParent(d["licences"])
+    lst.parent = d
+    d["licences"] = lst
+    estate = ahb.Estate.from_dict(d)  # the list's own items, as json reads them
+    assert estate.licence_count == 2 and "added-5" not in d
+
+    d = base_dict()
+    sa = d["licences"][0]["sa"]
+    start = DateGrowsItsParent(2025, 1, 1)
+    start.parent = sa
+    sa["start"] = start
+    assert ahb.Estate.from_dict(d).to_dict()["licences"][0]["sa"]["start"] == datetime.date(2025, 1, 1)
+
+    knobs: dict[str, Any] = {}
+    cutoff = DateGrowsItsParent(2023, 12, 1)
+    cutoff.parent = knobs
+    knobs["hyperscale_cutoff"] = cutoff
+    assert ahb.RuleSet("2023-04", **knobs).knobs["hyperscale_cutoff"] == datetime.date(2023, 12, 1)
+
+
+class LyingYear(datetime.date):
+    @property
+    def year(self) -> Any:
+        return 10**30
+
+
+class NotIso(datetime.date):
+    def isoformat(self) -> str:
+        return "the day after tomorrow"
+
+
+def test_a_date_subclass_is_read_by_its_fields() -> None:
+    """A date argument whose `year` attribute lies was an OverflowError; a date value whose
+    isoformat is not ISO was a parse error. Both are now read by the date's own fields."""
+    estate = ahb.Estate.from_path(BASE)
+    assert ahb.audit(estate, as_of=LyingYear(2026, 6, 1)).as_of == datetime.date(2026, 6, 1)
+    assert ahb.optimize(estate, as_of=LyingYear(2026, 6, 1)).as_of == datetime.date(2026, 6, 1)
+    assert ahb.timeline(estate, from_=LyingYear(2026, 6, 1), to=AS_OF).from_ == datetime.date(2026, 6, 1)
+    d = base_dict()
+    d["licences"][0]["sa"]["end"] = NotIso(2027, 12, 31)
+    assert ahb.Estate.from_dict(d) == estate
+
+
+class DecimalSub(decimal.Decimal):
+    def __str__(self) -> str:
+        raise RuntimeError("never called")
+
+
+class PretendsToBeDecimal:
+    def is_finite(self) -> bool:
+        raise RuntimeError("never called")
+
+
+PretendsToBeDecimal.__module__, PretendsToBeDecimal.__name__ = "decimal", "Decimal"
+
+
+def test_a_decimal_is_read_by_decimal_itself() -> None:
+    """A class named decimal.Decimal was trusted by its name (its methods then ran); a Decimal
+    subclass is now read by Decimal's own methods, and a pretender is a TypeError."""
+    d = base_dict()
+    d["resources"][0]["prices"]["payg_per_hour"] = DecimalSub("0.376")
+    assert ahb.Estate.from_dict(d) == ahb.Estate.from_path(BASE)
+    d["resources"][0]["prices"]["payg_per_hour"] = PretendsToBeDecimal()
+    with pytest.raises(TypeError, match=r"`resources\[0\]\.prices\.payg_per_hour`"):
+        ahb.Estate.from_dict(d)
+    d["resources"][0]["prices"]["payg_per_hour"] = DecimalSub("NaN")
+    with pytest.raises(ValueError, match="Decimal NaN is not a finite amount"):
+        ahb.Estate.from_dict(d)
+
+
+def test_a_lone_surrogate_is_a_value_error_naming_the_path() -> None:
+    d = base_dict()
+    d["resources"][0]["name"] = "vm\ud800"
+    with pytest.raises(ValueError, match=r"`resources\[0\]\.name`.*lone surrogate"):
+        ahb.Estate.from_dict(d)
+    d = base_dict()
+    d["resources"][0]["\ud800"] = 1
+    with pytest.raises(ValueError, match="lone surrogate"):
+        ahb.Estate.from_dict(d)
