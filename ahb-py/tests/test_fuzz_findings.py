@@ -128,3 +128,59 @@ def test_a_lone_surrogate_is_a_value_error_naming_the_path() -> None:
     d["resources"][0]["\ud800"] = 1
     with pytest.raises(ValueError, match="lone surrogate"):
         ahb.Estate.from_dict(d)
+
+
+# --- amounts and option values (ahb/_inputs.py) ----------------------------------------------
+
+
+class ItemIsItself:
+    """numpy-like: has item(), which returns itself."""
+
+    def item(self) -> Any:
+        return self
+
+
+class FloatWithOddRepr(float):
+    def __repr__(self) -> str:
+        return "not a float"
+
+
+def test_an_amount_is_unwrapped_through_item_once() -> None:
+    """money() followed item() for as long as there was one: RecursionError."""
+    estate = ahb.Estate.from_path(BASE)
+    usage = ahb.Usage.from_csv("resource,hour,vcores\ndb1,2026-01-01T00:00:00,4\n")
+    with pytest.raises(TypeError, match="sql_enterprise_per_core_year is an amount"):
+        ahb.best_assignment(estate, usage, "sub", sql_enterprise_per_core_year=ItemIsItself())
+    with pytest.raises(TypeError, match="is an amount"):
+        ahb.optimize(estate, as_of=AS_OF, licence_prices_per_year={"sles": ItemIsItself()})
+    import numpy as np
+
+    plan = ahb.optimize(estate, as_of=AS_OF, change_penalty_per_month=np.float64(2.5))
+    assert plan.to_dict()["options"]["change_penalty_per_month"] == decimal.Decimal("2.5")
+
+
+def test_a_float_subclass_is_read_by_float_repr() -> None:
+    """Decimal(repr(x)) of a float subclass with its own __repr__ was decimal.InvalidOperation."""
+    estate = ahb.Estate.from_path(BASE)
+    plan = ahb.optimize(estate, as_of=AS_OF, change_penalty_per_month=FloatWithOddRepr(10.1))
+    assert plan.to_dict()["options"]["change_penalty_per_month"] == decimal.Decimal("10.1")
+
+
+class GrowsItsParentDict(list):  # type: ignore[type-arg]
+    parent: dict[str, Any] = {}
+
+    def __iter__(self) -> Any:
+        self.parent[f"added-{len(self.parent)}"] = 1
+        return super().__iter__()
+
+
+def test_an_option_changed_by_its_values_while_read_is_no_runtime_error() -> None:
+    """_amounts iterated a dict whose values' __iter__ changed it: RuntimeError."""
+    estate = ahb.Estate.from_path(BASE)
+    reserve: dict[str, Any] = {}
+    pins = GrowsItsParentDict(["vm1"])
+    pins.parent = reserve
+    reserve["windows_server"] = 0
+    reserve["x"] = pins
+    with pytest.raises(ahb.OptionError):
+        ahb.optimize(estate, as_of=AS_OF, reserve=reserve)
