@@ -184,3 +184,82 @@ def test_an_option_changed_by_its_values_while_read_is_no_runtime_error() -> Non
     reserve["x"] = pins
     with pytest.raises(ahb.OptionError):
         ahb.optimize(estate, as_of=AS_OF, reserve=reserve)
+
+
+# --- frames (ahb/frames.py) ------------------------------------------------------------------
+
+USAGE_ROWS = {
+    "resource": ["db1", "db1"],
+    "hour": ["2026-01-01T00:00:00", "2026-01-01T01:00:00"],
+    "vcores": [4, 2],
+}
+
+
+def test_a_usage_frame_without_a_column_names_it() -> None:
+    """A missing column was a KeyError; duplicate columns an AttributeError."""
+    import pandas as pd
+
+    for column in USAGE_ROWS:
+        df = pd.DataFrame({k: v for k, v in USAGE_ROWS.items() if k != column})
+        with pytest.raises(ValueError, match=f"no '{column}' column"):
+            ahb.usage_from_frame(df)
+    df = pd.concat([pd.DataFrame(USAGE_ROWS), pd.DataFrame({"vcores": [1, 1]})], axis=1)
+    with pytest.raises(ValueError, match="duplicate column names"):
+        ahb.usage_from_frame(df)
+
+
+@pytest.mark.parametrize(
+    ("vcores", "dtype", "message"),
+    [
+        ([4, 2**64], "object", "row 1 is 18446744073709551616, too large"),  # was OverflowError
+        ([4, 2**64 - 1], "uint64", "row 1 is too large"),  # was wrapped to -1
+        ([4.0, 2.5], "float64", "row 1 is 2.5, not a whole number"),  # was truncated to 2
+        ([4.0, float("nan")], "float64", "row 1 is missing"),
+        ([4, None], "Int64", "row 1 is missing"),
+        ([4, decimal.Decimal("2.5")], "object", "row 1 is 2.5, not a whole number"),
+        ([4, "two"], "object", "row 1 is 'two', not a whole number"),
+    ],
+)
+def test_usage_vcores_must_be_whole_numbers(vcores: list[Any], dtype: str, message: str) -> None:
+    import pandas as pd
+
+    df = pd.DataFrame({**USAGE_ROWS, "vcores": pd.Series(vcores, dtype=dtype)})
+    with pytest.raises(ValueError, match=f"vcores: {message}"):
+        ahb.usage_from_frame(df)
+
+
+def test_usage_vcores_that_are_whole_read_as_before() -> None:
+    import pandas as pd
+
+    for vcores, dtype in (([4, 2], "int64"), ([4.0, 2.0], "float64"), ([4, "2"], "object"), ([4, 2], "Int64")):
+        usage = ahb.usage_from_frame(pd.DataFrame({**USAGE_ROWS, "vcores": pd.Series(vcores, dtype=dtype)}))
+        assert (len(usage), usage.hours) == (2, 2)
+
+
+def test_a_usage_hour_that_is_missing_or_out_of_range_names_its_row() -> None:
+    """A missing hour was an OSError (the first row) or a wrong hour (the others)."""
+    import numpy as np
+    import pandas as pd
+
+    for hours in (["2026-01-01T00:00:00", None], [None, "2026-01-01T00:00:00"]):
+        df = pd.DataFrame({**USAGE_ROWS, "hour": hours})
+        with pytest.raises(ValueError, match="hour: row [01] has no hour"):
+            ahb.usage_from_frame(df)
+    far = np.array(["2026-01-01T00:00:00", "12026-01-01T00:00:00"], dtype="datetime64[s]")
+    with pytest.raises(ValueError, match="hour: row 1 is outside the years 1-9999"):
+        ahb.usage_from_frame(pd.DataFrame({**USAGE_ROWS, "hour": far}))
+    utc = pd.to_datetime(pd.Series(USAGE_ROWS["hour"])).dt.tz_localize("UTC")
+    assert ahb.usage_from_frame(pd.DataFrame({**USAGE_ROWS, "hour": utc})).start == datetime.datetime(2026, 1, 1)
+
+
+def test_a_frame_cell_pandas_cannot_compare_is_a_value_error() -> None:
+    """Decimal('sNaN') makes pandas' isna raise decimal.InvalidOperation."""
+    import pandas as pd
+
+    frames = ahb.Estate.from_path(BASE).to_pandas()
+    resources = frames["resources"].astype({"vcpus": object})
+    resources.loc[0, "vcpus"] = decimal.Decimal("sNaN")
+    with pytest.raises(ValueError, match="column 'vcpus'"):
+        ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
+    with pytest.raises(ValueError, match="a value pandas cannot read"):
+        ahb.usage_from_frame(pd.DataFrame({**USAGE_ROWS, "vcores": [4, decimal.Decimal("sNaN")]}))
