@@ -699,7 +699,7 @@ def near(rng: random.Random, v: Any) -> Any:
     if isinstance(v, bool):
         return rng.choice([int(v), str(v).lower(), np.bool_(v), "yes", None])
     if isinstance(v, int):
-        return rng.choice([str(v), float(v), decimal.Decimal(v), np.int64(v) if -(2**63) <= v < 2**63 else v,
+        return rng.choice([str(v), float(v) if abs(v) < 2**1000 else math.inf, decimal.Decimal(v), np.int64(v) if -(2**63) <= v < 2**63 else v,
                            np.uint8(v % 256), v + 2**64, -v, Make("IntSub", v), Make("FloatRepr", float(v)),
                            Make("FloatBad", float(v)), f"{v}.0", v * 10**20, v + 0.5])
     if isinstance(v, str):
