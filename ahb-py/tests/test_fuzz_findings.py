@@ -263,3 +263,30 @@ def test_a_frame_cell_pandas_cannot_compare_is_a_value_error() -> None:
         ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
     with pytest.raises(ValueError, match="a value pandas cannot read"):
         ahb.usage_from_frame(pd.DataFrame({**USAGE_ROWS, "vcores": [4, decimal.Decimal("sNaN")]}))
+
+
+class DataFrame:
+    """Not pandas (polars' class has this name too)."""
+
+    columns = ["id", "kind"]
+
+
+def test_a_dataframe_that_is_not_pandas_is_a_type_error() -> None:
+    """A class named DataFrame was taken for pandas': AttributeError ('list' object has no
+    attribute 'is_unique')."""
+    with pytest.raises(TypeError, match="expected a pandas DataFrame or None, not test_fuzz_findings.DataFrame"):
+        ahb.load(DataFrame())
+    with pytest.raises(TypeError, match="expected a pandas DataFrame"):
+        ahb.estate_from_frames(resources=DataFrame())
+
+
+def test_an_input_pair_holds_str_or_bytes() -> None:
+    """The text of a (name, text) pair was read as any sequence of small ints: a huge int was
+    an OverflowError. It is a str, bytes or bytearray; anything else is a TypeError."""
+    text = (ROOT / "ahb-core" / "tests" / "bad_inputs" / "cost" / "two_hours.csv").read_bytes()
+    assert ahb.cost_usage_from_csv(("cost.csv", bytearray(text))) == ahb.cost_usage_from_csv(("cost.csv", text))
+    for data in ([10**40], [256], [104, 105]):
+        with pytest.raises(TypeError, match='the text of input "cost.csv" is a str or bytes, not list'):
+            ahb.cost_usage_from_csv(("cost.csv", data))
+        with pytest.raises(TypeError, match="is a str or bytes"):
+            ahb.import_estate(licences=[("cost.csv", data)])

@@ -114,8 +114,11 @@ def encode_frame(df: pd.DataFrame | None) -> list[Encoded]:
     """The encoded columns of a DataFrame (the argument of ``Estate._from_columns``)."""
     if df is None:
         return []
-    if type(df).__name__ != "DataFrame":
-        raise TypeError(f"expected a pandas DataFrame or None, not {type(df).__name__}")
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        # e.g. a polars DataFrame: only pandas' is read (polars: df.to_pandas())
+        raise TypeError(f"expected a pandas DataFrame or None, not {type(df).__module__}.{type(df).__name__}")
     if not df.columns.is_unique:
         raise ValueError("the DataFrame has duplicate column names")
     return [_encode_column(str(c), df[c]) for c in df.columns]
