@@ -428,19 +428,19 @@ def prepared(name: str) -> Any:
     return _PREPARED[name]
 
 
-def build_frame(f: Frame) -> Any:
+def build_frame(f: Frame, stack: list[Any]) -> Any:
     import pandas as pd
 
     n = max((len(c.values) for c in f.columns), default=0)
     index = f.index if f.index is not None and len(f.index) == n else None
     df = pd.DataFrame(index=index if index is not None else range(n))
     for i, c in enumerate(f.columns):
-        values = list(c.values)[:n] + [None] * (n - len(c.values))
+        values = [materialize(v, stack) for v in c.values[:n]] + [None] * (n - len(c.values))
         try:
             s = pd.Series(values, dtype=c.dtype, index=df.index)
         except Exception:
             s = pd.Series(values, dtype=object, index=df.index)
-        df.insert(i, c.name, s, allow_duplicates=True)
+        df.insert(i, materialize(c.name, stack), s, allow_duplicates=True)
     return df
 
 
@@ -460,6 +460,11 @@ class _Thunk:
         if type(source).__name__ == "DataFrame" and type(source).__module__.startswith("pandas"):
             return ahb.usage_from_frame(source)
         return ahb.Usage.from_csv(source)
+
+
+def _fields(obj: Any) -> tuple[Any, ...]:
+    """A dataclass's field values (not deep-copied into tuples, as dataclasses.astuple does)."""
+    return tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))
 
 
 def force(value: Any) -> Any:
@@ -498,9 +503,9 @@ def materialize(obj: Any, stack: list[Any] | None = None) -> Any:
         return prepared(obj.name)
     if isinstance(obj, (Rules, UsageOf)):
         # Made inside the oracle (see `execute`): their errors are the case's.
-        return _Thunk(obj, materialize(dataclasses.astuple(obj), stack))
+        return _Thunk(obj, materialize(_fields(obj), stack))
     if isinstance(obj, Frame):
-        return build_frame(obj)
+        return build_frame(obj, stack)
     if isinstance(obj, Gen):
         return (x for x in [materialize(i, stack) for i in obj.items])
     if type(obj) is dict:
@@ -699,9 +704,10 @@ def near(rng: random.Random, v: Any) -> Any:
     if isinstance(v, bool):
         return rng.choice([int(v), str(v).lower(), np.bool_(v), "yes", None])
     if isinstance(v, int):
-        return rng.choice([str(v), float(v) if abs(v) < 2**1000 else math.inf, decimal.Decimal(v), np.int64(v) if -(2**63) <= v < 2**63 else v,
-                           np.uint8(v % 256), v + 2**64, -v, Make("IntSub", v), Make("FloatRepr", float(v)),
-                           Make("FloatBad", float(v)), f"{v}.0", v * 10**20, v + 0.5])
+        fv = float(v) if abs(v) < 2**1000 else math.inf
+        return rng.choice([str(v), fv, decimal.Decimal(v), np.int64(v) if -(2**63) <= v < 2**63 else v,
+                           np.uint8(v % 256), v + 2**64, -v, Make("IntSub", v), Make("FloatRepr", fv),
+                           Make("FloatBad", fv), f"{v}.0", v * 10**20, fv + 0.5])
     if isinstance(v, str):
         try:
             d = datetime.date.fromisoformat(v)
@@ -899,7 +905,10 @@ def frame_recipe(rng: random.Random, columns: list[Column]) -> Frame:
     for _ in range(rng.choice([0, 1, 1, 2, 3])):
         op = rng.random()
         if not cols or op < 0.08:
-            cols.append(Column(rng.choice(["id", "kind", "unknown", 0, None, ("a", "b"), "vcpus"]),
+            name = rng.choice(["unknown", 0, None, ("a", "b"), 1.5, Make("StrSub", "id")])
+            if rng.random() < 0.2:
+                name = rng.choice(["id", "kind", "vcpus"])  # perhaps a duplicate
+            cols.append(Column(name,
                                [rand_value(rng) for _ in range(max((len(c.values) for c in cols), default=1))],
                                rng.choice(DTYPES)))
             continue
@@ -917,15 +926,17 @@ def frame_recipe(rng: random.Random, columns: list[Column]) -> Frame:
             c.values[i] = rng.choice([None, math.nan, pd.NA, pd.NaT, -0.0, HUGE, 2**64, decimal.Decimal("NaN")])
         elif op < 0.72:
             cols.remove(c)
+        elif op < 0.715:
+            cols.append(Column(c.name, list(c.values), c.dtype))  # a duplicate column
         elif op < 0.78:
-            cols.append(Column(c.name, list(c.values), c.dtype))
+            cols.append(Column(f"{c.name}_x", list(c.values), c.dtype))
         elif op < 0.84:
             c.values = c.values[: rng.randrange(len(c.values) + 1)]
         elif op < 0.9:
             c.values = [near(rng, v) if v is not None else v for v in c.values]
             c.dtype = object
         else:
-            c.name = rng.choice([1, None, c.name.upper() if isinstance(c.name, str) else "x", Make("StrSub", "id")])
+            c.name = rng.choice([1, 2.5, f"{c.name}".upper(), f" {c.name}", Make("StrSub", f"{c.name}"), "\ud800"])
     index = None
     if rng.random() < 0.1:
         n = max((len(c.values) for c in cols), default=0)
@@ -1068,9 +1079,9 @@ def gen_frames(rng: random.Random) -> Case:
     kwargs: dict[str, Any] = {}
     for name in FRAME_ARGS:
         r = rng.random()
-        if r < 0.75:
+        if r < 0.8:
             kwargs[name] = frame_recipe(rng, tables[name])
-        elif r < 0.85:
+        elif r < 0.83:
             kwargs[name] = rand_value(rng)
     if rng.random() < 0.05:
         kwargs["licenses"] = kwargs.pop("licences", None) if rng.random() < 0.5 else rand_value(rng)
@@ -1132,8 +1143,14 @@ def run_usage(how: str, source: Any) -> None:
     else:
         u = ahb.Usage.from_path(source)
     if u.hours <= 24 * 400:
-        ahb.simulate_central(prepared("base"), u)
-        ahb.best_assignment(prepared("base"), u, "sub", enterprise_per_core_year=7000, standard_per_core_year=1800)
+        # the sample estate has the sample usage's resources, the base estate the catalogue's
+        try:
+            estate, scope = prepared("sample"), "sub-prod-data"
+            ahb.simulate_central(estate, u)
+        except ahb.UnknownReferenceError:
+            estate, scope = prepared("base"), "sub"
+            ahb.simulate_central(estate, u)
+        ahb.best_assignment(estate, u, scope, enterprise_per_core_year=7000, standard_per_core_year=1800)
 
 
 def gen_simulate(rng: random.Random) -> Case:
@@ -1149,9 +1166,11 @@ def gen_best(rng: random.Random) -> Case:
     estate = Ref(rng.choice(["base", "base", "sample"])) if rng.random() < 0.8 else estate_like(rng)
     scope = rng.choice(["sub", "sub-prod-data", "sub/rg", "nope", ""]) if rng.random() < 0.8 else rand_value(rng)
     kwargs: dict[str, Any] = {}
-    for name in ("enterprise_core", "standard_core", "enterprise_per_core_year", "standard_per_core_year"):
-        if rng.random() < 0.4:
-            kwargs[name] = money_like(rng)
+    for names in (("enterprise_per_core_year", "enterprise_core"), ("standard_per_core_year", "standard_core")):
+        if rng.random() < 0.6:
+            kwargs[rng.choice(names)] = money_like(rng)
+        if rng.random() < 0.03:
+            kwargs[names[1]] = money_like(rng)  # both spellings at once
     return Case("best_assignment", (estate, usage_like(rng), scope, rules_like(rng)), kwargs)
 
 
@@ -1166,11 +1185,12 @@ def gen_import(rng: random.Random) -> Case:
                         ("licenses", SEEDS.licence_texts)):
         if rng.random() < 0.2:
             kwargs[name] = inputs(rng, texts)
-    for name in ("date_order", "strict", "require_known_sizes", "frobnicate"):
-        if rng.random() < (0.2 if name != "frobnicate" else 0.02):
-            kwargs[name] = rng.choice(["dmy", "mdy", "ymd", True, False, None]) if rng.random() < 0.6 else rand_value(rng)
-    if rng.random() < 0.3:
-        kwargs["licenses"] = kwargs.get("licenses", inputs(rng, SEEDS.licence_texts))
+    for name, good in (("date_order", ["dmy", "mdy", None]), ("strict", [True, False]),
+                       ("require_known_sizes", [True, False]), ("frobnicate", [1])):
+        if rng.random() < (0.25 if name != "frobnicate" else 0.02):
+            kwargs[name] = rng.choice(good) if rng.random() < 0.8 else rand_value(rng)
+    if "licenses" in kwargs and args[1] is not None and rng.random() < 0.9:
+        args = (args[0], None)  # mostly not licences twice
     return Case("import_estate", args, kwargs)
 
 
@@ -1355,7 +1375,7 @@ def _slots(case: Case) -> list[tuple[Any, Any]]:
             out.extend((node, ("row", i)) for i in range(rows))
             todo.extend(c.values for c in node.columns)
         elif isinstance(node, (Make, Deep, Gen, Rules, UsageOf)):
-            todo.extend(dataclasses.astuple(node) if not isinstance(node, Make) else [node.payload])
+            todo.extend(_fields(node))
     return out
 
 
