@@ -240,6 +240,16 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     walk.value(obj)
 }
 
+/// [`py_to_json`] of a value found under `root` (a DataFrame column): errors name the path
+/// from `root` (`` at `vcpus` ``).
+pub fn py_to_json_in(obj: &Bound<'_, PyAny>, root: &str) -> PyResult<Value> {
+    let mut walk = Walk {
+        path: vec![Step::Key(root.to_string())],
+        open: Vec::new(),
+    };
+    walk.value(obj)
+}
+
 /// One step of a path: a dict key or a list index.
 enum Step {
     Key(String),

@@ -290,3 +290,16 @@ def test_an_input_pair_holds_str_or_bytes() -> None:
             ahb.cost_usage_from_csv(("cost.csv", data))
         with pytest.raises(TypeError, match="is a str or bytes"):
             ahb.import_estate(licences=[("cost.csv", data)])
+
+
+def test_a_frame_cell_that_cannot_convert_names_its_column() -> None:
+    """Found reading the fuzz target's errors: a frame cell that cannot be converted was
+    reported 'at the top level'."""
+    frames = ahb.Estate.from_path(BASE).to_pandas()
+    resources = frames["resources"].astype({"os": object})
+    resources.loc[0, "os"] = b"windows"
+    with pytest.raises(TypeError, match="at `os`: cannot convert bytes"):
+        ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
+    resources.loc[0, "os"] = 10**30
+    with pytest.raises(ValueError, match="at `os`: integer 1000000000000000000000000000000 is too large"):
+        ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
