@@ -303,3 +303,42 @@ def test_a_frame_cell_that_cannot_convert_names_its_column() -> None:
     resources.loc[0, "os"] = 10**30
     with pytest.raises(ValueError, match="at `os`: integer 1000000000000000000000000000000 is too large"):
         ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
+
+
+def deep_tuple(depth: int) -> Any:
+    t: Any = None
+    for _ in range(depth):
+        t = (t,)
+    return t
+
+
+def test_a_frame_cell_is_unwrapped_through_item_once() -> None:
+    """_scalar followed item() for as long as there was one: RecursionError."""
+    frames = ahb.Estate.from_path(BASE).to_pandas()
+    resources = frames["resources"].astype({"os": object})
+    resources.loc[0, "os"] = ItemIsItself()
+    with pytest.raises(TypeError, match="at `os`: cannot convert ItemIsItself"):
+        ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
+
+
+def test_a_frame_cell_nested_too_deep_is_a_value_error() -> None:
+    """pandas' factorize can fail on a tuple nested 100,000 deep with a RecursionError (seen in
+    its repr); that is a ValueError naming the column, as the depth bound is."""
+    import pandas as pd
+
+    frames = ahb.Estate.from_path(BASE).to_pandas()
+    resources = frames["resources"]
+    resources["os"] = pd.Series([deep_tuple(100_000)] + [None] * (len(resources) - 1), dtype=object)
+    with pytest.raises(ValueError, match="os"):  # pandas' RecursionError, or the depth bound
+        ahb.estate_from_frames(resources=resources, licences=frames["licences"], scopes=frames["scopes"])
+
+
+def test_a_usage_resource_id_is_a_str() -> None:
+    """The ids were str() of every distinct resource value: a tuple nested 100,000 deep was a
+    RecursionError, a tuple or bytes became an id ("('db1',)", "b'db1'")."""
+    import pandas as pd
+
+    for bad in (("db1",), b"db1", deep_tuple(100_000)):
+        df = pd.DataFrame({**USAGE_ROWS, "resource": pd.Series(["db1", bad], dtype=object)})
+        with pytest.raises(TypeError, match=f"a resource id is a str, not {type(bad).__name__}"):
+            ahb.usage_from_frame(df)

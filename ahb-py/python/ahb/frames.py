@@ -60,8 +60,9 @@ __all__ = ["estate_from_frames", "encode_frame", "usage_from_frame"]
 Encoded = tuple[str, str, Any, Any, Any]
 
 
-def _scalar(v: Any) -> Any:
-    """A numpy or pandas scalar as the plain Python value ahb converts."""
+def _scalar(v: Any, unwrap: bool = True) -> Any:
+    """A numpy or pandas scalar as the plain Python value ahb converts (``item()`` is
+    followed once)."""
     import pandas as pd
 
     if v is None or v is pd.NA or v is pd.NaT:
@@ -74,8 +75,8 @@ def _scalar(v: Any) -> Any:
         return v.date()
     if isinstance(v, (datetime.date,)):
         return v
-    if hasattr(v, "item"):  # numpy scalar
-        return _scalar(v.item())
+    if unwrap and callable(getattr(v, "item", None)):  # numpy scalar
+        return _scalar(v.item(), unwrap=False)
     if isinstance(v, tuple):
         return list(v)
     return v
@@ -125,11 +126,12 @@ def encode_frame(df: pd.DataFrame | None) -> list[Encoded]:
 
 
 def _encode_column(name: str, s: pd.Series) -> Encoded:
-    """:func:`_encode`, with pandas' arithmetic errors on odd cells (``Decimal("sNaN")`` cannot
-    even be compared) as a ``ValueError`` naming the column."""
+    """:func:`_encode`, with pandas' arithmetic and recursion errors on odd cells as a
+    ``ValueError`` naming the column."""
     try:
         return _encode(name, s)
-    except ArithmeticError as e:
+    except (ArithmeticError, RecursionError) as e:
+        # Decimal("sNaN") cannot even be compared; a value nested thousands deep cannot be hashed
         raise ValueError(f"column {name!r}: a value pandas cannot read ({type(e).__name__}: {e})") from e
 
 
@@ -186,8 +188,15 @@ def usage_from_frame(df: pd.DataFrame) -> Usage:
         codes, uniques = pd.factorize(df["resource"], use_na_sentinel=True)
         hours = _hours(df["hour"])
         vcores = _whole(df["vcores"], "vcores")
-    except ArithmeticError as e:  # e.g. Decimal("sNaN"), which pandas cannot even compare
+    except (ArithmeticError, RecursionError) as e:  # e.g. Decimal("sNaN"), which pandas cannot compare
         raise ValueError(f"a value pandas cannot read ({type(e).__name__}: {e})") from e
+    ids = []
+    for u in uniques:
+        if isinstance(u, np.generic):
+            u = u.item()
+        if not isinstance(u, (str, int)) or isinstance(u, bool):
+            raise TypeError(f"resource: a resource id is a str, not {type(u).__name__}")
+        ids.append(str(u))
     start = _EPOCH + datetime.timedelta(seconds=int(hours[0]))
     price = None
     column = price_column(df.columns)
@@ -195,7 +204,7 @@ def usage_from_frame(df: pd.DataFrame) -> Usage:
         price = [_encode_column(PRICE_COLUMN, df[column])]
     return Usage._from_columns(
         start,
-        [str(u) for u in uniques],
+        ids,
         codes.astype("<i8", copy=False).tobytes(),
         (hours - hours[0]).astype("<i8").tobytes(),
         np.ascontiguousarray(vcores).tobytes(),
