@@ -439,17 +439,18 @@ def build_frame(f: Frame, stack: list[Any]) -> Any:
 
     n = max((len(c.values) for c in f.columns), default=0)
     index = f.index if f.index is not None and len(f.index) == n else None
-    df = pd.DataFrame(index=index if index is not None else range(n))
+    columns: dict[int, Any] = {}
     for i, c in enumerate(f.columns):
         values = [materialize(v, stack) for v in c.values[:n]] + [None] * (n - len(c.values))
         dtype = c.dtype
         if any(isinstance(v, (str, bytes)) and len(v) > 1000 for v in values):
             dtype = object  # pandas would parse a long text as a date for minutes
         try:
-            s = pd.Series(values, dtype=dtype, index=df.index)
+            columns[i] = pd.Series(values, dtype=dtype, index=index)
         except Exception:
-            s = pd.Series(values, dtype=object, index=df.index)
-        df.insert(i, materialize(c.name, stack), s, allow_duplicates=True)
+            columns[i] = pd.Series(values, dtype=object, index=index)
+    df = pd.DataFrame(columns, index=index if index is not None else range(n))
+    df.columns = [materialize(c.name, stack) for c in f.columns]  # duplicates allowed
     return df
 
 
@@ -685,7 +686,7 @@ def rand_value(rng: random.Random, depth: int = 0) -> Any:
     if r < 0.82:
         return tuple(rand_value(rng, depth + 1) for _ in range(rng.randrange(3)))
     if r < 0.87:
-        return Deep(rng.choice([2, 63, 64, 65, 200, 5_000, 100_000]), rng.choice(["dict", "list", "tuple", "mixed"]),
+        return Deep(rng.choice([2, 63, 64, 65, 200, 5_000, 25_000]), rng.choice(["dict", "list", "tuple", "mixed"]),
                     rng.choice([None, 1, "x", SelfRef()]))
     if r < 0.9:
         return Long(rng.choice(["a", "é", "1", "\x00", b"a"]), rng.choice([1_000, 100_000, 1_000_000]))
@@ -1278,7 +1279,7 @@ ENTRIES: dict[str, tuple[Callable[[random.Random], Case], Callable[..., None], i
     "from_json": (gen_from_json, run_from_json, 5),
     "from_path": (gen_from_path, run_from_path, 2),
     "load": (gen_load, run_load, 6),
-    "estate_from_frames": (gen_frames, run_frames, 12),
+    "estate_from_frames": (gen_frames, run_frames, 8),
     "audit": (gen_audit, run_audit, 8),
     "optimize": (gen_optimize, run_optimize, 10),
     "timeline": (gen_timeline, run_timeline, 4),
