@@ -450,7 +450,8 @@ def build_frame(f: Frame, stack: list[Any]) -> Any:
         except Exception:
             columns[i] = pd.Series(values, dtype=object, index=index)
     df = pd.DataFrame(columns, index=index if index is not None else range(n))
-    df.columns = [materialize(c.name, stack) for c in f.columns]  # duplicates allowed
+    # duplicates allowed; an object index holds any name (pandas' str index no lone surrogate)
+    df.columns = pd.Index([materialize(c.name, stack) for c in f.columns], dtype=object)
     return df
 
 
