@@ -872,7 +872,7 @@ def money_like(rng: random.Random) -> Any:
 OPTION_NAMES = [
     "objective", "change_penalty_per_month", "pin", "exclude", "reserve", "prefer_later_expiry",
     "licence_prices_per_year", "license_prices_per_year", "renewal_horizon_days", "recommendations",
-    "exact_work_budget",
+    "exact_work_budget", "unpriced",
 ]
 
 
@@ -892,8 +892,10 @@ def options(rng: random.Random) -> dict[str, Any]:
             lambda: rng.choice(["max_savings", "min_change", "compliance_first"]),
             lambda: money_like(rng),
             lambda: {rng.choice(["windows_server", "sql_server", "rhel", "sles", "x"]): rand_value(rng)},
-            lambda: {rng.choice(["windows_server_per_core_year", "sql_enterprise_core", "license_sql_standard_core",
+            lambda: {rng.choice(["windows_server_per_core_year", "sql_enterprise_per_core_year",
+                                 "license_sql_standard_per_core_year", "sql_enterprise_core",
                                  "windows_server_core"]): money_like(rng)},
+            lambda: rng.choice(["ignore", "by_units", "by_money"]),
             lambda: [rng.choice(["vm1", "db1", "ss1", "host1", "zz", rand_value(rng)])],
         ]
         out[name] = rng.choice(makers)()
@@ -1161,7 +1163,7 @@ def run_usage(how: str, source: Any) -> None:
         except ahb.UnknownReferenceError:
             estate, scope = prepared("base"), "sub"
             ahb.simulate_central(estate, u)
-        ahb.best_assignment(estate, u, scope, enterprise_per_core_year=7000, standard_per_core_year=1800)
+        ahb.best_assignment(estate, u, scope, sql_enterprise_per_core_year=7000, sql_standard_per_core_year=1800)
 
 
 def gen_simulate(rng: random.Random) -> Case:
@@ -1177,7 +1179,7 @@ def gen_best(rng: random.Random) -> Case:
     estate = Ref(rng.choice(["base", "base", "sample"])) if rng.random() < 0.8 else estate_like(rng)
     scope = rng.choice(["sub", "sub-prod-data", "sub/rg", "nope", ""]) if rng.random() < 0.8 else rand_value(rng)
     kwargs: dict[str, Any] = {}
-    for names in (("enterprise_per_core_year", "enterprise_core"), ("standard_per_core_year", "standard_core")):
+    for names in (("sql_enterprise_per_core_year", "enterprise_core"), ("sql_standard_per_core_year", "standard_core")):
         if rng.random() < 0.6:
             kwargs[rng.choice(names)] = money_like(rng)
         if rng.random() < 0.03:
