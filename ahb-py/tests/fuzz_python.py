@@ -736,7 +736,7 @@ def near(rng: random.Random, v: Any) -> Any:
         except decimal.InvalidOperation:
             pass
         return rng.choice([v.encode("utf-8", "surrogatepass"), v.upper(), v + "\x00", Make("StrSub", v), [v],
-                           v * 1000, np.str_(v), " " + v, v + "\ud800"])
+                           v * 1000 if len(v) < 10_000 else v, np.str_(v), " " + v, v + "\ud800"])
     if isinstance(v, decimal.Decimal):
         if not v.is_finite():
             return rng.choice([str(v), float("nan"), Make("DecimalSub", str(v))])
@@ -824,7 +824,7 @@ def estate_like(rng: random.Random) -> Any:
         return json_text(rng)
     if r < 0.85:
         p = rng.choice(SEEDS.paths)
-        return rng.choice([p, pathlib.PurePosixPath(p), pathlib.Path(p), p.encode(), " " + p])
+        return rng.choice([p, pathlib.PurePosixPath(p), pathlib.Path(p), p.encode("utf-8", "surrogatepass"), " " + p])
     if r < 0.92:
         return frame_recipe(rng, rng.choice(SEEDS.frames)["resources"])
     return rand_value(rng)
@@ -1014,7 +1014,7 @@ def an_input(rng: random.Random, texts: list[bytes]) -> Any:
         return (name, data) if rng.random() < 0.9 else rng.choice([(name,), (name, data, 1), [name, data]])
     if r < 0.75:
         p = rng.choice(SEEDS.paths)
-        return rng.choice([p, pathlib.Path(p), p.encode()])
+        return rng.choice([p, pathlib.Path(p), p.encode("utf-8", "surrogatepass")])
     return rand_value(rng)
 
 
@@ -1076,7 +1076,7 @@ def run_load(source: Any) -> None:
 def gen_from_path(rng: random.Random) -> Case:
     p = rng.choice(SEEDS.paths) if rng.random() < 0.8 else rand_value(rng)
     if isinstance(p, str) and rng.random() < 0.5:
-        p = rng.choice([pathlib.Path(p), p.encode(), near(rng, p)])
+        p = rng.choice([pathlib.Path(p), p.encode("utf-8", "surrogatepass"), near(rng, p)])
     return Case("from_path", (p,), {})
 
 
@@ -1633,6 +1633,7 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
 def record(findings: dict[str, str], seed: int, index: int, entry: str, what: str, save_findings: bool,
            stderr: str = "") -> None:
     """Keeps the first case of each signature: saved to the corpus, or named by seed and index."""
+    what = what.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate may be quoted
     sig = f"{entry}-{signature(entry, what)}"
     if sig in _SEEN:
         return
