@@ -7,7 +7,10 @@
 use chrono::NaiveDate;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyDate, PyDateAccess, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType,
+};
 use serde_json::{Map, Number, Value};
 
 /// Exact decimal text as `decimal.Decimal`, through pyo3's `rust_decimal` conversion.
@@ -17,10 +20,21 @@ fn decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     Ok(d.into_pyobject(py)?.into_any())
 }
 
-/// Whether `obj` is a `decimal.Decimal` (the class pyo3's conversion produces).
-fn is_decimal(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let ty = obj.get_type();
-    Ok(ty.module()?.to_str()? == "decimal" && ty.name()?.to_str()? == "Decimal")
+/// The class `decimal.Decimal` (the class pyo3's conversion produces).
+fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+/// The ISO text of a date (or datetime: its date), read from the object's fields, not from
+/// methods a subclass may override.
+fn iso_date(d: &Bound<'_, PyDate>) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_year(),
+        d.get_month(),
+        d.get_day()
+    )
 }
 
 /// Keys whose string values are amounts of money or other exact decimals.
@@ -213,9 +227,24 @@ pub const MAX_DEPTH: usize = 64;
 /// string), `datetime.date` (ISO), lists, tuples and dicts with `str` keys. Anything else is a
 /// `TypeError`; nesting deeper than [`MAX_DEPTH`] or a container that contains itself is a
 /// `ValueError`. Every error names the path of the offending value (`resources[2].prices`).
+///
+/// Subclasses are read by their built-in value, as `json` reads them: a dict's and a list's own
+/// items (a snapshot, so nothing can change them during the walk), a date's fields, a
+/// `Decimal`'s own digits. No method a subclass overrides is called, so no Python code runs
+/// during the conversion.
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     let mut walk = Walk {
         path: Vec::new(),
+        open: Vec::new(),
+    };
+    walk.value(obj)
+}
+
+/// [`py_to_json`] of a value found under `root` (a DataFrame column): errors name the path
+/// from `root` (`` at `vcpus` ``).
+pub fn py_to_json_in(obj: &Bound<'_, PyAny>, root: &str) -> PyResult<Value> {
+    let mut walk = Walk {
+        path: vec![Step::Key(root.to_string())],
         open: Vec::new(),
     };
     walk.value(obj)
@@ -261,6 +290,14 @@ impl Walk {
         PyValueError::new_err(format!("at {}: {message}", self.at()))
     }
 
+    /// A `str` as UTF-8: one with a lone surrogate (`"\ud800"`) is a `ValueError` naming the
+    /// path.
+    fn text(&self, s: &Bound<'_, PyString>) -> PyResult<String> {
+        s.to_str()
+            .map(str::to_string)
+            .map_err(|_| self.value_error("a str with a lone surrogate is not valid Unicode"))
+    }
+
     /// Opens a container: refuses one already open on the path (a cycle) or one too deep.
     fn enter(&mut self, obj: &Bound<'_, PyAny>) -> PyResult<()> {
         let id = obj.as_ptr() as usize;
@@ -293,7 +330,7 @@ impl Walk {
             return Err(self.value_error(format!("integer {obj} is too large")));
         }
         if let Ok(s) = obj.cast::<PyString>() {
-            return Ok(Value::String(s.to_str()?.to_string()));
+            return Ok(Value::String(self.text(s)?));
         }
         if obj.is_instance_of::<PyFloat>() {
             let f: f64 = obj.extract()?;
@@ -301,27 +338,32 @@ impl Walk {
                 .map(Value::Number)
                 .ok_or_else(|| self.value_error(format!("{f} is not a finite number")));
         }
-        if is_decimal(obj)? {
-            let finite: bool = obj.call_method0("is_finite")?.extract()?;
+        let decimal = decimal_type(obj.py())?;
+        if obj.is_instance(decimal)? {
+            // The methods of `Decimal` itself: a subclass may override them.
+            let text = decimal.call_method1("__str__", (obj,))?;
+            let text = text.cast::<PyString>()?.to_str()?.to_string();
+            let finite: bool = decimal.call_method1("is_finite", (obj,))?.extract()?;
             if !finite {
-                return Err(self.value_error(format!("Decimal {obj} is not a finite amount")));
+                return Err(self.value_error(format!("Decimal {text} is not a finite amount")));
             }
-            return Ok(Value::String(obj.str()?.to_str()?.to_string()));
+            return Ok(Value::String(text));
         }
-        if obj.is_instance_of::<PyDate>() {
-            let d = obj.call_method0("isoformat")?;
-            let s = d.cast::<PyString>()?.to_str()?;
-            // A datetime's isoformat carries a time: keep the date.
-            return Ok(Value::String(s.get(..10).unwrap_or(s).to_string()));
+        if let Ok(d) = obj.cast::<PyDate>() {
+            // A datetime is cut to its date.
+            return Ok(Value::String(iso_date(d)));
         }
         if let Ok(d) = obj.cast::<PyDict>() {
             self.enter(obj)?;
+            // A snapshot of the items (the dict's own storage, whatever a subclass overrides), so
+            // that nothing run during the walk can change what is being iterated.
             let mut map = Map::new();
-            for (k, v) in d.iter() {
+            for item in d.items().iter() {
+                let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
                 let key = k.cast::<PyString>().map_err(|_| {
                     self.type_error(format!("dict keys must be str, not {}", type_name(&k)))
                 })?;
-                let key = key.to_str()?.to_string();
+                let key = self.text(key)?;
                 self.path.push(Step::Key(key.clone()));
                 let v = self.value(&v)?;
                 self.path.pop();
@@ -330,12 +372,20 @@ impl Walk {
             self.open.pop();
             return Ok(Value::Object(map));
         }
-        if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let items = if let Ok(l) = obj.cast::<PyList>() {
+            // The list's own items (as `json` reads them), not a subclass's `__iter__`.
+            Some(l.iter().collect::<Vec<_>>())
+        } else if let Ok(t) = obj.cast::<PyTuple>() {
+            Some(t.iter().collect::<Vec<_>>())
+        } else {
+            None
+        };
+        if let Some(items) = items {
             self.enter(obj)?;
-            let mut out = Vec::new();
-            for (i, item) in obj.try_iter()?.enumerate() {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
                 self.path.push(Step::Index(i));
-                let v = self.value(&item?)?;
+                let v = self.value(item)?;
                 self.path.pop();
                 out.push(v);
             }
@@ -371,12 +421,12 @@ pub fn date_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>, name: &str) -> P
             &today
         }
     };
-    if obj.is_instance_of::<PyDate>() {
-        let y: i32 = obj.getattr("year")?.extract()?;
-        let m: u32 = obj.getattr("month")?.extract()?;
-        let d: u32 = obj.getattr("day")?.extract()?;
-        return NaiveDate::from_ymd_opt(y, m, d)
-            .ok_or_else(|| PyValueError::new_err(format!("{name}: {obj} is out of range")));
+    if let Ok(d) = obj.cast::<PyDate>() {
+        // The date's own fields, not attributes a subclass may override.
+        let (y, m, day) = (d.get_year(), d.get_month(), d.get_day());
+        return NaiveDate::from_ymd_opt(y, m.into(), day.into()).ok_or_else(|| {
+            PyValueError::new_err(format!("{name}: {} is out of range", iso_date(d)))
+        });
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_str()?;

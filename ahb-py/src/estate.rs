@@ -9,7 +9,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyType};
 
-use crate::convert::{py_to_json, to_py, type_name};
+use crate::convert::{py_to_json, py_to_json_in, to_py, type_name};
 use crate::errors::to_py_err;
 
 /// A validated estate: licences, resources and scopes. Immutable.
@@ -191,8 +191,10 @@ fn mask(b: &Bound<'_, PyAny>) -> PyResult<Option<Vec<u8>>> {
     }
 }
 
-fn values(b: &Bound<'_, PyAny>) -> PyResult<Vec<serde_json::Value>> {
-    b.try_iter()?.map(|v| py_to_json(&v?)).collect()
+/// The values of column `name` (its distinct values, or one per row) as JSON; errors name the
+/// column.
+fn values(b: &Bound<'_, PyAny>, name: &str) -> PyResult<Vec<serde_json::Value>> {
+    b.try_iter()?.map(|v| py_to_json_in(&v?, name)).collect()
 }
 
 /// Decodes one encoded column `(name, kind, data, mask, values)` of `ahb/frames.py`.
@@ -220,9 +222,9 @@ pub(crate) fn column(item: &Bound<'_, PyAny>) -> PyResult<Column> {
         },
         "cat" => ColumnData::Categorical {
             codes: i64s(&data)?,
-            values: values(&vals)?,
+            values: values(&vals, &name)?,
         },
-        "obj" => ColumnData::Values(values(&data)?),
+        "obj" => ColumnData::Values(values(&data, &name)?),
         other => {
             return Err(PyValueError::new_err(format!(
                 "column {name:?}: unknown encoding {other:?}"

@@ -3,7 +3,7 @@
 
 use ahb_core::import::{ImportOutcome, Importer};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 
 use crate::convert::{to_py, type_name};
 use crate::errors::to_py_err;
@@ -16,8 +16,15 @@ pub(crate) fn input(obj: &Bound<'_, PyAny>) -> PyResult<(String, Vec<u8>)> {
         let (name, data): (String, Bound<'_, PyAny>) = t.extract()?;
         let bytes = if let Ok(s) = data.cast::<PyString>() {
             s.to_str()?.as_bytes().to_vec()
+        } else if let Ok(b) = data.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else if let Ok(b) = data.cast::<PyByteArray>() {
+            b.to_vec()
         } else {
-            data.extract::<Vec<u8>>()?
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "the text of input {name:?} is a str or bytes, not {}",
+                type_name(&data)
+            )));
         };
         return Ok((name, bytes));
     }

@@ -16,6 +16,7 @@ convert it, nothing more (every decision stays in the Rust core):
 from __future__ import annotations
 
 import decimal
+import math
 import os
 import warnings
 from typing import TYPE_CHECKING, Any
@@ -64,8 +65,12 @@ def _keywords(kw: dict[str, Any], where: str) -> dict[str, Any]:
 
 def money(value: Any, name: str) -> Any:
     """An amount as the core reads it: ``Decimal``, ``int`` and ``str`` pass; a ``float``
-    becomes the ``Decimal`` of its shortest repr; ``None`` stays ``None``. ``name`` is the
-    option named in the error."""
+    becomes the ``Decimal`` of its shortest repr; ``None`` stays ``None``; a numpy scalar is
+    read through its ``item()``. ``name`` is the option named in the error."""
+    return _money(value, name, unwrap=True)
+
+
+def _money(value: Any, name: str, unwrap: bool) -> Any:
     if value is None or isinstance(value, (decimal.Decimal, str)):
         return value
     if isinstance(value, bool):
@@ -73,11 +78,12 @@ def money(value: Any, name: str) -> Any:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"{name}: {value} is not a finite amount")
-        return decimal.Decimal(repr(value))
-    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):  # numpy scalar
-        return money(value.item(), name)
+        if not math.isfinite(value):
+            raise ValueError(f"{name}: {float(value)} is not a finite amount")
+        # float's own repr (a subclass may override __repr__): the shortest exact text
+        return decimal.Decimal(float.__repr__(value))
+    if unwrap and callable(getattr(value, "item", None)) and not isinstance(value, (list, tuple, dict)):
+        return _money(value.item(), name, unwrap=False)  # numpy scalar: once, its Python value
     raise TypeError(f"{name} is an amount (Decimal, int, str or float), not {type(value).__name__}")
 
 
@@ -105,10 +111,12 @@ def _amounts(value: Any, name: str, open_: tuple[int, ...] = ()) -> Any:
         return money(value, name)
     if isinstance(value, dict):
         # Keys as given: the core reads their other spellings (``license_…``, the deprecated
-        # price names) and refuses one field given under two names, naming it.
-        return {k: _amounts(v, f"{name}.{k}", open_) for k, v in value.items()}
+        # price names) and refuses one field given under two names, naming it. A snapshot of
+        # the items: the walk runs the values' own code (item(), __iter__ of subclasses), which
+        # must not change what is being iterated.
+        return {k: _amounts(v, f"{name}.{k}", open_) for k, v in list(value.items())}
     if isinstance(value, (list, tuple)):
-        return [_amounts(v, f"{name}[{i}]", open_) for i, v in enumerate(value)]
+        return [_amounts(v, f"{name}[{i}]", open_) for i, v in enumerate(list(value))]
     return value
 
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 from typing import TYPE_CHECKING, Any
 
 from ahb._ahb import Estate, Usage
@@ -59,8 +60,9 @@ __all__ = ["estate_from_frames", "encode_frame", "usage_from_frame"]
 Encoded = tuple[str, str, Any, Any, Any]
 
 
-def _scalar(v: Any) -> Any:
-    """A numpy or pandas scalar as the plain Python value ahb converts."""
+def _scalar(v: Any, unwrap: bool = True) -> Any:
+    """A numpy or pandas scalar as the plain Python value ahb converts (``item()`` is
+    followed once)."""
     import pandas as pd
 
     if v is None or v is pd.NA or v is pd.NaT:
@@ -73,8 +75,8 @@ def _scalar(v: Any) -> Any:
         return v.date()
     if isinstance(v, (datetime.date,)):
         return v
-    if hasattr(v, "item"):  # numpy scalar
-        return _scalar(v.item())
+    if unwrap and callable(getattr(v, "item", None)):  # numpy scalar
+        return _scalar(v.item(), unwrap=False)
     if isinstance(v, tuple):
         return list(v)
     return v
@@ -113,11 +115,24 @@ def encode_frame(df: pd.DataFrame | None) -> list[Encoded]:
     """The encoded columns of a DataFrame (the argument of ``Estate._from_columns``)."""
     if df is None:
         return []
-    if type(df).__name__ != "DataFrame":
-        raise TypeError(f"expected a pandas DataFrame or None, not {type(df).__name__}")
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        # e.g. a polars DataFrame: only pandas' is read (polars: df.to_pandas())
+        raise TypeError(f"expected a pandas DataFrame or None, not {type(df).__module__}.{type(df).__name__}")
     if not df.columns.is_unique:
         raise ValueError("the DataFrame has duplicate column names")
-    return [_encode(str(c), df[c]) for c in df.columns]
+    return [_encode_column(str(c), df[c]) for c in df.columns]
+
+
+def _encode_column(name: str, s: pd.Series) -> Encoded:
+    """:func:`_encode`, with pandas' arithmetic and recursion errors on odd cells as a
+    ``ValueError`` naming the column."""
+    try:
+        return _encode(name, s)
+    except (ArithmeticError, RecursionError) as e:
+        # Decimal("sNaN") cannot even be compared; a value nested thousands deep cannot be hashed
+        raise ValueError(f"column {name!r}: a value pandas cannot read ({type(e).__name__}: {e})") from e
 
 
 def estate_from_frames(
@@ -151,30 +166,129 @@ def price_column(columns: Any) -> str | None:
 
 def usage_from_frame(df: pd.DataFrame) -> Usage:
     """Hourly SQL usage from a DataFrame with the columns ``resource``, ``hour`` (datetime64
-    or ISO strings, on the hour), ``vcores`` and optionally ``licence_price_per_vcore_hour``
-    (or ``license_price_per_vcore_hour``; amount per vCore-hour, missing means the estate's
-    prices). Rows in hour order; the first row's hour is hour 0. Columnar: one buffer per
-    column."""
+    or ISO strings, on the hour), ``vcores`` (whole numbers) and optionally
+    ``licence_price_per_vcore_hour`` (or ``license_price_per_vcore_hour``; amount per
+    vCore-hour, missing means the estate's prices). Rows in hour order; the first row's hour is
+    hour 0. Columnar: one buffer per column. A missing column, a missing hour or vCore count, a
+    fractional vCore count or an hour outside the years 1–9999 is a ``ValueError`` naming the
+    column (and row)."""
     import numpy as np
     import pandas as pd
 
-    if type(df).__name__ != "DataFrame":
+    if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, not {type(df).__name__}")
-    codes, uniques = pd.factorize(df["resource"], use_na_sentinel=True)
-    hours = pd.to_datetime(df["hour"]).to_numpy(dtype="datetime64[s]").astype("<i8")
-    if len(hours) == 0:
+    if not df.columns.is_unique:
+        raise ValueError("the DataFrame has duplicate column names")
+    for needed in ("resource", "hour", "vcores"):
+        if needed not in df.columns:
+            raise ValueError(f"the usage frame has no {needed!r} column (it needs resource, hour and vcores)")
+    if len(df) == 0:
         raise ValueError("the usage has no rows")
-    start = datetime.datetime.fromtimestamp(int(hours[0]), tz=datetime.timezone.utc).replace(tzinfo=None)
-    vcores = df["vcores"].to_numpy(dtype="<i8")
+    try:
+        codes, uniques = pd.factorize(df["resource"], use_na_sentinel=True)
+        hours = _hours(df["hour"])
+        vcores = _whole(df["vcores"], "vcores")
+    except (ArithmeticError, RecursionError) as e:  # e.g. Decimal("sNaN"), which pandas cannot compare
+        raise ValueError(f"a value pandas cannot read ({type(e).__name__}: {e})") from e
+    ids = []
+    for u in uniques:
+        if isinstance(u, np.generic):
+            u = u.item()
+        if not isinstance(u, (str, int)) or isinstance(u, bool):
+            raise TypeError(f"resource: a resource id is a str, not {type(u).__name__}")
+        ids.append(str(u))
+    start = _EPOCH + datetime.timedelta(seconds=int(hours[0]))
     price = None
     column = price_column(df.columns)
     if column is not None:
-        price = [_encode(PRICE_COLUMN, df[column])]
+        price = [_encode_column(PRICE_COLUMN, df[column])]
     return Usage._from_columns(
         start,
-        [str(u) for u in uniques],
+        ids,
         codes.astype("<i8", copy=False).tobytes(),
         (hours - hours[0]).astype("<i8").tobytes(),
         np.ascontiguousarray(vcores).tobytes(),
         price,
     )
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+#: Seconds from 1970 of 0001-01-01T00:00 and of 9999-12-31T23:00 (the years a date has).
+_FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_297_200
+
+
+def _first_bad(bad: Any) -> int:
+    import numpy as np
+
+    return int(np.flatnonzero(np.asarray(bad))[0])
+
+
+def _hours(s: pd.Series) -> Any:
+    """The ``hour`` column as seconds since 1970 (int64); a missing or unreadable hour, or one
+    outside the years 1–9999, is a ``ValueError`` naming its row."""
+    import pandas as pd
+
+    try:
+        t = pd.to_datetime(s)
+    except ArithmeticError as e:
+        raise ValueError(f"hour: {e}") from e
+    if t.isna().any():
+        raise ValueError(f"hour: row {_first_bad(t.isna())} has no hour")
+    if getattr(t.dtype, "tz", None) is not None:
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    seconds = t.to_numpy(dtype="datetime64[s]").astype("<i8")
+    out_of_range = (seconds < _FIRST_SECOND) | (seconds > _LAST_SECOND)
+    if out_of_range.any():
+        raise ValueError(f"hour: row {_first_bad(out_of_range)} is outside the years 1-9999")
+    return seconds
+
+
+def _whole(s: pd.Series, name: str) -> Any:
+    """A column of whole numbers as int64: a missing value, a fraction, a bool, text that is
+    not an integer or a number outside int64 is a ``ValueError`` (``TypeError`` for a type
+    that is no number) naming the row."""
+    import numpy as np
+
+    missing = s.isna().to_numpy(dtype=bool)
+    if missing.any():
+        raise ValueError(f"{name}: row {_first_bad(missing)} is missing")
+    kind = getattr(s.dtype, "kind", "O")
+    if kind in "iu":
+        values = s.to_numpy()
+        if kind == "u" and (values > np.iinfo(np.int64).max).any():
+            raise ValueError(f"{name}: row {_first_bad(values > np.iinfo(np.int64).max)} is too large")
+        return values.astype("<i8")
+    if kind == "f":
+        values = s.to_numpy(dtype="<f8")
+        bad = ~np.isfinite(values) | (values != np.round(values)) | (np.abs(values) >= 2.0**63)
+        if bad.any():
+            i = _first_bad(bad)
+            raise ValueError(f"{name}: row {i} is {values[i]}, not a whole number")
+        return values.astype("<i8")
+    out = np.empty(len(s), dtype="<i8")
+    for i, v in enumerate(s.tolist()):
+        out[i] = _whole_value(v, name, i)
+    return out
+
+
+def _whole_value(v: Any, name: str, row: int) -> int:
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, bool):
+        raise TypeError(f"{name}: row {row} is a bool, not a whole number")
+    if isinstance(v, int):
+        n = v
+    elif isinstance(v, (float, decimal.Decimal)):
+        if not math.isfinite(v) or v != int(v):
+            raise ValueError(f"{name}: row {row} is {v}, not a whole number")
+        n = int(v)
+    elif isinstance(v, str):
+        try:
+            n = int(v.strip())
+        except ValueError:
+            raise ValueError(f"{name}: row {row} is {v!r}, not a whole number") from None
+    else:
+        raise TypeError(f"{name}: row {row} is a {type(v).__name__}, not a whole number")
+    if not -(2**63) <= n < 2**63:
+        raise ValueError(f"{name}: row {row} is {n}, too large")
+    return n
