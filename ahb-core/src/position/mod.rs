@@ -507,7 +507,7 @@ fn windows_knobs(position: &mut PoolPosition, claims: &[Claim], k: &crate::rules
                 position.reasons.push(Reason::new(
                     "OQ-10",
                     format!(
-                        "each VM from one edition: {extra} more core licences are needed than                          when VMs may mix Standard and Datacenter"
+                        "each VM from one edition: {extra} more core licences are needed than when VMs may mix Standard and Datacenter"
                     ),
                 ));
             }
@@ -536,7 +536,7 @@ fn windows_knobs(position: &mut PoolPosition, claims: &[Claim], k: &crate::rules
         position.reasons.push(Reason::new(
             "OQ-16",
             format!(
-                "reassignment_min_days = {days} is recorded, but the estate holds no history of                  licence moves to check it against"
+                "reassignment_min_days = {days} is recorded, but the estate holds no history of licence moves to check it against"
             ),
         ));
     }
