@@ -233,6 +233,67 @@ pub fn solve_candidates(
 }
 
 /// Which candidates a pool's optimum covers, before the lines are attributed to them.
+/// What a pool's candidates alone decide, whatever the lines: which candidates are free to
+/// choose, which of those need special lines, the greedy's order and the knapsack over the
+/// ordinary ones. Computed once per pool and shared by every solve of it with other lines
+/// (the recommendations re-solve a pool up to 32 times), so no re-solve sorts the candidates
+/// again.
+pub(crate) struct Prepared<'k> {
+    /// Free candidates (not forced, with a positive value and units) that need special lines (any draw but `Any`).
+    special: Vec<usize>,
+    /// Free candidates any line may cover; the knapsack's items, in this order.
+    ordinary: Vec<usize>,
+    /// `free`, best value per unit first (ties: fewer units, then index).
+    order: Vec<usize>,
+    items: &'k [Item],
+    /// Built on first use: a pool solved by the greedy alone never needs it.
+    knap: std::sync::OnceLock<Knapsack<'k>>,
+}
+
+impl<'k> Prepared<'k> {
+    /// The candidates free to choose: not forced, with a positive value and units.
+    fn free(cands: &[Candidate]) -> Vec<usize> {
+        (0..cands.len())
+            .filter(|&i| !cands[i].forced && cands[i].value > 0 && cands[i].units > 0)
+            .collect()
+    }
+
+    /// The knapsack items of the ordinary candidates, which [`Prepared::new`] borrows.
+    pub(crate) fn items(cands: &[Candidate]) -> Vec<Item> {
+        Prepared::free(cands)
+            .into_iter()
+            .filter(|&i| cands[i].draw == Draw::Any)
+            .map(|i| Item {
+                units: cands[i].units,
+                value: cands[i].value,
+            })
+            .collect()
+    }
+
+    /// `items` must be [`Prepared::items`] of the same candidates.
+    pub(crate) fn new(cands: &[Candidate], items: &'k [Item]) -> Prepared<'k> {
+        let free = Prepared::free(cands);
+        let (special, ordinary) = free.iter().partition(|&&i| cands[i].draw != Draw::Any);
+        let mut order = free;
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&cands[a], &cands[b]);
+            super::knapsack::best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
+        });
+        Prepared {
+            special,
+            ordinary,
+            order,
+            items,
+            knap: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn knapsack(&self) -> &Knapsack<'k> {
+        debug_assert_eq!(self.items.len(), self.ordinary.len());
+        self.knap.get_or_init(|| Knapsack::new(self.items))
+    }
+}
+
 pub(crate) struct Choice<'a> {
     /// Which candidates are covered (forced ones included).
     pub chosen: Vec<bool>,
@@ -256,13 +317,17 @@ pub(crate) fn solve<'a>(
     later_first: bool,
     budget: u64,
 ) -> Result<PoolSolution> {
-    let choice = choose(pool, lines, cands, reserve, scopes, later_first, budget)?;
+    let items = Prepared::items(cands);
+    let prep = Prepared::new(cands, &items);
+    let choice = choose(&prep, pool, lines, cands, reserve, scopes, later_first, budget)?;
     attribute(pool, choice, cands, reserve, scopes, later_first)
 }
 
 /// The optimum's choice of candidates, without the attribution of lines to them: what the
 /// recommendations need when they re-solve a pool with other lines.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn choose<'a>(
+    prep: &Prepared,
     pool: Pool,
     lines: Vec<LineSupply>,
     cands: &[Candidate<'a>],
@@ -276,39 +341,23 @@ pub(crate) fn choose<'a>(
     // With assigned lines, the final attribution runs on a network with a node per scope.
     let per_scope = scoped.then(|| (lines.clone(), scoping.per_scope()));
     let (base, classes) = base_network(pool, lines, cands, reserve, &scoping, scopes, later_first)?;
-    let free: Vec<usize> = (0..cands.len())
-        .filter(|&i| !cands[i].forced && cands[i].value > 0 && cands[i].units > 0)
-        .collect();
-    let special: Vec<usize> = free
-        .iter()
-        .copied()
-        .filter(|&i| cands[i].draw != Draw::Any)
-        .collect();
+    let special = &prep.special;
     let forced_value: i128 = cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
     let (mut chosen, value, bound, method) = if scoped {
-        let (chosen, value, bound) = greedy_with_bound(cands, &free, &base, &classes, &scoping);
+        let (chosen, value, bound) = greedy_with_bound(cands, prep, &base, &classes, &scoping);
         (chosen, value, bound, Method::GreedyWithBound)
     } else if special.len() <= MAX_SPECIAL {
         let subsets = (0u32..1 << special.len())
             .map(|mask| (0..special.len()).map(|b| mask >> b & 1 == 1).collect())
             .collect();
-        let (chosen, value, bound) =
-            exact(cands, &free, &special, subsets, &base, &classes, budget);
+        let (chosen, value, bound) = exact(cands, prep, subsets, &base, &classes, budget);
         (chosen, value, bound, Method::Exact)
     } else {
         // Too many special candidates to try every combination: keep the greedy's choice of
         // them, complete it with the exact knapsack, and bound with the LP relaxation.
-        let (greedy, _, lp) = greedy_with_bound(cands, &free, &base, &classes, &scoping);
+        let (greedy, _, lp) = greedy_with_bound(cands, prep, &base, &classes, &scoping);
         let subset = special.iter().map(|&i| greedy[i]).collect();
-        let (chosen, value, bound) = exact(
-            cands,
-            &free,
-            &special,
-            vec![subset],
-            &base,
-            &classes,
-            budget,
-        );
+        let (chosen, value, bound) = exact(cands, prep, vec![subset], &base, &classes, budget);
         let bound = if bound > value {
             lp.max(value)
         } else {
@@ -411,26 +460,14 @@ fn attribute<'a>(
 /// ordinary ones; the best is returned with a bound valid over those subsets.
 fn exact(
     cands: &[Candidate],
-    free: &[usize],
-    special: &[usize],
+    prep: &Prepared,
     subsets: Vec<Vec<bool>>,
     base: &SupplyNetwork,
     classes: &Classes,
     budget: u64,
 ) -> (Vec<bool>, i128, i128) {
-    let ordinary: Vec<usize> = free
-        .iter()
-        .copied()
-        .filter(|&i| cands[i].draw == Draw::Any)
-        .collect();
-    let items: Vec<Item> = ordinary
-        .iter()
-        .map(|&i| Item {
-            units: cands[i].units,
-            value: cands[i].value,
-        })
-        .collect();
-    let knap = Knapsack::new(&items);
+    let (special, ordinary) = (&prep.special, &prep.ordinary);
+    let knap = prep.knapsack();
     let any_node = classes.nodes.get(&(Draw::Any, None)).copied();
     // Every feasible subset, with the room it leaves for ordinary candidates and a bound.
     let mut options = Vec::new();
@@ -517,21 +554,17 @@ impl Headroom {
 /// the LP relaxation over a polymatroid) as the bound.
 fn greedy_with_bound<'a>(
     cands: &[Candidate<'a>],
-    free: &[usize],
+    prep: &Prepared,
     base: &SupplyNetwork,
     classes: &Classes<'a>,
     scoping: &Scoping<'a>,
 ) -> (Vec<bool>, i128, i128) {
-    let mut order = free.to_vec();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&cands[a], &cands[b]);
-        super::knapsack::best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
-    });
+    let order = &prep.order;
     let mut chosen = vec![false; cands.len()];
     let (mut net, mut room) = (base.clone(), Headroom::new());
     let (mut lp, mut lp_room) = (base.clone(), Headroom::new());
     let (mut value, mut bound) = (0i128, 0i128);
-    for &i in &order {
+    for &i in order {
         let c = &cands[i];
         let node = classes.nodes[&scoping.key(c)];
         if room.fit(&mut net, node, c.units) == c.units {

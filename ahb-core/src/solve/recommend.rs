@@ -6,6 +6,8 @@ use chrono::Days;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::allocate::Prepared;
+use super::knapsack::Item;
 use super::{Objective, OptimizeOptions, Solved, from_micro, micro};
 use crate::model::ScopeTree;
 use crate::model::{Edition, Estate, Os, ResourceSpec};
@@ -91,58 +93,81 @@ pub struct Recommendations {
     pub dedicated_hosts: Vec<HostAdvice>,
 }
 
-/// The plan's net savings (micro, per month) for one pool's chosen candidates.
-fn net_savings(s: &Solved, chosen: &[bool], assessments: &[Assessment]) -> i128 {
-    s.origin
-        .iter()
-        .zip(chosen)
-        .map(|(&(ri, qi), &c)| {
-            let q = &assessments[ri].requirements[qi];
-            let saving = if c {
-                q.monthly_savings.map_or(0, micro)
-            } else {
-                0
-            };
-            // The penalty is held in the value transform's units (× the unit weight).
-            saving
-                - if c != q.claimed {
-                    s.penalty / s.unit_weight
-                } else {
-                    0
-                }
-        })
-        .sum()
+/// One pool, ready to be re-solved with other lines: what its candidates alone decide (sorted
+/// once, see [`Prepared`]) and each candidate's saving and today's setting, so that a
+/// re-solve's net savings are a sum, not a walk through the assessments.
+struct Resolver<'s, 'a, 'k> {
+    solved: &'s Solved<'a>,
+    prep: Prepared<'k>,
+    /// Each candidate's monthly saving in micro-units when chosen (0 when unpriced).
+    saving: Vec<i128>,
+    /// Whether each candidate carries the benefit today.
+    claimed: Vec<bool>,
 }
 
-/// Re-solves a pool with other lines; `None` if it cannot be solved (pins no longer covered).
-/// Only the choice is needed, not the attribution of lines to it.
-fn resolve(
-    s: &Solved,
-    lines: Vec<LineSupply>,
-    options: &OptimizeOptions,
-    tree: &ScopeTree,
-    assessments: &[Assessment],
-) -> Option<i128> {
-    let choice = super::allocate::choose(
-        s.pool,
-        lines,
-        &s.cands,
-        s.reserve,
-        tree,
-        options.prefer_later_expiry,
-        options.exact_work_budget,
-    )
-    .ok()?;
-    Some(net_savings(s, &choice.chosen, assessments))
+impl<'s, 'a, 'k> Resolver<'s, 'a, 'k> {
+    fn new(s: &'s Solved<'a>, items: &'k [Item], assessments: &[Assessment]) -> Self {
+        let (saving, claimed) = s
+            .origin
+            .iter()
+            .map(|&(ri, qi)| {
+                let q = &assessments[ri].requirements[qi];
+                (q.monthly_savings.map_or(0, micro), q.claimed)
+            })
+            .unzip();
+        Resolver {
+            solved: s,
+            prep: Prepared::new(&s.cands, items),
+            saving,
+            claimed,
+        }
+    }
+
+    /// The plan's net savings (micro, per month) for the pool's chosen candidates.
+    fn net_savings(&self, chosen: &[bool]) -> i128 {
+        // The penalty is held in the value transform's units (× the unit weight).
+        let penalty = self.solved.penalty / self.solved.unit_weight;
+        chosen
+            .iter()
+            .zip(self.saving.iter().zip(&self.claimed))
+            .map(|(&c, (&saving, &claimed))| {
+                (if c { saving } else { 0 }) - if c != claimed { penalty } else { 0 }
+            })
+            .sum()
+    }
+
+    /// Re-solves the pool with other lines; `None` if it cannot be solved (pins no longer
+    /// covered). Only the choice is needed, not the attribution of lines to it.
+    fn resolve(
+        &self,
+        lines: Vec<LineSupply>,
+        options: &OptimizeOptions,
+        tree: &ScopeTree,
+    ) -> Option<i128> {
+        let s = self.solved;
+        let choice = super::allocate::choose(
+            &self.prep,
+            s.pool,
+            lines,
+            &s.cands,
+            s.reserve,
+            tree,
+            options.prefer_later_expiry,
+            options.exact_work_budget,
+        )
+        .ok()?;
+        Some(self.net_savings(&choice.chosen))
+    }
 }
 
-/// Runs independent re-solves on the machine's cores and returns their results in job order,
-/// so the recommendations are the same whatever the number of threads.
+/// Runs independent re-solves (a pool, by its index in `pools`, and its lines) on the
+/// machine's cores and returns their results in job order, so the recommendations are the
+/// same whatever the number of threads.
 fn resolve_all(
-    jobs: Vec<(&Solved, Vec<LineSupply>)>,
+    pools: &[Resolver],
+    jobs: Vec<(usize, Vec<LineSupply>)>,
     options: &OptimizeOptions,
     tree: &ScopeTree,
-    assessments: &[Assessment],
 ) -> Vec<Option<i128>> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -150,7 +175,7 @@ fn resolve_all(
     if threads <= 1 {
         return jobs
             .into_iter()
-            .map(|(s, lines)| resolve(s, lines, options, tree, assessments))
+            .map(|(p, lines)| pools[p].resolve(lines, options, tree))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -162,8 +187,8 @@ fn resolve_all(
                     let mut done = Vec::new();
                     loop {
                         let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((s, lines)) = jobs.get(k) else { break };
-                        done.push((k, resolve(s, lines.clone(), options, tree, assessments)));
+                        let Some((p, lines)) = jobs.get(k) else { break };
+                        done.push((k, pools[*p].resolve(lines.clone(), options, tree)));
                     }
                     done
                 })
@@ -259,10 +284,16 @@ pub(crate) fn recommend(
         .as_of
         .checked_add_days(Days::new(u64::from(options.renewal_horizon_days)))
         .unwrap_or(options.as_of);
+    let items: Vec<Vec<Item>> = solved.iter().map(|s| Prepared::items(&s.cands)).collect();
+    let pools: Vec<Resolver> = solved
+        .iter()
+        .zip(&items)
+        .map(|(s, items)| Resolver::new(s, items, assessments))
+        .collect();
     let mut plans: Vec<PoolPlan> = Vec::new();
     let mut jobs = Vec::new();
-    for s in solved {
-        let base = net_savings(s, &s.solution.chosen, assessments);
+    for (p, s) in solved.iter().enumerate() {
+        let base = pools[p].net_savings(&s.solution.chosen);
         // Purchases: only while some eligible demand is uncovered.
         let unmet: u64 = s
             .solution
@@ -280,7 +311,7 @@ pub(crate) fn recommend(
                 let mut lines = s.solution.lines.clone();
                 lines.push(purchase_line(s.pool, extra));
                 curve_steps.push((extra, jobs.len()));
-                jobs.push((s, lines));
+                jobs.push((p, lines));
                 if extra >= unmet {
                     break;
                 }
@@ -302,7 +333,7 @@ pub(crate) fn recommend(
             let mut lines = s.solution.lines.clone();
             lines[i].eligible = false;
             lapses.push((i, jobs.len()));
-            jobs.push((s, lines));
+            jobs.push((p, lines));
         }
         plans.push(PoolPlan {
             solved: s,
@@ -312,7 +343,7 @@ pub(crate) fn recommend(
             lapses,
         });
     }
-    let values = resolve_all(jobs, options, tree, assessments);
+    let values = resolve_all(&pools, jobs, options, tree);
     for plan in plans {
         let (s, base) = (plan.solved, plan.base);
         if let Some(steps) = plan.purchase {
