@@ -319,7 +319,16 @@ pub(crate) fn solve<'a>(
 ) -> Result<PoolSolution> {
     let items = Prepared::items(cands);
     let prep = Prepared::new(cands, &items);
-    let choice = choose(&prep, pool, lines, cands, reserve, scopes, later_first, budget)?;
+    let choice = choose(
+        &prep,
+        pool,
+        lines,
+        cands,
+        reserve,
+        scopes,
+        later_first,
+        budget,
+    )?;
     attribute(pool, choice, cands, reserve, scopes, later_first)
 }
 
