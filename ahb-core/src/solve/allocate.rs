@@ -78,6 +78,8 @@ pub struct PoolSolution {
 /// The demand nodes of a network, by (draw, scope).
 struct Classes<'a> {
     nodes: BTreeMap<(Draw, Option<&'a str>), usize>,
+    /// Each candidate's node, looked up once.
+    node_of: Vec<usize>,
     reserve: Option<usize>,
 }
 
@@ -158,14 +160,16 @@ fn base_network<'a>(
     let mut net = SupplyNetwork::new(lines, later_first);
     let mut classes = Classes {
         nodes: BTreeMap::new(),
+        node_of: Vec::with_capacity(cands.len()),
         reserve: None,
     };
     for c in cands {
         let key = scoping.key(c);
-        classes
+        let node = *classes
             .nodes
             .entry(key)
             .or_insert_with(|| net.add_demand(key.0, Reach::Scope(key.1), scopes));
+        classes.node_of.push(node);
     }
     let mut forced = 0;
     if reserve > 0 {
@@ -174,8 +178,8 @@ fn base_network<'a>(
         classes.reserve = Some(node);
         forced = reserve;
     }
-    for c in cands.iter().filter(|c| c.forced) {
-        net.raise(classes.nodes[&scoping.key(c)], c.units);
+    for (c, &node) in cands.iter().zip(&classes.node_of).filter(|(c, _)| c.forced) {
+        net.raise(node, c.units);
         forced = forced.saturating_add(c.units);
     }
     let covered = net.cover();
@@ -303,7 +307,6 @@ pub(crate) struct Choice<'a> {
     forced_value: i128,
     base: SupplyNetwork,
     classes: Classes<'a>,
-    scoping: Scoping<'a>,
     per_scope: Option<(Vec<LineSupply>, Scoping<'a>)>,
 }
 
@@ -353,7 +356,7 @@ pub(crate) fn choose<'a>(
     let special = &prep.special;
     let forced_value: i128 = cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
     let (mut chosen, value, bound, method) = if scoped {
-        let (chosen, value, bound) = greedy_with_bound(cands, prep, &base, &classes, &scoping);
+        let (chosen, value, bound) = greedy_with_bound(cands, prep, &base, &classes);
         (chosen, value, bound, Method::GreedyWithBound)
     } else if special.len() <= MAX_SPECIAL {
         let subsets = (0u32..1 << special.len())
@@ -364,7 +367,7 @@ pub(crate) fn choose<'a>(
     } else {
         // Too many special candidates to try every combination: keep the greedy's choice of
         // them, complete it with the exact knapsack, and bound with the LP relaxation.
-        let (greedy, _, lp) = greedy_with_bound(cands, prep, &base, &classes, &scoping);
+        let (greedy, _, lp) = greedy_with_bound(cands, prep, &base, &classes);
         let subset = special.iter().map(|&i| greedy[i]).collect();
         let (chosen, value, bound) = exact(cands, prep, vec![subset], &base, &classes, budget);
         let bound = if bound > value {
@@ -387,7 +390,6 @@ pub(crate) fn choose<'a>(
         forced_value,
         base,
         classes,
-        scoping,
         per_scope,
     })
 }
@@ -409,20 +411,15 @@ fn attribute<'a>(
         forced_value,
         base,
         classes,
-        scoping,
         per_scope,
     } = choice;
-    let (mut net, classes, scoping) = match per_scope {
-        Some((lines, per)) => {
-            let (net, classes) =
-                base_network(pool, lines, cands, reserve, &per, scopes, later_first)?;
-            (net, classes, per)
-        }
-        None => (base, classes, scoping),
+    let (mut net, classes) = match per_scope {
+        Some((lines, per)) => base_network(pool, lines, cands, reserve, &per, scopes, later_first)?,
+        None => (base, classes),
     };
     for (i, c) in cands.iter().enumerate() {
         if chosen[i] && !c.forced {
-            net.raise(classes.nodes[&scoping.key(c)], c.units);
+            net.raise(classes.node_of[i], c.units);
         }
     }
     net.cover();
@@ -439,7 +436,7 @@ fn attribute<'a>(
         .chain((0..cands.len()).filter(|&i| chosen[i] && !cands[i].forced));
     for i in order {
         let q = queues
-            .get_mut(&classes.nodes[&scoping.key(&cands[i])])
+            .get_mut(&classes.node_of[i])
             .expect("every class has a node");
         let mut need = cands[i].units;
         while need > 0 {
@@ -541,10 +538,15 @@ impl Headroom {
 
     /// How much of `units` the node can take now (all, or its exact headroom if less).
     fn fit(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) -> u64 {
-        if let Some(&(h, at)) = self.known.get(&node)
-            && h.saturating_sub(self.added - at) >= units
-        {
-            return units;
+        if let Some(&(h, at)) = self.known.get(&node) {
+            if h.saturating_sub(self.added - at) >= units {
+                return units;
+            }
+            // Demand is only ever added, so a node's headroom never grows: none is none
+            // for good, without probing the network again.
+            if h == 0 {
+                return 0;
+            }
         }
         net.cover();
         let h = net.headroom(node);
@@ -553,6 +555,17 @@ impl Headroom {
     }
 
     /// Records that `units` were added to `node`.
+    /// Whether `units` fit whole. A node whose last known headroom is smaller cannot take
+    /// them now (headroom never grows), so the network is not probed for it.
+    fn fits(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) -> bool {
+        if let Some(&(h, _)) = self.known.get(&node)
+            && h < units
+        {
+            return false;
+        }
+        self.fit(net, node, units) == units
+    }
+
     fn take(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) {
         net.raise(node, units);
         self.added += units;
@@ -566,7 +579,6 @@ fn greedy_with_bound<'a>(
     prep: &Prepared,
     base: &SupplyNetwork,
     classes: &Classes<'a>,
-    scoping: &Scoping<'a>,
 ) -> (Vec<bool>, i128, i128) {
     let order = &prep.order;
     let mut chosen = vec![false; cands.len()];
@@ -575,8 +587,8 @@ fn greedy_with_bound<'a>(
     let (mut value, mut bound) = (0i128, 0i128);
     for &i in order {
         let c = &cands[i];
-        let node = classes.nodes[&scoping.key(c)];
-        if room.fit(&mut net, node, c.units) == c.units {
+        let node = classes.node_of[i];
+        if room.fits(&mut net, node, c.units) {
             room.take(&mut net, node, c.units);
             chosen[i] = true;
             value += c.value;
