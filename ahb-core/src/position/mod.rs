@@ -142,6 +142,13 @@ impl Position {
 pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
     crate::text::check_option_date("as_of", as_of)?;
     estate.validate()?;
+    audit_valid(estate, rules, as_of)
+}
+
+/// [`audit`] of an estate already validated, on a date already checked: the optimiser's
+/// re-audit of its plan, whose estate differs from the validated one only in the AHB
+/// settings the plan applies (which validation does not look at).
+pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
     let tree = ScopeTree::new(&estate.scopes);
     let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
     central::mark(estate, as_of, &mut assessments);

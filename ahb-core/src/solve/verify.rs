@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::model::{
     Estate, HostLicenseType, PaasLicenseType, ResourceSpec, SqlVmLicenseType, VmLicenseType,
 };
-use crate::position::{OverClaim, Position, audit};
+use crate::position::{OverClaim, Position, audit_valid};
 use crate::rules::{Pool, Reason, RuleSet};
 
 /// The re-audit of a plan: the audit of the estate with the plan's settings applied.
@@ -117,8 +117,10 @@ fn set(spec: &mut ResourceSpec, pool: Pool, on: bool) {
 }
 
 /// The audit of the estate with the plan applied.
+/// The audit of the plan applied; `estate` was validated by `optimize`, and applying a plan
+/// changes only AHB settings, so it is not validated again.
 fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan) -> Result<Position> {
-    audit(&apply_plan(estate, plan), rules, plan.as_of)
+    audit_valid(&apply_plan(estate, plan), rules, plan.as_of)
 }
 
 /// Resources whose claims the plan may not drop: pinned ones and activated Azure Local
