@@ -98,6 +98,14 @@ struct Collected {
 }
 
 fn read_estate(text: &str) -> Result<Estate> {
+    match super::direct::read(text) {
+        Some(estate) => Ok(estate),
+        None => read_located(text),
+    }
+}
+
+/// Reads an estate record by record, each through a `Value`, so that an error can be located.
+pub(super) fn read_located(text: &str) -> Result<Estate> {
     let mut de = serde_json::Deserializer::from_str(crate::strict_json::strip_bom(text));
     let mut got = Collected::default();
     Top(&mut got)
