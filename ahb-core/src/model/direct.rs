@@ -488,7 +488,7 @@ impl Fields<'_> {
 
 /// A resource read directly: its fields in any order, then its kind decides which of them it may
 /// have and which it must.
-pub(crate) struct FastResource(pub(crate) Resource);
+struct FastResource(Resource);
 
 impl<'de> Deserialize<'de> for FastResource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -560,6 +560,32 @@ impl<'de> Visitor<'de> for ResourceVisitor {
     }
 }
 
+/// The resources: `null` (empty) or an array, each read by [`ResourceVisitor`].
+struct Resources(Vec<Resource>);
+
+impl<'de> Deserialize<'de> for Resources {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Resources;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an array of resources")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Resources, E> {
+                Ok(Resources(Vec::new()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Resources, A::Error> {
+                let mut out = Vec::new();
+                while let Some(r) = seq.next_element::<FastResource>()? {
+                    out.push(r.0);
+                }
+                Ok(Resources(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A collection: `null` (empty) or an array.
 fn collection<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
     map: &mut A,
@@ -601,10 +627,7 @@ impl<'de> Visitor<'de> for TopVisitor {
                 }
                 "resources" => {
                     take(&mut seen, 8)?;
-                    estate.resources = collection::<FastResource, _>(&mut map)?
-                        .into_iter()
-                        .map(|r| r.0)
-                        .collect();
+                    estate.resources = map.next_value::<Resources>()?.0;
                 }
                 "central_assignments" => {
                     take(&mut seen, 16)?;
