@@ -1,13 +1,26 @@
 //! Reading an estate from JSON with errors that say where: a syntax error gives the line and
 //! column; a wrong value gives the collection, index, id and field of the record.
 //!
-//! The text is read in one streaming pass: the top-level object and its arrays are walked
-//! without building a tree of the whole file, and each record is turned into its typed form as
-//! soon as it has been read, so only one record's JSON is held at a time. Errors keep the
-//! precedence a whole-file parse had: a syntax error anywhere wins; then a wrong or missing
-//! `schema`; then `licences` given also as `licenses` (its American spelling, read as an alias);
-//! then the first bad record of `scopes`, `licences`, `resources` and `central_assignments`, in
-//! that order; then an unknown top-level field.
+//! The text is read in one streaming pass, and for an estate that reads, straight into the typed
+//! model: the direct reader (`model/direct.rs`) walks the top-level object and its arrays and
+//! deserialises each record from the text into its typed form (a resource's fields in any order,
+//! then its `kind` decides which of them it may and must have), with no `serde_json::Value`
+//! built for any record. It gives no errors: at the first thing it does not accept it stops, and
+//! the text is read again from the start by the located reader below, which makes the error.
+//! Errors therefore cost one more pass, and are exactly those of the located reader; the direct
+//! reader accepts only what the located reader reads, to the same estate (its differential tests
+//! check that on generated records, valid and subtly not).
+//!
+//! The located reader is streaming too: the top-level object and its arrays are walked without
+//! building a tree of the whole file, and each record is read into a `Value` (refusing a key
+//! given twice) and turned into its typed form through `serde_path_to_error`, so only one
+//! record's JSON is held at a time. Its errors keep the precedence a whole-file parse had: a
+//! syntax error anywhere wins; then a wrong or missing `schema`; then `licences` given also as
+//! `licenses` (its American spelling, read as an alias); then the first bad record of `scopes`,
+//! `licences`, `resources` and `central_assignments`, in that order; then an unknown top-level
+//! field.
+//!
+//! The estate read either way is then validated ([`Estate::validate`]) before it is returned.
 
 use std::fmt;
 use std::path::Path;
@@ -98,6 +111,14 @@ struct Collected {
 }
 
 fn read_estate(text: &str) -> Result<Estate> {
+    match super::direct::read(text) {
+        Some(estate) => Ok(estate),
+        None => read_located(text),
+    }
+}
+
+/// Reads an estate record by record, each through a `Value`, so that an error can be located.
+pub(super) fn read_located(text: &str) -> Result<Estate> {
     let mut de = serde_json::Deserializer::from_str(crate::strict_json::strip_bom(text));
     let mut got = Collected::default();
     Top(&mut got)

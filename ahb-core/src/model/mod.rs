@@ -3,6 +3,7 @@
 
 mod central;
 pub mod columns;
+mod direct;
 mod estate;
 mod licence;
 pub(crate) mod load;

@@ -2,7 +2,9 @@
 //! resolve, counts are positive and plausible, terms run forwards, and each licence line's
 //! edition and metric fit its product.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{Hash, Hasher};
 
 use rust_decimal::Decimal;
 
@@ -62,25 +64,24 @@ impl Estate {
     pub fn validate(&self) -> Result<()> {
         let scopes = unique_ids("scopes", self.scopes.iter().map(|s| s.id.as_str()))?;
         unique_ids("licences", self.licences.iter().map(|l| l.id.as_str()))?;
-        unique_ids("resources", self.resources.iter().map(|r| r.id.as_str()))?;
-        self.validate_scope_tree()?;
+        let resources = unique_ids("resources", self.resources.iter().map(|r| r.id.as_str()))?;
+        self.validate_scope_tree(&scopes)?;
         for (i, line) in self.licences.iter().enumerate() {
             let ctx = Ctx {
                 at: ("licences", i, &line.id),
             };
             validate_licence(&ctx, line, &scopes)?;
         }
-        let hosts: HashSet<&str> = self
-            .resources
-            .iter()
-            .filter(|r| matches!(r.spec, ResourceSpec::DedicatedHost { .. }))
-            .map(|r| r.id.as_str())
-            .collect();
+        let is_host = |id: &str| {
+            resources.index(id).is_some_and(|i| {
+                matches!(self.resources[i].spec, ResourceSpec::DedicatedHost { .. })
+            })
+        };
         for (i, r) in self.resources.iter().enumerate() {
             let ctx = Ctx {
                 at: ("resources", i, &r.id),
             };
-            validate_resource(&ctx, r, &scopes, &hosts)?;
+            validate_resource(&ctx, r, &scopes, &is_host)?;
         }
         unique_ids(
             "central_assignments",
@@ -117,16 +118,10 @@ impl Estate {
     /// Every parent resolves and no chain loops. Linear: each scope's chain is walked until it
     /// meets a scope already known to end at a root, so a 30,000-deep chain costs 30,000
     /// steps, not 30,000² / 2. The first scope (in input order) whose chain fails is named.
-    fn validate_scope_tree(&self) -> Result<()> {
+    fn validate_scope_tree(&self, index: &Ids) -> Result<()> {
         const UNSEEN: u8 = 0;
         const ON_PATH: u8 = 1;
         const ENDS: u8 = 2;
-        let index: HashMap<&str, usize> = self
-            .scopes
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
         let mut state = vec![UNSEEN; self.scopes.len()];
         let mut path = Vec::new();
         for (i, s) in self.scopes.iter().enumerate() {
@@ -141,7 +136,7 @@ impl Estate {
             state[i] = ON_PATH;
             let mut parent = s.parent.as_deref();
             while let Some(p) = parent {
-                let Some(&j) = index.get(p) else {
+                let Some(j) = index.index(p) else {
                     return Err(ctx.err(
                         ErrorCode::UnknownReference,
                         "parent",
@@ -179,15 +174,55 @@ fn at(collection: &'static str, index: usize, id: &str) -> RecordRef {
     }
 }
 
+/// An id compared and hashed case-insensitively (ASCII), without making a lowercase copy.
+#[derive(Clone, Copy)]
+struct Folded<'a>(&'a str);
+
+impl Hash for Folded<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let mut buf = [0u8; 64];
+        for chunk in self.0.as_bytes().chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            h.write(lower);
+        }
+        h.write_u8(0xff);
+    }
+}
+
+impl PartialEq for Folded<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Folded<'_> {}
+
+/// The ids of one collection, each with its position; no two of them differ only in case.
+struct Ids<'a>(HashMap<Folded<'a>, (&'a str, usize)>);
+
+impl Ids<'_> {
+    /// The position of the record whose id is exactly `id`.
+    fn index(&self, id: &str) -> Option<usize> {
+        match self.0.get(&Folded(id)) {
+            Some(&(known, i)) if known == id => Some(i),
+            _ => None,
+        }
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.index(id).is_some()
+    }
+}
+
 /// Ids must be unique within a collection, compared case-insensitively (ASCII): Azure resource
 /// ids are case-insensitive, so `VM1` and `vm1` are one resource, and two records whose ids
 /// differ only in case are a [`ErrorCode::DuplicateId`] rather than two resources counted twice.
-fn unique_ids<'a>(
-    collection: &'static str,
-    ids: impl Iterator<Item = &'a str>,
-) -> Result<HashSet<&'a str>> {
-    let mut seen = HashSet::with_capacity(ids.size_hint().0);
-    let mut folded: HashMap<String, &str> = HashMap::new();
+/// One hash of each id, with no copy: an id equal to an earlier one but for case is either that
+/// very id again or one that differs only in case (the earlier ids are already distinct).
+fn unique_ids<'a>(collection: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<Ids<'a>> {
+    let mut seen: HashMap<Folded<'a>, (&'a str, usize)> = HashMap::with_capacity(ids.size_hint().0);
     for (i, id) in ids.enumerate() {
         let ctx = Ctx {
             at: (collection, i, id),
@@ -195,28 +230,34 @@ fn unique_ids<'a>(
         if id.trim().is_empty() {
             return Err(ctx.err(ErrorCode::InvalidValue, "id", "must not be empty"));
         }
-        if !seen.insert(id) {
-            return Err(ctx.err(
-                ErrorCode::DuplicateId,
-                "id",
-                format!("another record of `{collection}` already has id {id:?}"),
-            ));
-        }
-        if let Some(other) = folded.insert(id.to_ascii_lowercase(), id) {
-            return Err(ctx.err(
-                ErrorCode::DuplicateId,
-                "id",
-                format!(
-                    "another record of `{collection}` has id {other:?}, which differs only in \
-                     case (ids are case-insensitive, as Azure's are)"
-                ),
-            ));
+        match seen.entry(Folded(id)) {
+            Entry::Vacant(v) => {
+                v.insert((id, i));
+            }
+            Entry::Occupied(o) if o.get().0 == id => {
+                return Err(ctx.err(
+                    ErrorCode::DuplicateId,
+                    "id",
+                    format!("another record of `{collection}` already has id {id:?}"),
+                ));
+            }
+            Entry::Occupied(o) => {
+                let other = o.get().0;
+                return Err(ctx.err(
+                    ErrorCode::DuplicateId,
+                    "id",
+                    format!(
+                        "another record of `{collection}` has id {other:?}, which differs only \
+                         in case (ids are case-insensitive, as Azure's are)"
+                    ),
+                ));
+            }
         }
     }
-    Ok(seen)
+    Ok(Ids(seen))
 }
 
-fn known_scope(ctx: &Ctx, scope: Option<&str>, scopes: &HashSet<&str>) -> Result<()> {
+fn known_scope(ctx: &Ctx, scope: Option<&str>, scopes: &Ids) -> Result<()> {
     match scope {
         Some(s) if !scopes.contains(s) => Err(ctx.err(
             ErrorCode::UnknownReference,
@@ -227,7 +268,7 @@ fn known_scope(ctx: &Ctx, scope: Option<&str>, scopes: &HashSet<&str>) -> Result
     }
 }
 
-fn validate_licence(ctx: &Ctx, l: &LicenceLine, scopes: &HashSet<&str>) -> Result<()> {
+fn validate_licence(ctx: &Ctx, l: &LicenceLine, scopes: &Ids) -> Result<()> {
     ctx.count("quantity", l.quantity, MAX_QUANTITY)?;
     if let Some(t) = l.sa {
         ctx.date("sa.start", t.start)?;
@@ -318,8 +359,8 @@ fn validate_licence(ctx: &Ctx, l: &LicenceLine, scopes: &HashSet<&str>) -> Resul
 fn validate_resource(
     ctx: &Ctx,
     r: &Resource,
-    scopes: &HashSet<&str>,
-    hosts: &HashSet<&str>,
+    scopes: &Ids,
+    is_host: &impl Fn(&str) -> bool,
 ) -> Result<()> {
     known_scope(ctx, r.scope.as_deref(), scopes)?;
     if let ResourceSpec::SqlDatabase {
@@ -342,7 +383,7 @@ fn validate_resource(
     }
     let host_ref = |host: &Option<String>| -> Result<()> {
         match host {
-            Some(h) if !hosts.contains(h.as_str()) => Err(ctx.err(
+            Some(h) if !is_host(h) => Err(ctx.err(
                 ErrorCode::UnknownReference,
                 "host",
                 format!("no dedicated_host resource has id {h:?}"),
