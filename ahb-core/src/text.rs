@@ -359,6 +359,25 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, (usize, usize, usize)> {
     })
 }
 
+/// A report as pretty JSON (`to_json` of the position and the plan).
+pub(crate) fn pretty_json<T: serde::Serialize>(value: &T) -> String {
+    let mut out = Vec::new();
+    serde_json::to_writer_pretty(&mut out, value).expect("reports always serialise");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`pretty_json`]'s text written to `out` as it is produced (buffered), so that a large
+/// report is never held in memory whole.
+pub(crate) fn write_pretty_json<T: serde::Serialize>(
+    value: &T,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
+    out.flush()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

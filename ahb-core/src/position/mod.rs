@@ -104,7 +104,31 @@ pub struct Position {
 impl Position {
     /// The position as pretty JSON; byte-identical for identical input.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a position always serialises")
+        crate::text::pretty_json(self)
+    }
+
+    /// Writes [`Position::to_json`]'s text to `out` as it is produced, without holding it in
+    /// memory (at 10⁶ resources the text is about a gigabyte).
+    ///
+    /// # Errors
+    ///
+    /// The writer's I/O error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> ahb_core::Result<()> {
+    /// let estate = ahb_core::Estate::from_json(r#"{"schema": "ahb.estate/1"}"#)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    /// let position = ahb_core::audit(&estate, &ahb_core::RuleSet::current(), date)?;
+    /// let mut out = Vec::new();
+    /// position.write_json(&mut out).unwrap();
+    /// assert_eq!(out, position.to_json().into_bytes());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        crate::text::write_pretty_json(self, out)
     }
 }
 

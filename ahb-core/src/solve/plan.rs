@@ -206,7 +206,17 @@ pub struct Plan {
 impl Plan {
     /// The plan as pretty JSON; byte-identical for identical input.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a plan always serialises")
+        crate::text::pretty_json(self)
+    }
+
+    /// Writes [`Plan::to_json`]'s text to `out` as it is produced, without holding it in
+    /// memory.
+    ///
+    /// # Errors
+    ///
+    /// The writer's I/O error.
+    pub fn write_json(&self, out: impl std::io::Write) -> std::io::Result<()> {
+        crate::text::write_pretty_json(self, out)
     }
 }
 
