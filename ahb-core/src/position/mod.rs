@@ -439,8 +439,10 @@ pub(crate) fn check_pools<'a>(
         // hashing ids; an uncovered claim reports its resource's first claim's savings.
         let mut first_claim = Vec::with_capacity(claims.len());
         for (i, c) in claims.iter().enumerate() {
+            // Claims of one resource borrow the same id, so the pointers settle most cases.
             let same = i > 0
-                && claims[i - 1].resource == c.resource
+                && (std::ptr::eq(claims[i - 1].resource, c.resource)
+                    || claims[i - 1].resource == c.resource)
                 && claims[i - 1].assignment == c.assignment;
             first_claim.push(if same { first_claim[i - 1] } else { i });
         }

@@ -113,17 +113,22 @@ pub(crate) fn check<'a>(
     scopes: &ScopeTree<'a>,
 ) -> (PoolPosition, Vec<Uncovered<'a>>) {
     let mut network = SupplyNetwork::new(lines, true);
-    // Demand by (scope, draw), claims in a deterministic order.
-    let mut demand: BTreeMap<(Option<&'a str>, Draw), Vec<usize>> = BTreeMap::new();
+    // Demand by (scope, draw), in key order, each group's claims in claim order. Grouped by
+    // hash and then sorted once by key: scope ids share long prefixes, so an ordered map
+    // compared them a dozen times per claim.
+    let mut groups: std::collections::HashMap<(Option<&'a str>, Draw), Vec<usize>> =
+        std::collections::HashMap::new();
     for (i, c) in claims.iter().enumerate().filter(|(_, c)| c.units > 0) {
-        demand.entry((c.scope, c.draw)).or_default().push(i);
+        groups.entry((c.scope, c.draw)).or_default().push(i);
     }
+    let mut demand: Vec<((Option<&'a str>, Draw), Vec<usize>)> = groups.into_iter().collect();
+    demand.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut nodes = Vec::new();
-    for (key, members) in &demand {
+    for (g, (key, members)) in demand.iter().enumerate() {
         let node = network.add_demand(key.1, Reach::Scope(key.0), scopes);
         let units: u64 = members.iter().map(|&i| claims[i].units).sum();
         network.raise(node, units);
-        nodes.push((*key, node, units));
+        nodes.push((*key, node, units, g));
     }
     // WS-3 (OQ-1): the estate minimum is a number of licences held, wherever they are
     // assigned, so any line that may cover per-VM demand may meet it, whatever its scope.
@@ -139,13 +144,13 @@ pub(crate) fn check<'a>(
     // Uncovered demand, attributed to the claims that save least per unit, then by id.
     let mut shortfall_by_draw = BTreeMap::new();
     let mut uncovered = Vec::new();
-    for (key, node, units) in &nodes {
+    for (key, node, units, g) in &nodes {
         let short = units - network.covered(*node);
         if short == 0 {
             continue;
         }
         *shortfall_by_draw.entry(key.1).or_insert(0) += short;
-        attribute(claims, demand[key].clone(), short, &mut uncovered);
+        attribute(claims, demand[*g].1.clone(), short, &mut uncovered);
     }
     if let Some(node) = topup_node {
         let short = topup - network.covered(node);
