@@ -121,7 +121,7 @@ pub(crate) fn check<'a>(
     for (i, c) in claims.iter().enumerate().filter(|(_, c)| c.units > 0) {
         groups.entry((c.scope, c.draw)).or_default().push(i);
     }
-    let mut demand: Vec<((Option<&'a str>, Draw), Vec<usize>)> = groups.into_iter().collect();
+    let mut demand: Vec<_> = groups.into_iter().collect();
     demand.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut nodes = Vec::new();
     for (g, (key, members)) in demand.iter().enumerate() {
