@@ -26,7 +26,10 @@ Usage (``scripts/fuzz-python SECONDS`` wraps ``run``)::
 ``run`` forks a worker process that runs the cases, so that a crash fails the run instead of
 killing it; the parent reads one line per case, saves every new finding to
 ``ahb-py/tests/fuzz_corpus/`` (``<entry>-<hash>.pickle`` and a ``.txt`` describing it), restarts
-the worker after a crash and prints executions per entry point. ``tests/test_fuzz_corpus.py``
+the worker after a crash, after :data:`RECYCLE` cases and once its address space passes
+:data:`RECYCLE_ADDRESS_SPACE` (a process at its address-space limit fails in CPython itself), and
+prints executions per entry point. The worker, ``replay`` and ``minimise`` set up their process
+alike (:func:`setup_process`); none raises the recursion limit. ``tests/test_fuzz_corpus.py``
 replays the saved findings under pytest (in a subprocess too).
 """
 
@@ -434,24 +437,33 @@ def prepared(name: str) -> Any:
     return _PREPARED[name]
 
 
-def build_frame(f: Frame, stack: list[Any]) -> Any:
+def build_frame(f: Frame) -> Any:
+    """The DataFrame of a :class:`Frame`. Its cells and column names are made each with a stack
+    of its own: a :class:`SelfRef` or :class:`MutatingHook` in a cell reaches no container
+    outside the cell. A cycle from a cell to a container holding the frame would run through a
+    numpy object array, which the garbage collector does not traverse: the cycle, the frame
+    and all it holds (values nested 25,000 deep, texts of a million characters) would never be
+    freed: the worker's memory grew by 25-30 KiB a case on average, 1 GiB after 40,000 cases
+    (see :data:`RECYCLE_ADDRESS_SPACE` for what that did)."""
     import pandas as pd
 
     n = max((len(c.values) for c in f.columns), default=0)
     index = f.index if f.index is not None and len(f.index) == n else None
     columns: dict[int, Any] = {}
     for i, c in enumerate(f.columns):
-        values = [materialize(v, stack) for v in c.values[:n]] + [None] * (n - len(c.values))
+        values = [materialize(v, []) for v in c.values[:n]] + [None] * (n - len(c.values))
         dtype = c.dtype
         if any(isinstance(v, (str, bytes)) and len(v) > 1000 for v in values):
             dtype = object  # pandas would parse a long text as a date for minutes
+        if any(isinstance(v, Deep) and v.depth > 25_000 for v in c.values):
+            dtype = object  # a categorical column hashes its values: a segfault while building it
         try:
             columns[i] = pd.Series(values, dtype=dtype, index=index)
         except Exception:
             columns[i] = pd.Series(values, dtype=object, index=index)
     df = pd.DataFrame(columns, index=index if index is not None else range(n))
     # duplicates allowed; an object index holds any name (pandas' str index no lone surrogate)
-    df.columns = pd.Index([materialize(c.name, stack) for c in f.columns], dtype=object)
+    df.columns = pd.Index([materialize(c.name, []) for c in f.columns], dtype=object)
     return df
 
 
@@ -516,7 +528,7 @@ def materialize(obj: Any, stack: list[Any] | None = None) -> Any:
         # Made inside the oracle (see `execute`): their errors are the case's.
         return _Thunk(obj, materialize(_fields(obj), stack))
     if isinstance(obj, Frame):
-        return build_frame(obj, stack)
+        return build_frame(obj)
     if isinstance(obj, Gen):
         return (x for x in [materialize(i, stack) for i in obj.items])
     if type(obj) is dict:
@@ -687,8 +699,11 @@ def rand_value(rng: random.Random, depth: int = 0) -> Any:
     if r < 0.82:
         return tuple(rand_value(rng, depth + 1) for _ in range(rng.randrange(3)))
     if r < 0.87:
-        return Deep(rng.choice([2, 63, 64, 65, 200, 5_000, 25_000]), rng.choice(["dict", "list", "tuple", "mixed"]),
-                    rng.choice([None, 1, "x", SelfRef()]))
+        # 250,000 levels: past what hashing a tuple (which has no recursion check) survives on
+        # an 8 MiB C stack, so anything that hashes, compares or reprs a value before bounding
+        # its depth crashes
+        return Deep(rng.choice([2, 63, 64, 65, 200, 5_000, 25_000, 250_000]),
+                    rng.choice(["dict", "list", "tuple", "mixed"]), rng.choice([None, 1, "x", SelfRef()]))
     if r < 0.9:
         return Long(rng.choice(["a", "é", "1", "\x00", b"a"]), rng.choice([1_000, 100_000, 1_000_000]))
     if r < 0.94:
@@ -1442,21 +1457,62 @@ def minimise(case: Case, budget: float) -> Case:
 # Worker, parent and replay.
 
 
-def worker(seed: int, start: int, deadline: float, entries: list[str] | None) -> None:
-    """Runs cases ``start, start+1, …`` until ``deadline``; a line before and after each case."""
+#: The worker's address-space limit (RLIMIT_AS): a case that allocates without bound fails
+#: (``MemoryError``, or a crash) instead of taking the machine's memory.
+ADDRESS_SPACE = 4 << 30
+
+#: A worker whose address space has grown past this is replaced before its next case. A
+#: process at its address-space limit does not fail cleanly, and not in the case that used the
+#: memory: CPython 3.11 maps each new 16 KiB chunk of its frame stack with mmap, and when that
+#: fails, the call that needed it (the first recursion deeper than the chunks at hand, e.g.
+#: ``_amounts`` walking an option 64 levels deep) fails with no exception set (``SystemError:
+#: error return without exception set``) and a later one segfaults in ``_PyEval_EvalFrameDefault``;
+#: elsewhere Rust's allocator aborts. The first 10-minute run saw the SystemError and the
+#: segfault in a worker that had run 43,000 cases while :func:`build_frame` leaked
+#: (``fuzz_corpus/optimize-81ba4bfc3894``, ``optimize-78f50cfda2bf``); alone, neither case
+#: fails. With that leak, no recycling and the limit at 900 MiB, a 420-second run crashed every
+#: 28,000 cases or so, each time on a case that passes alone. The leak is fixed; replacing the
+#: worker at half the limit keeps any other growth out of the findings: only a single case
+#: allocating gigabytes reaches the limit.
+RECYCLE_ADDRESS_SPACE = ADDRESS_SPACE // 2
+
+
+def setup_process() -> None:
+    """What every process that runs cases sets up — the worker, ``replay`` (so also the check
+    that a crash happens again alone) and ``minimise`` — so that a case runs alike in each: the
+    address-space limit, faulthandler, warnings ignored. The recursion limit is Python's own:
+    raising it lets ``repr``, ``==`` and pickling of a value nested thousands deep recurse in C
+    further than the C stack holds, a crash of the harness, not of ahb."""
     try:
         import resource
 
-        limit = 4 << 30
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     except (ImportError, ValueError, OSError):
         pass
+    import faulthandler
     import warnings
 
-    import faulthandler
-
     warnings.simplefilter("ignore")
-    faulthandler.enable()  # a segfault or abort prints the Python stack to stderr
+    if not faulthandler.is_enabled():
+        faulthandler.enable()  # a segfault or abort prints the Python stack to stderr
+
+
+def address_space() -> int:
+    """This process's address space (VmSize) in bytes; 0 where ``/proc`` does not say."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def worker(seed: int, start: int, deadline: float, entries: list[str] | None) -> None:
+    """Runs cases ``start, start+1, …`` until ``deadline``; a line before and after each case
+    (the one before says the worker's address space, for a crash's report)."""
+    setup_process()
     SEEDS.load()
     out = sys.stdout
 
@@ -1466,8 +1522,10 @@ def worker(seed: int, start: int, deadline: float, entries: list[str] | None) ->
 
     index = start
     while time.time() < deadline:
-        if index - start >= RECYCLE:
-            # A fresh worker now and then: no case's outcome depends on a long history.
+        space = address_space()
+        if index - start >= RECYCLE or space > RECYCLE_ADDRESS_SPACE:
+            # A fresh worker now and then: no case's outcome depends on a long history (nor on
+            # an address space near its limit, see RECYCLE_ADDRESS_SPACE).
             out.write("RECYCLE\n")
             out.flush()
             return
@@ -1477,7 +1535,7 @@ def worker(seed: int, start: int, deadline: float, entries: list[str] | None) ->
             out.write(f"G {index} {json.dumps(describe(e))}\n")
             index += 1
             continue
-        out.write(f"S {index} {case.entry}\n")
+        out.write(f"S {index} {case.entry} {index - start} {space >> 20}\n")
         out.flush()
         outcome, what = execute(case, calling)
         out.write(f"R {index} {outcome} {json.dumps(what)}\n")
@@ -1492,7 +1550,7 @@ RECYCLE = 10_000
 
 
 def save(case: Case, entry: str, description: str, seed: int | None, index: int | None,
-         stderr: str = "") -> pathlib.Path:
+         stderr: str = "", note: str = "") -> pathlib.Path:
     CORPUS.mkdir(exist_ok=True)
     stem = f"{entry}-{signature(entry, description)}"
     pickled = CORPUS / f"{stem}.pickle"
@@ -1509,6 +1567,8 @@ def save(case: Case, entry: str, description: str, seed: int | None, index: int 
         f"case: {safe_repr(case, 60)}",
         f"reproduce: python ahb-py/tests/fuzz_python.py replay ahb-py/tests/fuzz_corpus/{stem}.pickle",
     ]
+    if note:
+        text.append(f"when: {note}")
     if stderr:
         text.append("stderr (tail):")
         text.extend("  " + line for line in stderr.splitlines()[-20:])
@@ -1533,6 +1593,7 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
         fds = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
         err_fd = proc.stderr.fileno()
         current: tuple[int, str] | None = None
+        history: list[str] = []  # of the current case: the worker's cases before it, its MiB
         in_call = recycled = False
         errors = b""
         last = time.time()
@@ -1555,6 +1616,7 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
                     parts = raw.decode("utf-8", "replace").split(" ", 3)
                     if parts[0] == "S":
                         current, in_call = (int(parts[1]), parts[2]), False
+                        history = parts[3].split() if len(parts) > 3 else []
                         c = counts.setdefault(parts[2], {})
                         c["runs"] = c.get("runs", 0) + 1
                     elif parts[0] == "C":
@@ -1563,7 +1625,8 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
                         c = counts[current[1]]
                         c[parts[2]] = c.get(parts[2], 0) + 1
                         if parts[2] == "finding":
-                            record(findings, seed, current[0], current[1], json.loads(parts[3]), save_findings)
+                            record(findings, seed, current[0], current[1], json.loads(parts[3]), save_findings,
+                                   note=_history_note(history))
                         index, current = current[0] + 1, None
                     elif parts[0] == "G":
                         what = json.loads(raw.decode("utf-8", "replace").split(" ", 2)[2])
@@ -1604,7 +1667,7 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
         c = counts[current[1]]
         c["finding"] = c.get("finding", 0) + 1
         record(findings, seed, current[0], current[1], f"crash ({kind}): the interpreter died", save_findings,
-               stderr)
+               stderr, _history_note(history))
         index = current[0] + 1
     if save_findings:
         confirm(findings, hang)
@@ -1630,8 +1693,16 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
     return 0
 
 
+def _history_note(history: list[str]) -> str:
+    """What the worker had been through before a finding (its ``S`` line)."""
+    if len(history) != 2:
+        return ""
+    return (f"the worker had run {history[0]} cases before this one; its address space was {history[1]} MiB "
+            f"(limit {ADDRESS_SPACE >> 20} MiB)")
+
+
 def record(findings: dict[str, str], seed: int, index: int, entry: str, what: str, save_findings: bool,
-           stderr: str = "") -> None:
+           stderr: str = "", note: str = "") -> None:
     """Keeps the first case of each signature: saved to the corpus, or named by seed and index."""
     what = what.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate may be quoted
     sig = f"{entry}-{signature(entry, what)}"
@@ -1639,7 +1710,7 @@ def record(findings: dict[str, str], seed: int, index: int, entry: str, what: st
         return
     _SEEN.add(sig)
     if save_findings:
-        path = save(_regenerate(seed, index), entry, what, seed, index, stderr)
+        path = save(_regenerate(seed, index), entry, what, seed, index, stderr, note)
         key = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         if path.suffix == ".pickle":
             (_CRASHES if what.startswith("crash") else _TO_MINIMISE).append(path)
@@ -1693,10 +1764,7 @@ def _regenerate(seed: int, index: int) -> Case:
 def replay(paths: list[pathlib.Path]) -> int:
     """Runs saved cases in this process: one JSON line per case (``start`` before it runs, so
     that a crash names it). Exit 1 if any is still a finding."""
-    import warnings
-
-    warnings.simplefilter("ignore")
-    sys.setrecursionlimit(10_000)
+    setup_process()
     failed = 0
     for p in paths:
         print(json.dumps({"start": p.name}), flush=True)
@@ -1743,9 +1811,7 @@ def main(argv: list[str] | None = None) -> int:
         worker(a.seed, a.start, a.deadline, a.entries or None)
         return 0
     if a.cmd == "minimise":
-        import warnings
-
-        warnings.simplefilter("ignore")
+        setup_process()
         for f in a.files:
             case = pickle.loads(f.read_bytes())
             expected = f.with_suffix(".txt").read_text().split("\n")[1] if f.with_suffix(".txt").exists() else ""

@@ -97,8 +97,10 @@ MAX_DEPTH = 64
 
 def _amounts(value: Any, name: str, open_: tuple[int, ...] = ()) -> Any:
     """Every float in an option value (nested dicts and lists too) as an exact Decimal, and
-    every amount of a money option (:data:`MONEY_OPTIONS`) as a Decimal. A container that contains itself, or nesting deeper than :data:`MAX_DEPTH`, is
-    a ``ValueError`` naming the path."""
+    every amount of a money option (:data:`MONEY_OPTIONS`) as a Decimal. A container that
+    contains itself, or nesting deeper than :data:`MAX_DEPTH`, is a ``ValueError`` naming the
+    path; a dict key that is not a ``str`` a ``TypeError``. No value is formatted, hashed or
+    compared on the way (each would recurse in C through a value nested thousands deep)."""
     if isinstance(value, (dict, list, tuple)):
         if id(value) in open_:
             raise ValueError(f"{name}: the {type(value).__name__} contains itself (a cycle)")
@@ -114,10 +116,26 @@ def _amounts(value: Any, name: str, open_: tuple[int, ...] = ()) -> Any:
         # price names) and refuses one field given under two names, naming it. A snapshot of
         # the items: the walk runs the values' own code (item(), __iter__ of subclasses), which
         # must not change what is being iterated.
-        return {k: _amounts(v, f"{name}.{k}", open_) for k, v in list(value.items())}
+        out = {}
+        for k, v in list(value.items()):
+            key = _key_text(k, name)
+            out[key] = _amounts(v, f"{name}.{key}", open_)
+        return out
     if isinstance(value, (list, tuple)):
         return [_amounts(v, f"{name}[{i}]", open_) for i, v in enumerate(list(value))]
     return value
+
+
+def _key_text(key: Any, name: str) -> str:
+    """A dict key of an option value as a step of its error path: a ``str`` by its own
+    characters (a subclass's ``__str__`` is not called). Any other key is a ``TypeError``
+    naming its type, as the core's conversion (which takes ``str`` keys only) would raise,
+    but before anything formats or hashes it: ``f"{key}"`` of a tuple nested thousands deep is
+    a ``repr`` recursing in C once per level (a ``RecursionError``, or a C stack overflow under
+    a raised recursion limit), and putting it in a new dict hashes it, recursing the same way."""
+    if isinstance(key, str):
+        return str.__str__(key)
+    raise TypeError(f"{name}: dict keys must be str, not {type(key).__name__}")
 
 
 def _estate(source: EstateLike) -> Estate:

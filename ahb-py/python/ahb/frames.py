@@ -51,6 +51,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ahb._ahb import Estate, Usage
+from ahb._inputs import MAX_DEPTH
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,101 @@ if TYPE_CHECKING:
 __all__ = ["estate_from_frames", "encode_frame", "usage_from_frame"]
 
 Encoded = tuple[str, str, Any, Any, Any]
+
+#: Containers a cell or a column name may nest (what ``hash``, ``==`` and ``repr`` recurse into).
+_CONTAINERS = (tuple, list, dict, set, frozenset)
+
+
+def _items(x: Any) -> tuple[Any, ...]:
+    """The items of a container (a dict's keys and values) through the built-in type's own
+    methods: no method a subclass overrides runs."""
+    t = type(x)
+    if issubclass(t, dict):
+        return (*dict.keys(x), *dict.values(x))
+    if issubclass(t, tuple):
+        return tuple(tuple.__iter__(x))
+    if issubclass(t, list):
+        return tuple(list.__iter__(x))
+    if issubclass(t, set):
+        return tuple(set.__iter__(x))
+    return tuple(frozenset.__iter__(x))
+
+
+def _nesting_error(value: Any) -> str | None:
+    """Why ``value`` cannot be handed to pandas, as a predicate (``"is nested deeper than 64
+    levels"``, ``"holds a list that contains itself (a cycle)"``); ``None`` if it can.
+
+    pandas hashes the cells of an object column (``factorize``, ``to_datetime``'s cache) and
+    the column names (``is_unique``, ``in``), and hashing a tuple recurses in C once per level
+    with no recursion check: a tuple nested 200,000 deep overflows the C stack (a segfault in
+    ``tuplehash``), whatever the recursion limit. ``repr`` and ``==`` recurse the same way up to
+    the recursion limit, which a program may have raised. So the depth is measured first,
+    without recursion and without running any of the value's code: the longest chain of
+    containers, each container walked once (an explicit stack of the open ones)."""
+    if not issubclass(type(value), _CONTAINERS):
+        return None
+    height: dict[int, int] = {}  # id -> levels of a container already walked
+    path: list[tuple[Any, tuple[Any, ...], int, int]] = [(value, _items(value), 0, 1)]
+    open_ = {id(value)}
+    while path:
+        x, items, i, deepest = path[-1]
+        if len(path) > MAX_DEPTH:
+            return f"is nested deeper than {MAX_DEPTH} levels"
+        while i < len(items):
+            c = items[i]
+            i += 1
+            if not issubclass(type(c), _CONTAINERS):
+                continue
+            if id(c) in open_:
+                return f"holds a {type(c).__name__} that contains itself (a cycle)"
+            if id(c) in height:
+                if len(path) + height[id(c)] > MAX_DEPTH:
+                    return f"is nested deeper than {MAX_DEPTH} levels"
+                deepest = max(deepest, 1 + height[id(c)])
+                continue
+            path[-1] = (x, items, i, deepest)
+            path.append((c, _items(c), 0, 1))
+            open_.add(id(c))
+            break
+        else:
+            path.pop()
+            open_.discard(id(x))
+            height[id(x)] = deepest
+            if path:
+                px, pitems, pi, pdeepest = path[-1]
+                path[-1] = (px, pitems, pi, max(pdeepest, 1 + deepest))
+    return None
+
+
+def _check_names(columns: Any) -> None:
+    """Column names nested too deep (or cyclic) are a ``ValueError``, before pandas hashes
+    them (see :func:`_nesting_error`)."""
+    for i, c in enumerate(list(columns)):
+        why = _nesting_error(c)
+        if why is not None:
+            raise ValueError(f"column {i}: its name {why}")
+
+
+#: What ``pandas.api.types.infer_dtype`` says of a column that holds no container.
+_FLAT = frozenset({
+    "string", "bytes", "empty", "integer", "floating", "decimal", "boolean", "datetime64",
+    "datetime", "date", "timedelta64", "timedelta", "time", "period", "complex", "categorical",
+    "mixed-integer-float", "integer-na",
+})
+
+
+def _check_cells(name: str, s: pd.Series) -> None:
+    """Cells of an object column nested too deep (or cyclic) are a ``ValueError`` naming the
+    column and row, before pandas hashes them (see :func:`_nesting_error`). A column of
+    scalars (``infer_dtype``, in C) is not walked."""
+    import pandas as pd
+
+    if getattr(s.dtype, "kind", "O") != "O" or pd.api.types.infer_dtype(s, skipna=True) in _FLAT:
+        return
+    for row, v in enumerate(s.tolist()):
+        why = _nesting_error(v)
+        if why is not None:
+            raise ValueError(f"{name}: row {row} {why}")
 
 
 def _scalar(v: Any, unwrap: bool = True) -> Any:
@@ -88,6 +184,7 @@ def _encode(name: str, s: pd.Series) -> Encoded:
 
     dtype = s.dtype
     kind = getattr(dtype, "kind", "O")
+    _check_cells(name, s)
     na = s.isna().to_numpy(dtype=np.uint8)
     mask = na.tobytes() if na.any() else None
     if kind == "b":
@@ -120,6 +217,7 @@ def encode_frame(df: pd.DataFrame | None) -> list[Encoded]:
     if not isinstance(df, pd.DataFrame):
         # e.g. a polars DataFrame: only pandas' is read (polars: df.to_pandas())
         raise TypeError(f"expected a pandas DataFrame or None, not {type(df).__module__}.{type(df).__name__}")
+    _check_names(df.columns)
     if not df.columns.is_unique:
         raise ValueError("the DataFrame has duplicate column names")
     return [_encode_column(str(c), df[c]) for c in df.columns]
@@ -177,6 +275,7 @@ def usage_from_frame(df: pd.DataFrame) -> Usage:
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"expected a pandas DataFrame, not {type(df).__name__}")
+    _check_names(df.columns)
     if not df.columns.is_unique:
         raise ValueError("the DataFrame has duplicate column names")
     for needed in ("resource", "hour", "vcores"):
@@ -184,6 +283,8 @@ def usage_from_frame(df: pd.DataFrame) -> Usage:
             raise ValueError(f"the usage frame has no {needed!r} column (it needs resource, hour and vcores)")
     if len(df) == 0:
         raise ValueError("the usage has no rows")
+    for needed in ("resource", "hour", "vcores"):
+        _check_cells(needed, df[needed])
     try:
         codes, uniques = pd.factorize(df["resource"], use_na_sentinel=True)
         hours = _hours(df["hour"])
