@@ -524,21 +524,23 @@ fn exact(
 /// unit added anywhere lowers any node's headroom by at most one (the feasible demands form a
 /// polymatroid), so the network is consulted only when a candidate does not fit the bound.
 struct Headroom {
-    known: std::collections::HashMap<usize, (u64, u64)>,
+    /// Per demand node (they are numbered from 0): its headroom when last probed and the
+    /// units added by then.
+    known: Vec<Option<(u64, u64)>>,
     added: u64,
 }
 
 impl Headroom {
     fn new() -> Headroom {
         Headroom {
-            known: std::collections::HashMap::new(),
+            known: Vec::new(),
             added: 0,
         }
     }
 
     /// How much of `units` the node can take now (all, or its exact headroom if less).
     fn fit(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) -> u64 {
-        if let Some(&(h, at)) = self.known.get(&node) {
+        if let Some(&Some((h, at))) = self.known.get(node) {
             if h.saturating_sub(self.added - at) >= units {
                 return units;
             }
@@ -550,7 +552,10 @@ impl Headroom {
         }
         net.cover();
         let h = net.headroom(node);
-        self.known.insert(node, (h, self.added));
+        if self.known.len() <= node {
+            self.known.resize(node + 1, None);
+        }
+        self.known[node] = Some((h, self.added));
         h.min(units)
     }
 
@@ -558,7 +563,7 @@ impl Headroom {
     /// Whether `units` fit whole. A node whose last known headroom is smaller cannot take
     /// them now (headroom never grows), so the network is not probed for it.
     fn fits(&mut self, net: &mut SupplyNetwork, node: usize, units: u64) -> bool {
-        if let Some(&(h, _)) = self.known.get(&node)
+        if let Some(&Some((h, _))) = self.known.get(node)
             && h < units
         {
             return false;
