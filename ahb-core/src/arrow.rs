@@ -9,6 +9,8 @@
 //! Cost Management exports and pandas/pyarrow write by default); another codec is a typed
 //! [`Parse`](crate::ErrorCode::Parse) error naming it.
 
+/// The `arrow-array` crate ahb reads (arrays to build record batches from).
+pub use arrow_array as array;
 pub use arrow_array::{RecordBatch, RecordBatchIterator, RecordBatchReader};
 pub use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 
@@ -65,6 +67,24 @@ pub(crate) fn open_parquet<R: ChunkReader + 'static>(
         .build()
         .map_err(parquet_error)?;
     Ok((reader, rows))
+}
+
+/// Runs a decode of Parquet data, a panic of the decoder made a typed error. The `parquet`
+/// crate asserts on some damaged files (a page whose lengths disagree with its buffers) instead
+/// of returning an error; ahb's promise is a typed error for any input. (With `panic = "abort"`
+/// such a file aborts; the default panic hook also prints the assertion to stderr.)
+pub(crate) fn guarded<T>(decode: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::new(
+            ErrorCode::Parse,
+            format!("the Parquet file does not read: its data is damaged ({why})"),
+        ))
+    })
 }
 
 /// A Parquet file given as bytes, as [`open_parquet`] reads it.

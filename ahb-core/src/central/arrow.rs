@@ -326,7 +326,7 @@ impl HourlyUsage {
     /// use std::sync::Arc;
     /// use ahb_core::arrow::{DataType, Field, RecordBatch, RecordBatchIterator, Schema};
     /// use ahb_core::central::HourlyUsage;
-    /// use arrow_array::{ArrayRef, Int32Array, StringArray};
+    /// use ahb_core::arrow::array::{ArrayRef, Int32Array, StringArray};
     ///
     /// let schema = Arc::new(Schema::new(vec![
     ///     Field::new("resource", DataType::Utf8, false),
@@ -365,9 +365,11 @@ impl HourlyUsage {
     /// assert_eq!(e.code(), ErrorCode::Parse);
     /// ```
     pub fn from_parquet(bytes: &[u8]) -> Result<HourlyUsage> {
-        let (reader, rows) = open_parquet(parquet_bytes(bytes), |n| usage_column(n).is_some())?;
-        let schema = reader.schema();
-        from_batches(&schema, reader, rows.min(bytes.len()))
+        crate::arrow::guarded(|| {
+            let (reader, rows) = open_parquet(parquet_bytes(bytes), |n| usage_column(n).is_some())?;
+            let schema = reader.schema();
+            from_batches(&schema, reader, rows.min(bytes.len()))
+        })
     }
 
     /// Reads usage from a Parquet file, as [`HourlyUsage::from_parquet`]; errors name the file.
@@ -397,7 +399,7 @@ impl HourlyUsage {
             let schema = reader.schema();
             from_batches(&schema, reader, rows.min(size))
         };
-        read().map_err(|e| e.in_file(shown))
+        crate::arrow::guarded(read).map_err(|e| e.in_file(shown))
     }
 }
 

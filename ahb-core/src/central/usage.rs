@@ -322,6 +322,7 @@ impl CellError {
         }
     }
 
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     pub(super) fn value(field: &'static str, message: String) -> CellError {
         CellError {
             code: ErrorCode::InvalidValue,
@@ -338,6 +339,7 @@ impl CellError {
     }
 
     /// At a zero-based row of a table (Arrow, Parquet).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
     pub(super) fn at_row(self, row: usize) -> Error {
         Error::at_record(
             self.code,
@@ -366,6 +368,7 @@ pub(super) fn hour_from_text(text: &str) -> std::result::Result<NaiveDateTime, C
 }
 
 /// The `hour` of a row given as a date-time: within the years 1900–2199 as text must be.
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 pub(super) fn hour_in_range(t: NaiveDateTime) -> std::result::Result<NaiveDateTime, CellError> {
     if crate::text::plausible(t.date()) {
         Ok(t)

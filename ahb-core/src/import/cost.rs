@@ -92,8 +92,17 @@ pub fn usage_from_parquet_with_order(
     bytes: &[u8],
     date_order: Option<DateOrder>,
 ) -> Result<Vec<UsageRow>> {
-    let rows = super::arrow_rows::Rows::parquet(bytes).map_err(|e| e.in_file(file))?;
-    usage_from_table(Table::arrow(file, rows)?, date_order)
+    crate::arrow::guarded(|| {
+        let rows = super::arrow_rows::Rows::parquet(bytes)?;
+        usage_from_table(Table::arrow(file, rows)?, date_order)
+    })
+    .map_err(|e| {
+        if e.location().file.is_some() {
+            e
+        } else {
+            e.in_file(file)
+        }
+    })
 }
 
 /// Reads every row of a Cost Management or FOCUS export given as Arrow record batches (read to
@@ -109,7 +118,7 @@ pub fn usage_from_parquet_with_order(
 /// ```
 /// use std::sync::Arc;
 /// use ahb_core::arrow::{DataType, Field, RecordBatch, RecordBatchIterator, Schema};
-/// use arrow_array::{ArrayRef, Float64Array, StringArray};
+/// use ahb_core::arrow::array::{ArrayRef, Float64Array, StringArray};
 ///
 /// let schema = Arc::new(Schema::new(vec![
 ///     Field::new("Date", DataType::Utf8, false),
