@@ -13,7 +13,7 @@ use ahb_core::arrow::array::{
     ArrayRef, Decimal128Array, DictionaryArray, Float64Array, StringArray,
     TimestampNanosecondArray, TimestampSecondArray, UInt64Array,
 };
-use ahb_core::arrow::{DataType, Field, RecordBatch, RecordBatchIterator, Schema};
+use ahb_core::arrow::{Field, RecordBatch, RecordBatchIterator, Schema};
 use ahb_core::central::{HourlyUsage, simulate_central};
 use ahb_core::{Error, ErrorCode, Estate, RuleSet};
 
@@ -182,14 +182,17 @@ fn typed_columns_read_as_their_values() {
     assert_eq!(u.resources, ["a", "b"]);
 }
 
+/// Columns, and the error code, field and row they give.
+type Case = (
+    Vec<(&'static str, ArrayRef)>,
+    ErrorCode,
+    Option<&'static str>,
+    Option<usize>,
+);
+
 #[test]
 fn bad_tables_give_typed_located_errors() {
-    let cases: Vec<(
-        Vec<(&str, ArrayRef)>,
-        ErrorCode,
-        Option<&str>,
-        Option<usize>,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         // A missing column.
         (
             vec![
@@ -295,7 +298,6 @@ fn bad_tables_give_typed_located_errors() {
         );
         assert_eq!(e.location().line, None, "case {i}: {e}");
     }
-    let _ = DataType::Utf8;
 }
 
 /// Damaged files (cut short anywhere, or one byte changed anywhere) give an error or, when the
