@@ -68,11 +68,13 @@ def write_files(n, directory):
     micro = np.round(t["licence_price_per_vcore_hour"].to_numpy() * 1e6).astype(np.int64)
     text = pa.table({
         "resource": t["resource"].cast(pa.string()),
-        "hour": pc.strftime(t["hour"], format="%Y-%m-%dT%H:%M:%S"),
+        "hour": pc.strftime(t["hour"], format="%Y-%m-%dT%H:00:00"),
         "vcores": t["vcores"],
         "licence_price_per_vcore_hour": pa.array(np.char.mod("0.%06d", micro)),
     })
-    pacsv.write_csv(text, csv_path, pacsv.WriteOptions(quoting_style="none"))
+    with open(csv_path, "wb") as f:
+        f.write(b"resource,hour,vcores,licence_price_per_vcore_hour\n")
+        pacsv.write_csv(text, f, pacsv.WriteOptions(quoting_style="none", include_header=False))
     return pq_path, csv_path
 
 

@@ -92,9 +92,16 @@ impl Usage {
     fn from_arrow(
         _cls: &Bound<'_, PyType>,
         py: Python<'_>,
-        data: AnyRecordBatch,
+        data: &Bound<'_, PyAny>,
     ) -> PyResult<Self> {
-        let reader = data.into_reader()?;
+        if !(data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")?) {
+            return Err(PyTypeError::new_err(format!(
+                "Arrow data is an object with __arrow_c_stream__ or __arrow_c_array__ (a pyarrow \
+                 Table, a polars DataFrame…), not {}",
+                type_name(data)
+            )));
+        }
+        let reader = data.extract::<AnyRecordBatch>()?.into_reader()?;
         crate::errors::detach(py, move || HourlyUsage::from_arrow(reader))
             .map(|u| Usage { inner: Arc::new(u) })
             .map_err(|e| to_py_err(py, &e))

@@ -10,8 +10,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Decimal128Type, Float64Type, Int64Type, UInt64Type};
+use arrow_array::types::{
+    Decimal128Type, Float64Type, Int32Type, Int64Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt64Type,
+};
 use arrow_array::{Array, PrimitiveArray, RecordBatch, RecordBatchReader};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Schema, TimeUnit};
 use chrono::{NaiveDateTime, Timelike};
 use rust_decimal::Decimal;
@@ -90,22 +94,40 @@ fn positions(schema: &Schema) -> Result<[Option<usize>; 4]> {
     Ok(at)
 }
 
+/// The keys of a dictionary: 32-bit (pyarrow's and polars' choice) read in place, others
+/// normalised.
+enum Keys<'a> {
+    I32(&'a [i32]),
+    Other(Vec<usize>),
+}
+
+impl Keys<'_> {
+    fn get(&self, i: usize) -> usize {
+        match self {
+            // A negative key is out of range, as a key beyond the values is.
+            Keys::I32(k) => usize::try_from(k[i]).unwrap_or(usize::MAX),
+            Keys::Other(k) => k[i],
+        }
+    }
+}
+
 /// The resource column of a batch: plain strings, or a dictionary of strings (its keys and its
 /// values, each value's resource index remembered once known).
 enum ResourceCol<'a> {
     Plain(Strs<'a>),
     Dict {
-        keys: Vec<usize>,
+        keys: Keys<'a>,
         array: &'a dyn Array,
         values: Strs<'a>,
         known: Vec<Option<u32>>,
     },
 }
 
-/// The hour column of a batch: timestamps (in `per_hour` units an hour) or text.
+/// The hour column of a batch: timestamps (in `unit`s since 1970, UTC) or text.
 enum HourCol<'a> {
     Stamp {
-        values: &'a PrimitiveArray<Int64Type>,
+        values: &'a [i64],
+        nulls: Option<&'a NullBuffer>,
         unit: TimeUnit,
     },
     Text(Strs<'a>),
@@ -113,6 +135,7 @@ enum HourCol<'a> {
 
 /// The vCores column of a batch.
 enum VcoresCol<'a> {
+    Signed32(&'a PrimitiveArray<Int32Type>),
     Signed(&'a PrimitiveArray<Int64Type>),
     Unsigned(&'a PrimitiveArray<UInt64Type>),
     Float(&'a PrimitiveArray<Float64Type>),
@@ -152,15 +175,12 @@ fn widened(a: &Arc<dyn Array>) -> Result<Arc<dyn Array>> {
     let to = match a.data_type() {
         DataType::Int8
         | DataType::Int16
-        | DataType::Int32
         | DataType::UInt8
         | DataType::UInt16
         | DataType::UInt32 => DataType::Int64,
         DataType::Float16 | DataType::Float32 => DataType::Float64,
         DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => DataType::Decimal128(*p, *s),
         DataType::Decimal256(_, s) => DataType::Decimal128(38, *s),
-        // The instant, in UTC: Arrow stores timestamps with a time zone as UTC.
-        DataType::Timestamp(..) => DataType::Int64,
         DataType::Dictionary(_, v) if crate::arrow::is_text(v) => DataType::Utf8,
         _ => return Ok(a.clone()),
     };
@@ -179,11 +199,19 @@ fn stamp_hour(v: i64, unit: TimeUnit) -> std::result::Result<NaiveDateTime, Cell
 }
 
 /// The vCores of row `i`: a count (a float must hold a whole number).
+#[inline]
 fn vcores_at(c: &VcoresCol<'_>, i: usize) -> std::result::Result<u32, CellError> {
     let not_count = |v: &dyn std::fmt::Display| {
         CellError::parse("vcores", format!("`vcores` {v} is not a count of vCores"))
     };
     match c {
+        VcoresCol::Signed32(a) => {
+            if a.is_null(i) {
+                return Err(null("vcores"));
+            }
+            let v = a.value(i);
+            u32::try_from(v).map_err(|_| not_count(&v))
+        }
         VcoresCol::Signed(a) => {
             if a.is_null(i) {
                 return Err(null("vcores"));
@@ -215,6 +243,7 @@ fn vcores_at(c: &VcoresCol<'_>, i: usize) -> std::result::Result<u32, CellError>
 
 /// The price of row `i`: absent when null; in micro-units when that is exact and within the
 /// bounds (as the CSV reader's fast path), else a decimal the builder checks.
+#[inline]
 fn price_at(c: &PriceCol<'_>, i: usize) -> std::result::Result<Price, CellError> {
     const FIELD: &str = "licence_price_per_vcore_hour";
     match c {
@@ -263,9 +292,13 @@ fn price_at(c: &PriceCol<'_>, i: usize) -> std::result::Result<Price, CellError>
             // Exact when a whole number of micro-units gives the float back: then that is the
             // float's shortest decimal (two decimals of at most six places differ by a
             // micro-unit, more than the float's precision below 10⁹).
-            let m = (f * 1e6).round();
-            if (0.0..1e15).contains(&m) && m / 1e6 == f {
-                return Ok(Price::Micro(m as i64));
+            let x = f * 1e6;
+            if (0.0..1e15).contains(&x) {
+                // Rounded to the nearest micro-unit (without a call to libm's `round`).
+                let m = (x + 0.5) as i64;
+                if m as f64 / 1e6 == f {
+                    return Ok(Price::Micro(m));
+                }
             }
             if !f.is_finite() {
                 return Err(CellError::parse(
@@ -432,12 +465,15 @@ fn from_batches(
             DataType::Timestamp(unit, _) => Some(*unit),
             _ => None,
         };
-        let hour = widened(batch.column(hour))?;
+        let hour = batch.column(hour);
         let vcores = widened(batch.column(vcores))?;
         let price = price.map(|p| widened(batch.column(p))).transpose()?;
         let mut res = match res.as_any_dictionary_opt() {
             Some(d) => ResourceCol::Dict {
-                keys: d.normalized_keys(),
+                keys: match res.as_dictionary_opt::<Int32Type>() {
+                    Some(d) => Keys::I32(d.keys().values()),
+                    None => Keys::Other(d.normalized_keys()),
+                },
                 array: res.as_ref(),
                 values: Strs::of(d.values().as_ref()).expect("checked: a dictionary of text"),
                 known: vec![None; d.values().len()],
@@ -446,12 +482,23 @@ fn from_batches(
         };
         let hour_col = match unit {
             Some(unit) => HourCol::Stamp {
-                values: hour.as_primitive::<Int64Type>(),
+                values: match unit {
+                    TimeUnit::Second => hour.as_primitive::<TimestampSecondType>().values(),
+                    TimeUnit::Millisecond => {
+                        hour.as_primitive::<TimestampMillisecondType>().values()
+                    }
+                    TimeUnit::Microsecond => {
+                        hour.as_primitive::<TimestampMicrosecondType>().values()
+                    }
+                    TimeUnit::Nanosecond => hour.as_primitive::<TimestampNanosecondType>().values(),
+                },
+                nulls: hour.nulls(),
                 unit,
             },
             None => HourCol::Text(Strs::of(hour.as_ref()).expect("checked: text")),
         };
         let vcores_col = match vcores.data_type() {
+            DataType::Int32 => VcoresCol::Signed32(vcores.as_primitive()),
             DataType::Int64 => VcoresCol::Signed(vcores.as_primitive()),
             DataType::UInt64 => VcoresCol::Unsigned(vcores.as_primitive()),
             DataType::Float64 => VcoresCol::Float(vcores.as_primitive()),
@@ -472,11 +519,15 @@ fn from_batches(
             let row = b.rows;
             let at = |e: CellError| e.at_row(row);
             let hour = match &hour_col {
-                HourCol::Stamp { values, unit } => {
-                    if values.is_null(i) {
+                HourCol::Stamp {
+                    values,
+                    nulls,
+                    unit,
+                } => {
+                    if nulls.is_some_and(|n| n.is_null(i)) {
                         return Err(at(null("hour")));
                     }
-                    let v = values.value(i);
+                    let v = values[i];
                     match fast {
                         Some((u, start, end)) if u == *unit && v >= start && v < end => {
                             let per_hour = 3600 * units_per_second(u);
@@ -516,9 +567,15 @@ fn from_batches(
                     if array.is_null(i) {
                         return Err(at(null("resource")));
                     }
-                    let k = keys[i];
+                    let k = keys.get(i);
                     match known.get(k).copied().flatten() {
                         Some(r) => Resource::Known(r),
+                        None if k >= known.len() => {
+                            return Err(at(CellError::parse(
+                                "resource",
+                                "a dictionary key is out of range".into(),
+                            )));
+                        }
                         None => Resource::New(
                             values
                                 .get(k)
@@ -533,7 +590,7 @@ fn from_batches(
                     Err(e) => deferred = Some(e),
                     Ok(()) => {
                         if let ResourceCol::Dict { keys, known, .. } = &mut res
-                            && let Some(slot) = known.get_mut(keys[i])
+                            && let Some(slot) = known.get_mut(keys.get(i))
                         {
                             *slot = Some(b.previous);
                         }
