@@ -23,6 +23,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "parquet")]
+pub mod arrow;
 pub mod catalogue;
 pub mod central;
 mod engine;

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 /// Each top-level module of `ahb-core/src` and its layer (docs/ARCHITECTURE.md §3).
-const LAYERS: [(&str, u8); 16] = [
+const LAYERS: [(&str, u8); 17] = [
     ("error", 0),
+    ("arrow", 0),
     ("money", 0),
     ("text", 0),
     ("options", 0),

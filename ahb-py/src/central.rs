@@ -11,7 +11,8 @@ use ahb_core::{Error, ErrorCode};
 use chrono::NaiveDateTime;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyType};
+use pyo3::types::{PyBytes, PyList, PyType};
+use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::convert::{py_to_json, type_name};
 use crate::errors::to_py_err;
@@ -19,6 +20,9 @@ use crate::estate::{Estate, i64s};
 use crate::results::rules_or_current;
 use crate::results_macro::json_result;
 use crate::rules::RuleSet;
+
+/// The first bytes of a Parquet file.
+const PARQUET_MAGIC: &[u8] = b"PAR1";
 
 /// Hourly SQL usage per resource (columnar). Immutable.
 #[pyclass(frozen, module = "ahb._ahb", name = "Usage")]
@@ -37,22 +41,77 @@ impl Usage {
             .map_err(|e| to_py_err(py, &e))
     }
 
-    /// Reads a usage CSV file; errors name the file.
+    /// Reads a usage file: Parquet when it starts with the Parquet magic `PAR1`, else CSV;
+    /// errors name the file.
     #[classmethod]
     fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
         let shown = path.display().to_string();
         crate::errors::detach(py, move || {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
+            if bytes.starts_with(PARQUET_MAGIC) {
+                return HourlyUsage::from_parquet(&bytes);
+            }
+            let text = String::from_utf8(bytes).map_err(|e| {
+                Error::new(ErrorCode::Parse, format!("the usage CSV is not UTF-8: {e}"))
+            })?;
             HourlyUsage::from_csv(&text)
         })
         .map(|u| Usage { inner: Arc::new(u) })
         .map_err(|e| to_py_err(py, &e.in_file(shown)))
     }
 
-    /// Hourly SQL usage from a Cost Management (EA/MCA) or FOCUS 1.0 CSV export (a path or a
-    /// `(name, text)` pair), matched to `estate`'s resources; returns the usage and a dict
-    /// counting how the export's rows were used.
+    /// Reads usage from a Parquet file (a path, or the file's bytes): the columns of
+    /// `from_csv`, typed or as text.
+    #[classmethod]
+    fn from_parquet(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        source: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let read = if let Ok(b) = source.cast::<PyBytes>() {
+            let bytes = b.as_bytes().to_vec();
+            crate::errors::detach(py, move || HourlyUsage::from_parquet(&bytes))
+        } else {
+            let path: PathBuf = source.extract().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "a Parquet file is a path or bytes, not {}",
+                    type_name(source)
+                ))
+            })?;
+            crate::errors::detach(py, move || HourlyUsage::from_parquet_path(&path))
+        };
+        read.map(|u| Usage { inner: Arc::new(u) })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Reads usage from Arrow data, not copied through pandas: any object with the Arrow
+    /// PyCapsule interface (`__arrow_c_stream__`: a pyarrow Table or RecordBatchReader, a
+    /// polars DataFrame; or `__arrow_c_array__`: a record batch).
+    #[classmethod]
+    fn from_arrow(
+        _cls: &Bound<'_, PyType>,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        if !(data.hasattr("__arrow_c_stream__")? || data.hasattr("__arrow_c_array__")?) {
+            return Err(PyTypeError::new_err(format!(
+                "Arrow data is an object with __arrow_c_stream__ or __arrow_c_array__ (a pyarrow \
+                 Table, a polars DataFrame…), not {}",
+                type_name(data)
+            )));
+        }
+        let reader = data.extract::<AnyRecordBatch>()?.into_reader()?;
+        crate::errors::detach(py, move || HourlyUsage::from_arrow(reader))
+            .map(|u| Usage { inner: Arc::new(u) })
+            .map_err(|e| to_py_err(py, &e))
+    }
+
+    /// Hourly SQL usage from a Cost Management (EA/MCA) or FOCUS 1.0 export, matched to
+    /// `estate`'s resources: a CSV or Parquet file (a path or a `(name, data)` pair; Parquet is
+    /// recognised by its magic `PAR1`) or Arrow data (an object with `__arrow_c_stream__` or
+    /// `__arrow_c_array__`); returns the usage and a dict counting how the export's rows were
+    /// used.
     #[classmethod]
     fn from_cost_export<'py>(
         _cls: &Bound<'py, PyType>,
@@ -60,12 +119,25 @@ impl Usage {
         estate: &Bound<'py, Estate>,
         source: &Bound<'py, PyAny>,
     ) -> PyResult<(Self, Bound<'py, PyAny>)> {
-        let (name, bytes) = crate::io::input(source)?;
         let estate = estate.get().inner.clone();
-        let (usage, used) = crate::errors::detach(py, move || {
-            let rows = ahb_core::import::usage_from_csv(&name, &bytes)?;
-            HourlyUsage::from_cost_rows(&estate, &rows)
-        })
+        let arrow = source.hasattr("__arrow_c_stream__")? || source.hasattr("__arrow_c_array__")?;
+        let (usage, used) = if arrow {
+            let reader = source.extract::<AnyRecordBatch>()?.into_reader()?;
+            crate::errors::detach(py, move || {
+                let rows = ahb_core::import::usage_from_arrow("arrow data", reader)?;
+                HourlyUsage::from_cost_rows(&estate, &rows)
+            })
+        } else {
+            let (name, bytes) = crate::io::input(source)?;
+            crate::errors::detach(py, move || {
+                let rows = if bytes.starts_with(PARQUET_MAGIC) {
+                    ahb_core::import::usage_from_parquet(&name, &bytes)?
+                } else {
+                    ahb_core::import::usage_from_csv(&name, &bytes)?
+                };
+                HourlyUsage::from_cost_rows(&estate, &rows)
+            })
+        }
         .map_err(|e| to_py_err(py, &e))?;
         let used = crate::convert::to_py(py, &used, "used")?;
         Ok((

@@ -41,6 +41,8 @@ def run(entry, data):
         ahb.audit(base, ahb.RuleSet.from_json(text), as_of=AS_OF)
     elif entry == "usage":
         ahb.simulate_central(base, ahb.Usage.from_csv(text))
+    elif entry == "usage_parquet":
+        ahb.simulate_central(base, ahb.Usage.from_parquet(data))
     elif entry == "cost":
         usage, _ = ahb.Usage.from_cost_export(base, ("cost.csv", data))
         ahb.simulate_central(base, usage)

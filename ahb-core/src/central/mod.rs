@@ -2,6 +2,8 @@
 //! licences assigned to a scope cover each hour, the pay-as-you-go overage, utilisation, and
 //! how many licences a scope should be assigned.
 
+#[cfg(feature = "parquet")]
+mod arrow;
 mod best;
 mod columns;
 mod cover;

@@ -268,56 +268,18 @@ impl HourlyUsage {
             };
             let hour = match b.fast_hour(row.f[1]) {
                 Some(hour) => hour,
-                None => {
-                    let hour_text = cell(1)?;
-                    Hour::At(crate::text::parse_datetime(hour_text, None).map_err(|e| {
-                        match e {
-                            // A date, but not one to compute with: a value error, at its line.
-                            crate::text::DateError::OutOfRange => Error::new(
-                                ErrorCode::InvalidValue,
-                                format!("`hour` {hour_text:?} is outside the years 1900–2199"),
-                            )
-                            .with_line(n, Some(col(1)))
-                            .with_field("hour"),
-                            _ => Error::parse(
-                                n,
-                                col(1),
-                                format!("`hour` {hour_text:?} is not a date and hour"),
-                            )
-                            .with_field("hour"),
-                        }
-                    })?)
-                }
+                None => Hour::At(hour_from_text(cell(1)?).map_err(|e| e.at_line(n, col(1)))?),
             };
             let vcores = match fast_u32(row.f[2]) {
                 Some(v) => v,
-                None => {
-                    let vcores_text = cell(2)?;
-                    vcores_text.parse::<u32>().map_err(|_| {
-                        Error::parse(
-                            n,
-                            col(2),
-                            format!("`vcores` {vcores_text:?} is not a count of vCores"),
-                        )
-                        .with_field("vcores")
-                    })?
-                }
+                None => vcores_from_text(cell(2)?).map_err(|e| e.at_line(n, col(2)))?,
             };
             let price = match (row.len > 3).then_some(row.f[3]).filter(|c| !c.is_empty()) {
                 None => Price::Absent,
                 Some(bytes) => match fast_micro(bytes) {
                     Some(m) => Price::Micro(m),
                     None => {
-                        let c = cell(3)?;
-                        // The syntax of every reader here; the bounds with the row's other checks.
-                        Price::Decimal(crate::text::parse_decimal(c).ok_or_else(|| {
-                            Error::parse(
-                                n,
-                                col(3),
-                                format!("`licence_price_per_vcore_hour` {c:?} is not an amount"),
-                            )
-                            .with_field("licence_price_per_vcore_hour")
-                        })?)
+                        Price::Decimal(price_from_text(cell(3)?).map_err(|e| e.at_line(n, col(3)))?)
                     }
                 },
             };
@@ -339,13 +301,108 @@ impl HourlyUsage {
         if let Some(e) = deferred {
             return Err(e);
         }
-        let Some(u) = b.usage else {
-            return Err(Error::new(ErrorCode::InvalidValue, "the usage has no rows"));
-        };
-        u.check()?;
-        Ok(u)
+        b.finish()
     }
 }
+
+/// Why one cell of usage does not read: its syntax (a parse error) or its value (out of the
+/// bounds ahb computes with). The front ends (CSV text, Arrow columns) say where.
+pub(super) struct CellError {
+    code: ErrorCode,
+    field: &'static str,
+    message: String,
+}
+
+impl CellError {
+    pub(super) fn parse(field: &'static str, message: String) -> CellError {
+        CellError {
+            code: ErrorCode::Parse,
+            field,
+            message,
+        }
+    }
+
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(super) fn value(field: &'static str, message: String) -> CellError {
+        CellError {
+            code: ErrorCode::InvalidValue,
+            field,
+            message,
+        }
+    }
+
+    /// At a one-based line and column of a CSV text.
+    fn at_line(self, line: usize, column: usize) -> Error {
+        Error::new(self.code, self.message)
+            .with_line(line, Some(column))
+            .with_field(self.field)
+    }
+
+    /// At a zero-based row of a table (Arrow, Parquet).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(super) fn at_row(self, row: usize) -> Error {
+        Error::at_record(
+            self.code,
+            RecordRef {
+                collection: "usage",
+                index: row,
+                id: None,
+            },
+            self.field,
+            self.message,
+        )
+    }
+}
+
+/// The `hour` of a row written as text (`YYYY-MM-DDTHH:00:00`, `YYYY-MM-DD HH:00`, …).
+pub(super) fn hour_from_text(text: &str) -> std::result::Result<NaiveDateTime, CellError> {
+    crate::text::parse_datetime(text, None).map_err(|e| match e {
+        // A date, but not one to compute with: a value error.
+        crate::text::DateError::OutOfRange => CellError {
+            code: ErrorCode::InvalidValue,
+            field: "hour",
+            message: format!("`hour` {text:?} is outside the years 1900–2199"),
+        },
+        _ => CellError::parse("hour", format!("`hour` {text:?} is not a date and hour")),
+    })
+}
+
+/// The `hour` of a row given as a date-time: within the years 1900–2199 as text must be.
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+pub(super) fn hour_in_range(t: NaiveDateTime) -> std::result::Result<NaiveDateTime, CellError> {
+    if crate::text::plausible(t.date()) {
+        Ok(t)
+    } else {
+        Err(CellError {
+            code: ErrorCode::InvalidValue,
+            field: "hour",
+            message: format!("`hour` {t} is outside the years 1900–2199"),
+        })
+    }
+}
+
+/// The `vcores` of a row written as text: a plain count.
+pub(super) fn vcores_from_text(text: &str) -> std::result::Result<u32, CellError> {
+    text.parse::<u32>().map_err(|_| {
+        CellError::parse(
+            "vcores",
+            format!("`vcores` {text:?} is not a count of vCores"),
+        )
+    })
+}
+
+/// The price of a row written as text: the syntax of every reader here (the bounds are checked
+/// with the row's other checks).
+pub(super) fn price_from_text(text: &str) -> std::result::Result<Decimal, CellError> {
+    crate::text::parse_decimal(text).ok_or_else(|| {
+        CellError::parse(
+            PRICE,
+            format!("`licence_price_per_vcore_hour` {text:?} is not an amount"),
+        )
+    })
+}
+
+const PRICE: &str = "licence_price_per_vcore_hour";
 
 /// About how many rows `text` has, from the length of its first lines: the columns are
 /// allocated once.
@@ -433,34 +490,34 @@ fn each_record(text: &str, mut f: impl FnMut(usize, &Fields<'_>) -> Result<()>) 
 }
 
 /// A row's price as read: absent, in micro-units by the fast path, or a decimal to check.
-enum Price {
+pub(super) enum Price {
     Absent,
     Micro(i64),
     Decimal(Decimal),
 }
 
 /// A row's resource: one already seen (its index), or a new id.
-enum Resource<'a> {
+pub(super) enum Resource<'a> {
     Known(u32),
     New(&'a str),
 }
 
 /// The hour of a row: on the fast path, the hours since the start; otherwise the date-time.
 #[derive(Clone, Copy)]
-enum Hour {
+pub(super) enum Hour {
     Since(u32),
     At(NaiveDateTime),
 }
 
 /// Builds the columns row by row, with the checks of [`HourlyUsage::from_records`].
-struct ColumnBuilder {
+pub(super) struct ColumnBuilder {
     capacity: usize,
-    usage: Option<HourlyUsage>,
-    rows: usize,
+    pub(super) usage: Option<HourlyUsage>,
+    pub(super) rows: usize,
     index: std::collections::HashMap<String, u32>,
     /// The resource of the previous row, and the one that followed each resource last time:
     /// usage repeats the same resource (by resource) or the same sequence (by hour).
-    previous: u32,
+    pub(super) previous: u32,
     next: Vec<u32>,
     /// The last date read on the fast path (its text, the date, and its hour 0 since the start).
     date: Option<([u8; 10], i64)>,
@@ -495,7 +552,7 @@ fn fast_u32(b: &[u8]) -> Option<u32> {
 /// A plain amount (`123`, `0.0963`: at most nine digits before the point, one to six after) in
 /// micro-units: exact, and within [`crate::money::MAX_AMOUNT`] and above one micro-unit when
 /// not zero, so it passes the checks the general path makes.
-fn fast_micro(b: &[u8]) -> Option<i64> {
+pub(super) fn fast_micro(b: &[u8]) -> Option<i64> {
     let (int, frac) = match b.iter().position(|&c| c == b'.') {
         Some(i) => (&b[..i], &b[i + 1..]),
         None => (b, &b[..0]),
@@ -515,7 +572,7 @@ fn fast_micro(b: &[u8]) -> Option<i64> {
 }
 
 impl ColumnBuilder {
-    fn with_capacity(capacity: usize) -> ColumnBuilder {
+    pub(super) fn with_capacity(capacity: usize) -> ColumnBuilder {
         ColumnBuilder {
             capacity,
             usage: None,
@@ -527,9 +584,18 @@ impl ColumnBuilder {
         }
     }
 
+    /// The usage built, with the checks of [`HourlyUsage::check`].
+    pub(super) fn finish(self) -> Result<HourlyUsage> {
+        let Some(u) = self.usage else {
+            return Err(Error::new(ErrorCode::InvalidValue, "the usage has no rows"));
+        };
+        u.check()?;
+        Ok(u)
+    }
+
     /// The hour of `YYYY-MM-DDTHH:00:00` without parsing the date again when it is the last
     /// one's; `None` for any other text (the general parser reads it, with its errors).
-    fn fast_hour(&mut self, b: &[u8]) -> Option<Hour> {
+    pub(super) fn fast_hour(&mut self, b: &[u8]) -> Option<Hour> {
         let hh = hour_shape(b)?;
         let start = self.usage.as_ref()?.start;
         // Only from a start on the hour: then the hours since it are exact.
@@ -559,7 +625,7 @@ impl ColumnBuilder {
 
     /// The index of a resource already seen whose id is `b`, by the previous row's resource or
     /// its successor last time, else by the index.
-    fn known_resource(&self, b: &[u8]) -> Option<u32> {
+    pub(super) fn known_resource(&self, b: &[u8]) -> Option<u32> {
         let u = self.usage.as_ref()?;
         let is = |r: u32| {
             u.resources
@@ -583,7 +649,13 @@ impl ColumnBuilder {
 
     /// Appends a row, with the checks of [`HourlyUsage::from_records`] (the row index is
     /// `self.rows`).
-    fn push(&mut self, resource: Resource, hour: Hour, vcores: u32, price: Price) -> Result<()> {
+    pub(super) fn push(
+        &mut self,
+        resource: Resource,
+        hour: Hour,
+        vcores: u32,
+        price: Price,
+    ) -> Result<()> {
         let row = self.rows;
         let u = match &mut self.usage {
             Some(u) => u,

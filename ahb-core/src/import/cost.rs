@@ -1,4 +1,5 @@
-//! Cost Management exports (EA and MCA, actual and amortized) and FOCUS 1.0 CSV, read as
+//! Cost Management exports (EA and MCA, actual and amortized) and FOCUS 1.0, CSV or (feature
+//! `parquet`) Parquet and Arrow, read as
 //! [`UsageRow`]s with the AHB evidence each row carries.
 //!
 //! Columns are found by name with their aliases (EA `Cost` / `CostInBillingCurrency`, MCA
@@ -53,7 +54,115 @@ pub fn usage_from_csv_with_order(
     bytes: &[u8],
     date_order: Option<DateOrder>,
 ) -> Result<Vec<UsageRow>> {
-    let mut t = Table::open(file, bytes)?;
+    usage_from_table(Table::open(file, bytes)?, date_order)
+}
+
+/// Reads every row of a Cost Management or FOCUS export delivered as Parquet (Cost Management
+/// writes the CSV's columns, Snappy-compressed): the same columns, aliases, rows and errors as
+/// [`usage_from_csv`], cells read as the text of their values (timestamps and dates as ISO
+/// 8601, in UTC; decimals and numbers in full; nulls absent). Only the columns the reader uses
+/// are decoded. Where [`usage_from_csv`] names a line, this names the zero-based row
+/// (`rows[i]`); [`UsageRow::line`] is the one-based row number.
+///
+/// # Errors
+///
+/// [`ErrorCode::Parse`](crate::ErrorCode::Parse) when the bytes are not a Parquet file ahb
+/// reads (corrupt, or another codec than Snappy) or a column cannot be read as text; otherwise
+/// the errors of [`usage_from_csv`].
+///
+/// # Examples
+///
+/// ```
+/// let e = ahb_core::import::usage_from_parquet("cost.parquet", b"Date,Quantity\n").unwrap_err();
+/// assert_eq!(e.code(), ahb_core::ErrorCode::Parse);
+/// ```
+#[cfg(feature = "parquet")]
+pub fn usage_from_parquet(file: &str, bytes: &[u8]) -> Result<Vec<UsageRow>> {
+    usage_from_parquet_with_order(file, bytes, None)
+}
+
+/// [`usage_from_parquet`] with the order of slash dates (in text columns) stated.
+///
+/// # Errors
+///
+/// As [`usage_from_parquet`].
+#[cfg(feature = "parquet")]
+pub fn usage_from_parquet_with_order(
+    file: &str,
+    bytes: &[u8],
+    date_order: Option<DateOrder>,
+) -> Result<Vec<UsageRow>> {
+    crate::arrow::guarded(|| {
+        let rows = super::arrow_rows::Rows::parquet(bytes)?;
+        usage_from_table(Table::arrow(file, rows)?, date_order)
+    })
+    .map_err(|e| {
+        if e.location().file.is_some() {
+            e
+        } else {
+            e.in_file(file)
+        }
+    })
+}
+
+/// Reads every row of a Cost Management or FOCUS export given as Arrow record batches (read to
+/// the end first), as [`usage_from_parquet`] reads a file; `file` names the source in errors.
+///
+/// # Errors
+///
+/// As [`usage_from_parquet`]; a stream that fails is a
+/// [`ErrorCode::Parse`](crate::ErrorCode::Parse) error.
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use ahb_core::arrow::{DataType, Field, RecordBatch, RecordBatchIterator, Schema};
+/// use ahb_core::arrow::array::{ArrayRef, Float64Array, StringArray};
+///
+/// let schema = Arc::new(Schema::new(vec![
+///     Field::new("Date", DataType::Utf8, false),
+///     Field::new("Quantity", DataType::Float64, false),
+///     Field::new("MeterCategory", DataType::Utf8, false),
+/// ]));
+/// let columns: Vec<ArrayRef> = vec![
+///     Arc::new(StringArray::from(vec!["2026-03-01"])),
+///     Arc::new(Float64Array::from(vec![24.0])),
+///     Arc::new(StringArray::from(vec!["Virtual Machines"])),
+/// ];
+/// let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+/// let rows = ahb_core::import::usage_from_arrow(
+///     "export",
+///     RecordBatchIterator::new([Ok(batch)], schema),
+/// )
+/// .unwrap();
+/// assert_eq!(rows[0].quantity, Some(24.into()));
+/// ```
+#[cfg(feature = "parquet")]
+pub fn usage_from_arrow(
+    file: &str,
+    reader: impl crate::arrow::RecordBatchReader,
+) -> Result<Vec<UsageRow>> {
+    usage_from_arrow_with_order(file, reader, None)
+}
+
+/// [`usage_from_arrow`] with the order of slash dates (in text columns) stated.
+///
+/// # Errors
+///
+/// As [`usage_from_arrow`].
+#[cfg(feature = "parquet")]
+pub fn usage_from_arrow_with_order(
+    file: &str,
+    reader: impl crate::arrow::RecordBatchReader,
+    date_order: Option<DateOrder>,
+) -> Result<Vec<UsageRow>> {
+    let rows = super::arrow_rows::Rows::batches(reader).map_err(|e| e.in_file(file))?;
+    usage_from_table(Table::arrow(file, rows)?, date_order)
+}
+
+/// The reader of the export formats, over any front end.
+fn usage_from_table(mut t: Table<'_>, date_order: Option<DateOrder>) -> Result<Vec<UsageRow>> {
     let focus = t.col(&["ChargePeriodStart"]).is_some();
     let cols = if focus {
         Cols {

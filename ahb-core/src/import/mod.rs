@@ -20,6 +20,8 @@
 //! [`ImportOutcome::skipped`] with the reason, and a VM size the catalogue does not know in
 //! [`ImportOutcome::unknown_sizes`].
 
+#[cfg(feature = "parquet")]
+mod arrow_rows;
 mod azure;
 mod cost;
 mod hourly;
@@ -36,6 +38,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+#[cfg(feature = "parquet")]
+pub use cost::{
+    usage_from_arrow, usage_from_arrow_with_order, usage_from_parquet,
+    usage_from_parquet_with_order,
+};
 pub use cost::{usage_from_csv, usage_from_csv_with_order};
 pub use hourly::CostRowsUsed;
 pub use licences::{LicenceImport, licences_from_csv, licences_from_csv_with_order};

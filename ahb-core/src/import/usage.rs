@@ -20,7 +20,8 @@ pub struct AhbEvidence {
 /// One usage row of a Cost Management (EA or MCA, actual or amortized) or FOCUS 1.0 export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UsageRow {
-    /// One-based line of the row in its file, so every figure can be traced back.
+    /// One-based line of the row in its file, so every figure can be traced back (for a
+    /// Parquet file or Arrow data, the one-based row number).
     pub line: usize,
     /// The ARM resource id (`ResourceId`, `InstanceId`), absent for rows without one (taxes,
     /// some purchases). Kept as the export spells it; ARM ids compare case-insensitively.

@@ -465,6 +465,22 @@ def inventory():
       'virtualMachines/a",\n "type": "microsoft.compute/virtualmachines", "type": "x"}]}', "parse", line=2)
 
 
+def usage_parquet():
+    """Parquet usage (feature `parquet`): the files are written by
+    ahb-core/tests/data/parquet/generate.py (pyarrow); only their manifest rows are here."""
+    for name, code, field, record in [
+        ("null_vcores", "parse", "vcores", "usage[1]"),
+        ("vcores_fraction", "parse", "vcores", "usage[1]"),
+        ("vcores_bool", "parse", "vcores", "-"),
+        ("hour_2500", "invalid_value", "hour", "usage[1]"),
+        ("hour_minutes", "invalid_value", "hour", "usage[1]"),
+        ("price_negative", "invalid_value", "licence_price_per_vcore_hour", "usage[1]"),
+        ("corrupt", "parse", "-", "-"),
+        ("zstd", "parse", "-", "-"),
+    ]:
+        ROWS.append((f"usage_parquet/{name}.parquet", code, field, "-", record, "same"))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     os.chdir(here)
@@ -476,6 +492,7 @@ def main():
     cost()
     licences()
     inventory()
+    usage_parquet()
     with open("manifest.tsv", "w") as f:
         f.write("# file\tcode\tfield\tline\trecord\tpython\n")
         for r in ROWS:

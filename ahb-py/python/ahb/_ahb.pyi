@@ -3,7 +3,7 @@
 import datetime
 import os
 from decimal import Decimal
-from typing import Any, Literal, final
+from typing import Any, Literal, Protocol, final
 
 __all__ = [
     "__version__",
@@ -314,16 +314,46 @@ def timeline(
     >>> ahb._ahb.timeline(estate, start="2026-11-25", end="2027-12-31")  # doctest: +SKIP
     """
 
+class _ArrowStreamExportable(Protocol):
+    """An object with the Arrow PyCapsule stream interface (pyarrow, polars, …)."""
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+
+class _ArrowArrayExportable(Protocol):
+    """An object with the Arrow PyCapsule array interface (a pyarrow RecordBatch, …)."""
+
+    def __arrow_c_array__(self, requested_schema: object | None = None) -> tuple[object, object]: ...
+
 @final
 class Usage:
     @classmethod
     def from_csv(cls, text: str) -> Usage: ...
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Usage: ...
+    def from_path(cls, path: str | os.PathLike[str]) -> Usage:
+        """A usage file: Parquet when it starts with the magic ``PAR1``, else CSV."""
+    @classmethod
+    def from_parquet(cls, source: str | os.PathLike[str] | bytes) -> Usage:
+        """Usage from a Parquet file (a path or its bytes), the columns of ``from_csv``:
+        ``resource`` text (or a dictionary of text), ``hour`` a timestamp (with a time zone,
+        taken in UTC) or text, ``vcores`` integers or whole floats, the price decimals, floats
+        or text (null: the estate's prices). Snappy or uncompressed."""
+    @classmethod
+    def from_arrow(cls, data: _ArrowStreamExportable | _ArrowArrayExportable) -> Usage:
+        """Usage from Arrow data without a copy through pandas: a pyarrow Table, RecordBatch
+        or RecordBatchReader, a polars DataFrame, any object with ``__arrow_c_stream__`` or
+        ``__arrow_c_array__``; the columns and types of ``from_parquet``."""
     @classmethod
     def from_cost_export(
-        cls, estate: Estate, source: str | os.PathLike[str] | tuple[str, str | bytes]
-    ) -> tuple[Usage, dict[str, Any]]: ...
+        cls,
+        estate: Estate,
+        source: str
+        | os.PathLike[str]
+        | tuple[str, str | bytes]
+        | _ArrowStreamExportable
+        | _ArrowArrayExportable,
+    ) -> tuple[Usage, dict[str, Any]]:
+        """A Cost Management or FOCUS export as CSV or Parquet (recognised by ``PAR1``), or as
+        Arrow data, matched to ``estate``."""
     @classmethod
     def _from_columns(
         cls,
