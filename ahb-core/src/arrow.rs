@@ -5,8 +5,9 @@
 //! [`usage_from_arrow`](crate::import::usage_from_arrow)).
 //!
 //! The Arrow types ahb reads are re-exported here, so that a caller uses the same version of the
-//! `arrow` crates as ahb does. Parquet files may be uncompressed or Snappy-compressed (what
-//! Cost Management exports and pandas/pyarrow write by default); another codec is a typed
+//! `arrow` crates as ahb does. Parquet files may be uncompressed or compressed with Snappy
+//! (what Cost Management exports and pandas/pyarrow write by default), Zstandard (polars' and
+//! DuckDB's default) or LZ4; another codec (gzip, Brotli) is a typed
 //! [`Parse`](crate::ErrorCode::Parse) error naming it.
 
 /// The `arrow-array` crate ahb reads (arrays to build record batches from).

@@ -70,6 +70,17 @@ fn the_sample_usage_as_csv_and_as_parquet_is_one_usage_and_one_simulation() {
 }
 
 #[test]
+fn zstandard_compressed_files_read_as_their_rows() {
+    // polars and DuckDB write Zstandard by default.
+    let usage = HourlyUsage::from_parquet(&parquet("tiny-zstd.parquet")).unwrap();
+    let csv = "resource,hour,vcores,licence_price_per_vcore_hour\n\
+               db1,2026-01-01T00:00:00,4,\n\
+               db1,2026-01-01T01:00:00,4,\n";
+    assert_eq!(usage, HourlyUsage::from_csv(csv).unwrap());
+    assert_eq!(usage.hours(), 2);
+}
+
+#[test]
 fn a_focus_export_as_csv_and_as_parquet_gives_the_same_rows() {
     let csv = std::fs::read(root().join("tests/data/constructed_focus_hourly.csv")).unwrap();
     let mut from_csv = ahb_core::import::usage_from_csv("f.csv", &csv).unwrap();

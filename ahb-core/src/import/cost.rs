@@ -67,7 +67,7 @@ pub fn usage_from_csv_with_order(
 /// # Errors
 ///
 /// [`ErrorCode::Parse`](crate::ErrorCode::Parse) when the bytes are not a Parquet file ahb
-/// reads (corrupt, or another codec than Snappy) or a column cannot be read as text; otherwise
+/// reads (corrupt, or compressed with gzip or Brotli) or a column cannot be read as text; otherwise
 /// the errors of [`usage_from_csv`].
 ///
 /// # Examples

@@ -476,7 +476,6 @@ def usage_parquet():
         ("hour_minutes", "invalid_value", "hour", "usage[1]"),
         ("price_negative", "invalid_value", "licence_price_per_vcore_hour", "usage[1]"),
         ("corrupt", "parse", "-", "-"),
-        ("zstd", "parse", "-", "-"),
     ]:
         ROWS.append((f"usage_parquet/{name}.parquet", code, field, "-", record, "same"))
 

@@ -336,7 +336,7 @@ class Usage:
         """Usage from a Parquet file (a path or its bytes), the columns of ``from_csv``:
         ``resource`` text (or a dictionary of text), ``hour`` a timestamp (with a time zone,
         taken in UTC) or text, ``vcores`` integers or whole floats, the price decimals, floats
-        or text (null: the estate's prices). Snappy or uncompressed."""
+        or text (null: the estate's prices). Snappy, Zstandard, LZ4 or uncompressed."""
     @classmethod
     def from_arrow(cls, data: _ArrowStreamExportable | _ArrowArrayExportable) -> Usage:
         """Usage from Arrow data without a copy through pandas: a pyarrow Table, RecordBatch

@@ -16,7 +16,9 @@ Into ahb-core/tests/data/parquet/:
 
 Into ahb-core/tests/bad_inputs/usage_parquet/ (each listed in the catalogue's manifest.tsv):
   null_vcores, vcores_fraction, vcores_bool, hour_2500, hour_minutes, price_negative,
-  corrupt (a valid file cut short), zstd (a codec ahb does not build in).
+  corrupt (a valid file cut short).
+
+And tiny-zstd.parquet into ahb-core/tests/data/parquet/: two rows, Zstandard (polars' default).
 """
 
 import pathlib
@@ -90,7 +92,7 @@ def main() -> None:
         pq.write_table(table, BAD / f"{name}.parquet")
     good = BAD / "hour_minutes.parquet"
     (BAD / "corrupt.parquet").write_bytes(good.read_bytes()[:-40] + good.read_bytes()[-8:])
-    pq.write_table(tiny(), BAD / "zstd.parquet", compression="zstd")
+    pq.write_table(tiny(), OUT / "tiny-zstd.parquet", compression="zstd")
     print("wrote", OUT, BAD, file=sys.stderr)
 
 
