@@ -80,3 +80,9 @@ fn rule_set_json_corpus() {
 fn cost_usage_corpus() {
     each("cost_usage", harness::cost_usage);
 }
+
+#[cfg(feature = "parquet")]
+#[test]
+fn parquet_corpus() {
+    each("parquet", harness::parquet);
+}

@@ -103,3 +103,22 @@ pub fn cost_usage(data: &[u8]) {
         }
     }
 }
+
+/// Parquet bytes as hourly usage and as a cost export (ahb-core feature `parquet`), through
+/// the simulation against both estates.
+#[cfg(feature = "parquet")]
+pub fn parquet(data: &[u8]) {
+    let rules = RuleSet::current();
+    if let Ok(u) = HourlyUsage::from_parquet(data) {
+        for e in estates() {
+            let _ = simulate_central(&e, &rules, &u);
+        }
+    }
+    if let Ok(rows) = ahb_core::import::usage_from_parquet("fuzz.parquet", data) {
+        for e in estates() {
+            if let Ok((u, _)) = HourlyUsage::from_cost_rows(&e, &rows) {
+                let _ = simulate_central(&e, &rules, &u);
+            }
+        }
+    }
+}

@@ -247,8 +247,9 @@ pub(crate) struct Prepared<'k> {
     special: Vec<usize>,
     /// Free candidates any line may cover; the knapsack's items, in this order.
     ordinary: Vec<usize>,
-    /// `free`, best value per unit first (ties: fewer units, then index).
-    order: Vec<usize>,
+    /// The free candidates, in [`Prepared::order`]'s order once it is first asked for.
+    free: Vec<usize>,
+    order: std::sync::OnceLock<Vec<usize>>,
     items: &'k [Item],
     /// Built on first use: a pool solved by the greedy alone never needs it.
     knap: std::sync::OnceLock<Knapsack<'k>>,
@@ -278,18 +279,27 @@ impl<'k> Prepared<'k> {
     pub(crate) fn new(cands: &[Candidate], items: &'k [Item]) -> Prepared<'k> {
         let free = Prepared::free(cands);
         let (special, ordinary) = free.iter().partition(|&&i| cands[i].draw != Draw::Any);
-        let mut order = free;
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&cands[a], &cands[b]);
-            super::knapsack::best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
-        });
         Prepared {
             special,
             ordinary,
-            order,
+            free,
+            order: std::sync::OnceLock::new(),
             items,
             knap: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The free candidates, best value per unit first (ties: fewer units, then index): the
+    /// greedy's order. Sorted on first use: a pool solved exactly never needs it.
+    fn order(&self, cands: &[Candidate]) -> &[usize] {
+        self.order.get_or_init(|| {
+            let mut order = self.free.clone();
+            order.sort_by(|&a, &b| {
+                let (x, y) = (&cands[a], &cands[b]);
+                super::knapsack::best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
+            });
+            order
+        })
     }
 
     fn knapsack(&self) -> &Knapsack<'k> {
@@ -585,7 +595,7 @@ fn greedy_with_bound<'a>(
     base: &SupplyNetwork,
     classes: &Classes<'a>,
 ) -> (Vec<bool>, i128, i128) {
-    let order = &prep.order;
+    let order = prep.order(cands);
     let mut chosen = vec![false; cands.len()];
     let (mut net, mut room) = (base.clone(), Headroom::new());
     let (mut lp, mut lp_room) = (base.clone(), Headroom::new());
