@@ -362,7 +362,7 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, (usize, usize, usize)> {
 /// A report as pretty JSON (`to_json` of the position and the plan).
 pub(crate) fn pretty_json<T: serde::Serialize>(value: &T) -> String {
     let mut out = Vec::new();
-    serde_json::to_writer_pretty(&mut out, value).expect("reports always serialise");
+    write_pretty(value, &mut out).expect("reports always serialise");
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
@@ -374,12 +374,131 @@ pub(crate) fn write_pretty_json<T: serde::Serialize>(
 ) -> std::io::Result<()> {
     use std::io::Write as _;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
+    write_pretty(value, &mut out)?;
     out.flush()
+}
+
+fn write_pretty<T: serde::Serialize>(value: &T, out: impl std::io::Write) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Pretty::default());
+    value.serialize(&mut ser).map_err(std::io::Error::from)
+}
+
+/// The text of `serde_json`'s pretty printer (two spaces per level), written with one call per
+/// line break instead of one per level of indentation: reports are large and deeply nested.
+#[derive(Default)]
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+/// `,` then a line break and the indentation of [`Pretty::MAX_LEVEL`] levels.
+const BREAK: &[u8; 2 + 2 * Pretty::MAX_LEVEL] = &{
+    let mut b = [b' '; 2 + 2 * Pretty::MAX_LEVEL];
+    b[0] = b',';
+    b[1] = b'\n';
+    b
+};
+
+impl Pretty {
+    const MAX_LEVEL: usize = 32;
+
+    /// A line break (after a comma unless `first`) and the current indentation.
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        let from = usize::from(first);
+        if self.level <= Pretty::MAX_LEVEL {
+            return w.write_all(&BREAK[from..2 + 2 * self.level]);
+        }
+        w.write_all(&BREAK[from..2])?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, end: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, true)?;
+        }
+        w.write_all(end)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pretty_json_is_serde_jsons_pretty_text() {
+        // Empty and nested containers, deeper than the precomputed indentation.
+        let mut deep = serde_json::json!({"x": [], "y": {}, "z": [1, {"a": null}]});
+        for i in 0..40 {
+            deep = serde_json::json!({"level": i, "inner": [deep, "s\n\"q\""], "e": []});
+        }
+        for v in [
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!(1),
+            deep,
+        ] {
+            let expected = serde_json::to_string_pretty(&v).unwrap();
+            assert_eq!(super::pretty_json(&v), expected);
+            let mut out = Vec::new();
+            super::write_pretty_json(&v, &mut out).unwrap();
+            assert_eq!(out, expected.into_bytes());
+        }
+    }
+
     use super::*;
 
     fn d(s: &str) -> Option<Decimal> {
