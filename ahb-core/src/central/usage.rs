@@ -54,6 +54,20 @@ pub const MAX_USAGE_HOURS: u32 = 87_840;
 /// Marks an absent price in [`HourlyUsage::price_micro`].
 pub const NO_PRICE: i64 = i64::MIN;
 
+/// A row's price per vCore-hour in micro-units: not negative, within the amounts ahb accepts.
+fn price_micro(row: usize, p: Decimal) -> Result<i64> {
+    if p.is_sign_negative() && !p.is_zero() {
+        return Err(row_error(
+            row,
+            "licence_price_per_vcore_hour",
+            format!("price {p} is negative"),
+        ));
+    }
+    crate::money::check_amount(p).map_err(|m| row_error(row, "licence_price_per_vcore_hour", m))?;
+    i64::try_from(super::micro(p))
+        .map_err(|_| row_error(row, "licence_price_per_vcore_hour", "price is too large"))
+}
+
 fn row_error(row: usize, column: &str, message: impl Into<String>) -> Error {
     Error::at_record(
         ErrorCode::InvalidValue,
@@ -121,20 +135,7 @@ impl HourlyUsage {
             }
             let price = match r.licence_price_per_vcore_hour {
                 None => NO_PRICE,
-                Some(p) if p.is_sign_negative() && !p.is_zero() => {
-                    return Err(row_error(
-                        row,
-                        "licence_price_per_vcore_hour",
-                        format!("price {p} is negative"),
-                    ));
-                }
-                Some(p) => {
-                    crate::money::check_amount(p)
-                        .map_err(|m| row_error(row, "licence_price_per_vcore_hour", m))?;
-                    i64::try_from(super::micro(p)).map_err(|_| {
-                        row_error(row, "licence_price_per_vcore_hour", "price is too large")
-                    })?
-                }
+                Some(p) => price_micro(row, p)?,
             };
             u.resource.push(res);
             u.hour.push(hour);
@@ -717,20 +718,7 @@ impl ColumnBuilder {
         let price = match price {
             Price::Absent => NO_PRICE,
             Price::Micro(m) => m,
-            Price::Decimal(p) if p.is_sign_negative() && !p.is_zero() => {
-                return Err(row_error(
-                    row,
-                    "licence_price_per_vcore_hour",
-                    format!("price {p} is negative"),
-                ));
-            }
-            Price::Decimal(p) => {
-                crate::money::check_amount(p)
-                    .map_err(|m| row_error(row, "licence_price_per_vcore_hour", m))?;
-                i64::try_from(super::micro(p)).map_err(|_| {
-                    row_error(row, "licence_price_per_vcore_hour", "price is too large")
-                })?
-            }
+            Price::Decimal(p) => price_micro(row, p)?,
         };
         u.resource.push(res);
         u.hour.push(hour);
