@@ -10,9 +10,10 @@
 //!   supply network can still cover them, and the LP relaxation (fractional greedy over the same
 //!   network, exact for polymatroids) bounds the optimum; the gap is reported.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use super::knapsack::{Item, Knapsack};
+use super::knapsack::{Item, Knapsack, Solution};
 use crate::engine::network::{Reach, SupplyNetwork};
 use crate::error::{Error, Result};
 use crate::model::ScopeTree;
@@ -253,6 +254,10 @@ pub(crate) struct Prepared<'k> {
     items: &'k [Item],
     /// Built on first use: a pool solved by the greedy alone never needs it.
     knap: std::sync::OnceLock<Knapsack<'k>>,
+    /// The knapsack's solutions by (capacity, budget): re-solves whose lines leave the same
+    /// room for ordinary candidates (lapsing any one of several equal lines, say) are solved
+    /// once. A solve is deterministic, so a cached solution is the one a new solve would give.
+    solutions: Mutex<HashMap<(u64, u64), Arc<Solution>>>,
 }
 
 impl<'k> Prepared<'k> {
@@ -286,6 +291,7 @@ impl<'k> Prepared<'k> {
             order: std::sync::OnceLock::new(),
             items,
             knap: std::sync::OnceLock::new(),
+            solutions: Mutex::new(HashMap::new()),
         }
     }
 
@@ -305,6 +311,28 @@ impl<'k> Prepared<'k> {
     fn knapsack(&self) -> &Knapsack<'k> {
         debug_assert_eq!(self.items.len(), self.ordinary.len());
         self.knap.get_or_init(|| Knapsack::new(self.items))
+    }
+
+    /// The knapsack's solution for `capacity`, solved once per capacity and budget. Two
+    /// threads asking for the same new capacity at once may both solve it; they find the same
+    /// solution.
+    fn knapsack_solution(&self, capacity: u64, budget: u64) -> Arc<Solution> {
+        let cached = |solutions: &Mutex<HashMap<_, _>>| {
+            solutions
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&(capacity, budget))
+                .cloned()
+        };
+        if let Some(solution) = cached(&self.solutions) {
+            return solution;
+        }
+        let solution = Arc::new(self.knapsack().solve(capacity, budget));
+        self.solutions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((capacity, budget), solution.clone());
+        solution
     }
 }
 
@@ -511,10 +539,10 @@ fn exact(
             bound = bound.max(ub);
             break;
         }
-        let sol = knap.solve(room, budget);
+        let sol = prep.knapsack_solution(room, budget);
         bound = bound.max(value + sol.bound);
         if best.as_ref().is_none_or(|b| value + sol.value > b.0) {
-            best = Some((value + sol.value, subset, sol.chosen));
+            best = Some((value + sol.value, subset, sol.chosen.clone()));
         }
     }
     let mut chosen = vec![false; cands.len()];
