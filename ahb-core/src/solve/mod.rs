@@ -141,7 +141,11 @@ fn optimize_unverified(
         );
         supply.insert(Pool::SqlServer, left);
     }
-    let solved = solve_all(estate, &assessments, supply, options, &tree)?;
+    // The resources in id order (ids are unique), sorted once for the solve's tie-breaks and
+    // the plan's order of changes.
+    let mut by_id: Vec<usize> = (0..estate.resources.len()).collect();
+    by_id.sort_unstable_by(|&a, &b| estate.resources[a].id.cmp(&estate.resources[b].id));
+    let solved = solve_all(estate, &assessments, &by_id, supply, options, &tree)?;
     let recommendations =
         recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
     // Today's savings as the audit reports them, from the same assessments and supply (the
@@ -161,6 +165,7 @@ fn optimize_unverified(
         rules,
         options,
         &assessments,
+        &by_id,
         solved,
         recommendations,
         today,
@@ -240,6 +245,7 @@ impl Valuation {
 fn solve_all<'a>(
     estate: &'a Estate,
     assessments: &[Assessment],
+    by_id: &[usize],
     mut supply: HashMap<Pool, Vec<LineSupply>>,
     options: &OptimizeOptions,
     tree: &ScopeTree<'a>,
@@ -267,12 +273,14 @@ fn solve_all<'a>(
             ));
         }
     }
+    // Candidates in resource-id order: ties are broken by id, whatever the input order.
     let mut out = Vec::new();
     for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
         let lines = supply.remove(&pool).unwrap_or_default();
         let mut origin = Vec::new();
         let mut additive = Vec::new();
-        for (ri, a) in assessments.iter().enumerate() {
+        for &ri in by_id {
+            let a = &assessments[ri];
             for (qi, q) in a.requirements.iter().enumerate() {
                 if q.pool != pool || !q.eligible || q.units == 0 || q.central.is_some() {
                     continue;
@@ -284,10 +292,6 @@ fn solve_all<'a>(
                 }
             }
         }
-        // Candidates in resource-id order: ties are broken by id, whatever the input order.
-        let by_id = |&(ri, qi): &(usize, usize)| (assessments[ri].resource.as_str(), qi);
-        origin.sort_by(|a, b| by_id(a).cmp(&by_id(b)));
-        additive.sort_by(|a, b| by_id(a).cmp(&by_id(b)));
         let reserve = reserve_of(options, pool);
         if origin.is_empty() && additive.is_empty() && lines.is_empty() {
             continue;

@@ -276,18 +276,32 @@ fn certificate(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn assemble(
     estate: &Estate,
     rules: &RuleSet,
     options: &OptimizeOptions,
     assessments: &[Assessment],
+    by_id: &[usize],
     solved: Vec<Solved>,
     recommendations: Recommendations,
     today_monthly_savings: Decimal,
 ) -> Plan {
-    // Decisions per (resource, requirement).
-    let mut carry: std::collections::HashMap<(usize, usize), (bool, Vec<LineShare>)> =
-        std::collections::HashMap::new();
+    // Decisions per (resource, requirement), held flat: requirement `qi` of resource `ri` is
+    // at `start[ri] + qi`.
+    let start: Vec<usize> = assessments
+        .iter()
+        .scan(0, |n, a| {
+            let at = *n;
+            *n += a.requirements.len();
+            Some(at)
+        })
+        .collect();
+    let flat = |(ri, qi): (usize, usize)| start[ri] + qi;
+    let total = assessments
+        .last()
+        .map_or(0, |a| start[start.len() - 1] + a.requirements.len());
+    let mut carry: Vec<Option<(bool, Vec<LineShare>)>> = vec![None; total];
     let mut pools = Vec::new();
     let (mut all_value, mut all_bound, mut all_proven) = (Decimal::ZERO, Decimal::ZERO, true);
     for s in &solved {
@@ -300,10 +314,10 @@ pub(crate) fn assemble(
                     units,
                 })
                 .collect();
-            carry.insert(o, (sol.chosen[k], shares));
+            carry[flat(o)] = Some((sol.chosen[k], shares));
         }
         for &(o, chosen) in &s.additive {
-            carry.insert(o, (chosen, Vec::new()));
+            carry[flat(o)] = Some((chosen, Vec::new()));
         }
         let req = |&(ri, qi): &(usize, usize)| &assessments[ri].requirements[qi];
         let decided: Vec<(&(usize, usize), bool)> = s
@@ -375,11 +389,11 @@ pub(crate) fn assemble(
     let mut assignments = Vec::new();
     let mut changes = Vec::new();
     let mut totals = PlanTotals::default();
-    let mut carried = std::collections::HashSet::new();
+    let mut carried = vec![false; total];
     for (ri, a) in assessments.iter().enumerate() {
         let r = &estate.resources[ri];
         for (qi, q) in a.requirements.iter().enumerate() {
-            let (on, lines) = match carry.remove(&(ri, qi)) {
+            let (on, lines) = match carry[flat((ri, qi))].take() {
                 Some(d) => d,
                 // Needs no units (free) or is ineligible: keep a free claim, drop an
                 // ineligible one.
@@ -402,9 +416,7 @@ pub(crate) fn assemble(
                 (false, true) => Action::Disable,
                 (false, false) => Action::KeepOff,
             };
-            if on {
-                carried.insert((ri, qi));
-            }
+            carried[flat((ri, qi))] = on;
             let mut reasons = q.reasons.clone();
             if keep_hci {
                 reasons.push(Reason::new(
@@ -421,13 +433,16 @@ pub(crate) fn assemble(
             }
             if matches!(action, Action::Enable | Action::Disable) {
                 let delta = q.monthly_savings.map(|m| if on { m } else { -m });
-                changes.push(Change {
-                    resource: a.resource.clone(),
-                    pool: q.pool,
-                    action,
-                    units: q.units,
-                    monthly_savings_delta: delta,
-                });
+                changes.push((
+                    ri,
+                    Change {
+                        resource: a.resource.clone(),
+                        pool: q.pool,
+                        action,
+                        units: q.units,
+                        monthly_savings_delta: delta,
+                    },
+                ));
             }
             assignments.push(Assignment {
                 resource: a.resource.clone(),
@@ -450,10 +465,8 @@ pub(crate) fn assemble(
         }
     }
     // Unpriced is loud: the certificates say which resources their optimum is over.
-    let unpriced_summary = crate::position::summarise_unpriced(
-        assessments,
-        Some(&|ri, qi| carried.contains(&(ri, qi))),
-    );
+    let unpriced_summary =
+        crate::position::summarise_unpriced(assessments, Some(&|ri, qi| carried[flat((ri, qi))]));
     let scope = |n: usize| match (n, options.unpriced) {
         (0, _) => CertificateScope::AllResources,
         (_, UnpricedValuation::Ignore) => CertificateScope::PricedResourcesOnly,
@@ -470,7 +483,13 @@ pub(crate) fn assemble(
         p.certificate.scope = scope(n);
         p.certificate.unpriced_resources = n;
     }
-    changes.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool)));
+    // By resource id, then pool: by the id's rank, not comparing the (long) ids again.
+    let mut rank = vec![0; by_id.len()];
+    for (k, &ri) in by_id.iter().enumerate() {
+        rank[ri] = k;
+    }
+    changes.sort_by_key(|(ri, c)| (rank[*ri], c.pool));
+    let changes: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
     totals.yearly_savings = totals.monthly_savings * Decimal::from(12);
     totals.changes = changes.len();
     totals.today_monthly_savings = today_monthly_savings;

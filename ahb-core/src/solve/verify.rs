@@ -191,12 +191,19 @@ pub(crate) fn verified(
     solve: impl Fn(&OptimizeOptions) -> Result<Plan>,
 ) -> Result<Plan> {
     let fixed = fixed(estate, options);
-    let mut plan = first.clone();
+    // The plan as repaired so far; `None` while it is still `first`, which is not copied: it
+    // is usually the answer, and at 10^6 resources a copy costs as much as the solve.
+    let mut repaired: Option<Plan> = None;
+    macro_rules! plan {
+        () => {
+            repaired.as_ref().unwrap_or(&first)
+        };
+    }
     // Repair solves skip the recommendations (each re-solves pools); the first plan's are kept.
     let mut opts = options.clone();
     opts.recommendations = false;
     let mut reasons = Vec::new();
-    let mut pos = reaudit(estate, rules, &plan)?;
+    let mut pos = reaudit(estate, rules, plan!())?;
 
     // WS-3 (OQ-1): the plan claims less than the estate minimum and the licences cannot
     // cover the top-up. Keep the minimum free (any plan then audits clean), or, when the
@@ -256,16 +263,16 @@ pub(crate) fn verified(
                         )
                     },
                 ));
-                plan = p;
+                repaired = Some(p);
                 pos = a;
                 opts = o;
             }
             None => {
-                let ids = drop_order(&plan, Pool::WindowsServer, &fixed);
+                let ids = drop_order(plan!(), Pool::WindowsServer, &fixed);
                 let o = with_excluded(&opts, &ids);
                 // Only pins can make this fail; the plan then stays as it is, and uncertified.
                 if let Ok(p) = solve(&o) {
-                    plan = p;
+                    repaired = Some(p);
                     opts = o;
                     reasons.push(Reason::new(
                         "WS-3",
@@ -275,7 +282,7 @@ pub(crate) fn verified(
                              without the benefit"
                         ),
                     ));
-                    pos = reaudit(estate, rules, &plan)?;
+                    pos = reaudit(estate, rules, plan!())?;
                 }
             }
         }
@@ -288,7 +295,7 @@ pub(crate) fn verified(
         }
         let Some((pool, order)) = [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles]
             .into_iter()
-            .map(|p| (p, drop_order(&plan, p, &fixed)))
+            .map(|p| (p, drop_order(plan!(), p, &fixed)))
             .find(|(p, order)| {
                 let droppable: BTreeSet<String> = order.iter().cloned().collect();
                 !order.is_empty() && excess(&pos, *p, &droppable) > 0
@@ -324,16 +331,16 @@ pub(crate) fn verified(
             None => {
                 // Not even dropping them all clears it (the solver chose others): leave the
                 // pool's droppable candidates without the benefit.
+                let in_pool: std::collections::HashSet<&str> = first
+                    .assignments
+                    .iter()
+                    .filter(|x| x.pool == pool)
+                    .map(|x| x.resource.as_str())
+                    .collect();
                 let all: Vec<String> = estate
                     .resources
                     .iter()
-                    .filter(|r| !fixed.contains(&r.id))
-                    .filter(|r| {
-                        first
-                            .assignments
-                            .iter()
-                            .any(|x| x.resource == r.id && x.pool == pool)
-                    })
+                    .filter(|r| !fixed.contains(&r.id) && in_pool.contains(r.id.as_str()))
                     .map(|r| r.id.clone())
                     .collect();
                 let o = with_excluded(&opts, &all);
@@ -358,21 +365,30 @@ pub(crate) fn verified(
                  per unit were left without the benefit so that it audits compliant"
             ),
         ));
-        plan = p;
+        repaired = Some(p);
         pos = a;
         opts = o;
     }
 
     // Certificates: the unconstrained solve's bound stays a bound of the constrained problem.
-    let repaired = !reasons.is_empty();
-    for pp in &mut plan.pools {
-        if repaired && let Some(f) = first.pools.iter().find(|f| f.pool == pp.pool) {
-            bound_by(&mut pp.certificate, &f.certificate);
+    // A plan is replaced exactly when a reason is given for it.
+    debug_assert_eq!(repaired.is_some(), !reasons.is_empty());
+    let mut plan = match repaired {
+        Some(mut plan) => {
+            for pp in &mut plan.pools {
+                if let Some(f) = first.pools.iter().find(|f| f.pool == pp.pool) {
+                    bound_by(&mut pp.certificate, &f.certificate);
+                }
+            }
+            bound_by(&mut plan.certificate, &first.certificate);
+            // The repair solves made no recommendations; the first plan's stand.
+            plan.recommendations = first.recommendations;
+            plan
         }
+        None => first,
+    };
+    for pp in &mut plan.pools {
         pp.certificate.proven_optimal &= pos.compliant;
-    }
-    if repaired {
-        bound_by(&mut plan.certificate, &first.certificate);
     }
     plan.certificate.proven_optimal &= pos.compliant;
     if !pos.compliant {
@@ -382,9 +398,6 @@ pub(crate) fn verified(
              over_claimed): the plan is not certified optimal; buy licences or change the \
              assignments",
         ));
-    }
-    if repaired {
-        plan.recommendations = first.recommendations.clone();
     }
     plan.options = options.clone();
     plan.verification = Verification {
