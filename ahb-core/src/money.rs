@@ -77,10 +77,19 @@ pub fn de_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Err
     }
 }
 
-/// Money as integer micro-units, rounded half away from zero: the solvers' exact currency.
-/// Amounts past `Decimal`'s range saturate instead of panicking; validated amounts (at most
-/// [`MAX_AMOUNT`]) never come near it.
+/// Money as integer micro-units, rounded half to even (`Decimal::round`): the solvers' exact
+/// currency. Amounts past `Decimal`'s range saturate instead of panicking; validated amounts
+/// (at most [`MAX_AMOUNT`]) never come near it.
 pub(crate) fn to_micro(d: Decimal) -> i128 {
+    // At most six decimals (prices and savings almost always): the micro-units are the
+    // mantissa scaled up, exactly, without a decimal multiplication and rounding. A mantissa
+    // has at most 96 bits, so the product fits an i128; past `Decimal`'s range it saturates
+    // as the multiplication below would.
+    if d.scale() <= 6 {
+        let bound = Decimal::MAX.mantissa();
+        let m = d.mantissa() * 10i128.pow(6 - d.scale());
+        return m.clamp(-bound, bound);
+    }
     match d.checked_mul(Decimal::from(1_000_000)) {
         Some(m) => m.round().mantissa(),
         None if d.is_sign_negative() => Decimal::MIN.mantissa(),
@@ -98,6 +107,36 @@ pub(crate) fn from_micro(m: i128) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn micro_units_with_few_decimals_are_the_mantissa_scaled() {
+        // The fast path (scale at most 6) against the decimal multiplication and rounding.
+        let slow = |d: Decimal| match d.checked_mul(Decimal::from(1_000_000)) {
+            Some(m) => m.round().mantissa(),
+            None if d.is_sign_negative() => Decimal::MIN.mantissa(),
+            None => Decimal::MAX.mantissa(),
+        };
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mantissa = i128::from(x as i64) * i128::from((x >> 40) as u16);
+            for scale in 0..=9 {
+                let d = Decimal::from_i128_with_scale(mantissa, scale);
+                assert_eq!(to_micro(d), slow(d), "{d}");
+            }
+        }
+        for d in [
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::ZERO,
+            Decimal::new(5, 7),
+            Decimal::new(15, 7),
+        ] {
+            assert_eq!(to_micro(d), slow(d), "{d}");
+        }
+    }
 
     #[test]
     fn amounts_are_read_strictly() {
