@@ -899,3 +899,56 @@ fn sql_14_one_standby_per_primary_and_mi_passive_needs_a_primary() {
     assert_eq!(sql_req(&pos, "mi-orphan").reasons[0].rule, "SQL-9");
     assert_eq!(sql_req(&pos, "mi-dr").units, 0);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// OQ-3: the audit's statement of what the Windows pool would be short without Datacenter
+    /// dual use is the shortfall a whole audit with `ws_datacenter_dual_use = none` finds, on
+    /// random estates with Datacenter licences partly in use on premises.
+    #[test]
+    fn oq_3_the_shortfall_without_dual_use_is_the_strict_audits(
+        res in prop::collection::vec((0u8..6, 1u32..20, 0u32..400, any::<bool>()), 1..8),
+        lines in prop::collection::vec((0u8..5, 1u32..40, 0u32..48), 1..5),
+        single in any::<bool>(),
+    ) {
+        let mut v = random_estate(
+            &res,
+            &lines.iter().map(|&(k, q, _)| (k, q)).collect::<Vec<_>>(),
+        );
+        for (l, &(k, _, on_premises)) in v["licences"].as_array_mut().unwrap().iter_mut().zip(&lines) {
+            let quantity = l["quantity"].as_u64().unwrap();
+            if k == 1 && on_premises > 0 {
+                l["on_premises_in_use"] = json!(u64::from(on_premises).min(quantity));
+            }
+        }
+        let e = load(&v);
+        let mut rules = RuleSet::current();
+        rules.knobs.ws_single_edition_per_vm = single;
+        let pos = audit(&e, &rules, d("2026-06-01")).unwrap();
+        let mut strict = rules.clone();
+        strict.knobs.ws_datacenter_dual_use = ahb_core::rules::DatacenterDualUse::None;
+        let alt = audit(&e, &strict, d("2026-06-01")).unwrap();
+        let short = |p: &ahb_core::Position| {
+            p.pools
+                .iter()
+                .find(|p| p.pool == ahb_core::rules::Pool::WindowsServer)
+                .map(|p| p.shortfall)
+        };
+        let oq3 = pos
+            .pools
+            .iter()
+            .flat_map(|p| &p.reasons)
+            .find(|r| r.rule == "OQ-3");
+        if let (Some(r), Some(now), Some(without)) = (oq3, short(&pos), short(&alt)) {
+            if now == without {
+                prop_assert!(r.text.contains(&format!("short {now} either way")), "{}", r);
+            } else {
+                let said = format!("the shortfall would be {without}, not {now}");
+                prop_assert!(r.text.contains(&said), "{} / {}", r, said);
+            }
+        }
+        let on_premises = lines.iter().any(|&(k, _, o)| k == 1 && o > 0);
+        prop_assert_eq!(oq3.is_some(), on_premises && short(&pos).is_some());
+    }
+}

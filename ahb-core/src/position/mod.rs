@@ -177,8 +177,15 @@ pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) ->
     let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
     central::mark(estate, as_of, &mut assessments);
     let supply = supply_by_pool(estate, rules, as_of)?;
-    let (mut pools, mut over_claimed, mut totals) =
-        check_pools(estate, rules, as_of, &assessments, supply, &tree);
+    let (mut pools, mut over_claimed, mut totals) = check_pools(
+        estate,
+        rules,
+        as_of,
+        &assessments,
+        supply,
+        &tree,
+        &ALL_POOLS,
+    );
 
     // Claims on ineligible resources.
     for a in &assessments {
@@ -240,7 +247,7 @@ pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) ->
     totals.unclaimed_yearly_savings = totals.unclaimed_monthly_savings * Decimal::from(12);
 
     host_shortfalls(estate, &over_claimed, &mut assessments);
-    dual_use_dependence(estate, rules, as_of, &mut pools)?;
+    dual_use_dependence(estate, rules, as_of, &assessments, &tree, &mut pools)?;
 
     let compliant = pools.iter().all(|p| p.compliant) && over_claimed.is_empty();
     let unpriced_summary = unpriced::summarise(&assessments, None);
@@ -261,22 +268,30 @@ pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) ->
 
 /// VMs "covered by the host" (WS-9, SQL-10) are covered only when the host's own claim is:
 /// their reasons say so when the host is short.
+///
+/// `over` is sorted by resource, then pool, so a host's shortfall is found by binary search
+/// (the last of its uncovered claims in the pool), without hashing every uncovered claim.
 fn host_shortfalls(estate: &Estate, over: &[OverClaim], assessments: &mut [Assessment]) {
-    let short: HashMap<(&str, Pool), u64> = over
-        .iter()
-        .filter(|o| o.uncovered > 0)
-        .map(|o| ((o.resource.as_str(), o.pool), o.uncovered))
-        .collect();
-    if short.is_empty() {
+    if !over.iter().any(|o| o.uncovered > 0) {
         return;
     }
+    let short = |host: &str, pool: Pool| -> Option<u64> {
+        let key = (host, pool);
+        let start = over.partition_point(|o| (o.resource.as_str(), o.pool) < key);
+        let end = over.partition_point(|o| (o.resource.as_str(), o.pool) <= key);
+        over[start..end]
+            .iter()
+            .rev()
+            .find(|o| o.uncovered > 0)
+            .map(|o| o.uncovered)
+    };
     for (a, r) in assessments.iter_mut().zip(&estate.resources) {
         let (host, pool, rule) = match &r.spec {
             ResourceSpec::Vm { host: Some(h), .. } => (h, Pool::WindowsServer, "WS-9"),
             ResourceSpec::SqlVm { host: Some(h), .. } => (h, Pool::SqlServer, "SQL-10"),
             _ => continue,
         };
-        let Some(n) = short.get(&(host.as_str(), pool)) else {
+        let Some(n) = short(host, pool) else {
             continue;
         };
         for q in a
@@ -299,10 +314,15 @@ fn host_shortfalls(estate: &Estate, over: &[OverClaim], assessments: &mut [Asses
 /// OQ-3: when Datacenter licences in use on premises count for Azure VMs only because of the
 /// default `ws_datacenter_dual_use = unconditional`, the Windows pool says so and by how much
 /// (the shortfall without dual use).
-fn dual_use_dependence(
-    estate: &Estate,
+///
+/// Only the supply depends on the knob, so the Windows pool is checked again with the strict
+/// supply and the same assessments, not audited again.
+fn dual_use_dependence<'a>(
+    estate: &'a Estate,
     rules: &RuleSet,
     as_of: NaiveDate,
+    assessments: &'a [Assessment],
+    tree: &ScopeTree<'a>,
     pools: &mut [PoolPosition],
 ) -> Result<()> {
     use crate::model::Edition;
@@ -324,9 +344,18 @@ fn dual_use_dependence(
     }
     let mut strict = rules.clone();
     strict.knobs.ws_datacenter_dual_use = DatacenterDualUse::None;
-    let alt = audit(estate, &strict, as_of)?;
+    let mut supply = supply_by_pool(estate, &strict, as_of)?;
+    supply.retain(|p, _| *p == Pool::WindowsServer);
+    let (alt, _, _) = check_pools(
+        estate,
+        &strict,
+        as_of,
+        assessments,
+        supply,
+        tree,
+        &[Pool::WindowsServer],
+    );
     let alt_short = alt
-        .pools
         .iter()
         .find(|p| p.pool == Pool::WindowsServer)
         .map_or(0, |p| p.shortfall);
@@ -351,9 +380,13 @@ fn dual_use_dependence(
     Ok(())
 }
 
+/// The pools, in the order positions and plans list them.
+pub(crate) const ALL_POOLS: [Pool; 4] =
+    [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles];
+
 /// Today's claims against each pool's supply: the pool positions, the uncovered claims and
 /// the claimed / at-risk totals. Shared by the audit and the optimiser (which reports today's
-/// savings without auditing again).
+/// savings without auditing again). Only the pools in `which` are checked ([`ALL_POOLS`]).
 pub(crate) fn check_pools<'a>(
     estate: &'a Estate,
     rules: &RuleSet,
@@ -361,6 +394,7 @@ pub(crate) fn check_pools<'a>(
     assessments: &'a [Assessment],
     mut supply: HashMap<Pool, Vec<LineSupply>>,
     tree: &ScopeTree<'a>,
+    which: &[Pool],
 ) -> (Vec<PoolPosition>, Vec<OverClaim>, Totals) {
     let k = &rules.knobs;
     let assignments = central::active(estate, as_of);
@@ -370,7 +404,7 @@ pub(crate) fn check_pools<'a>(
     let mut pools = Vec::new();
     let mut over_claimed = Vec::new();
     let mut totals = Totals::default();
-    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
+    for &pool in which {
         let lines = supply.remove(&pool).unwrap_or_default();
         let mut claims = Vec::new();
         let mut eligible_demand = 0;

@@ -157,6 +157,7 @@ fn optimize_unverified(
         &assessments,
         all_supply,
         &tree,
+        &crate::position::ALL_POOLS,
     )
     .2
     .claimed_monthly_savings;
