@@ -17,7 +17,9 @@
 //!    untaken, and every taken item of a size is worth at least every untaken one), so each
 //!    size's step is a max-plus convolution with a concave kernel: its row maxima are monotone
 //!    and the SMAWK algorithm (Aggarwal, Klawe, Moran, Shor and Wilber, 1987) finds them in
-//!    time linear in the offsets, instead of offsets × changes.
+//!    time linear in the offsets, instead of offsets × changes. Offsets past the residual
+//!    capacity plus what the sizes still to come can drop are never computed: nothing can
+//!    bring them back within capacity.
 //!
 //! Sizes are divided by their greatest common divisor first. When the programme would exceed
 //! the work budget (very large sizes), the solver returns the greedy solution with the LP
@@ -130,7 +132,8 @@ impl<'a> Knapsack<'a> {
         self.solve_pruned(capacity, budget, true)
     }
 
-    /// [`Knapsack::solve`], with the reduced-cost filter on or off (the tests compare both).
+    /// [`Knapsack::solve`], with the reduced-cost filter and the bound on offsets by the drops
+    /// still to come on or off (the tests compare both).
     fn solve_pruned(&self, capacity: u64, budget: u64, prune: bool) -> Solution {
         let n = self.items.len();
         let k = self.prefix_len(capacity);
@@ -184,8 +187,14 @@ impl<'a> Knapsack<'a> {
                 a.saturating_add(s.saturating_mul(u.len() as u64)),
             )
         });
+        // And no offset past the residual plus what the sizes still to come can drop is ever
+        // useful: the drops left cannot bring it back within capacity. That bounds the
+        // offsets by residual + drops overall, and each size's step by the drops after it.
         let low = (reach * delta).min(drops);
-        let high = (reach * delta + residual).min(adds);
+        let mut high = (reach * delta + residual).min(adds);
+        if prune {
+            high = high.min(residual.saturating_add(drops));
+        }
         let width = low + high + 1;
         let work: u64 = sizes
             .iter()
@@ -199,8 +208,24 @@ impl<'a> Knapsack<'a> {
         let mut dp = vec![NONE; width];
         dp[low as usize] = 0;
         let mut choices: Vec<Vec<i32>> = Vec::with_capacity(sizes.len());
-        for (s, taken, untaken) in &sizes {
+        // Units the sizes after each one can drop.
+        let mut drops_after = vec![0u64; sizes.len()];
+        for j in (0..sizes.len().saturating_sub(1)).rev() {
+            let (s, taken, _) = &sizes[j + 1];
+            drops_after[j] =
+                drops_after[j + 1].saturating_add(s.saturating_mul(taken.len() as u64));
+        }
+        for ((s, taken, untaken), after) in sizes.iter().zip(&drops_after) {
             let s = *s as i64;
+            // The highest offset (as an index) worth computing at this step.
+            let top = if prune {
+                (low as u64)
+                    .saturating_add(residual)
+                    .saturating_add(*after)
+                    .min(width as u64 - 1)
+            } else {
+                width as u64 - 1
+            };
             // gain[δ + t] for δ in −t..=u.
             let t = taken.len() as i64;
             let mut gain = vec![0i128; taken.len() + untaken.len() + 1];
@@ -211,7 +236,7 @@ impl<'a> Knapsack<'a> {
                 gain[taken.len() + d] =
                     gain[taken.len() + d - 1] + self.items[untaken[d - 1]].value;
             }
-            let (next, pick) = concave_step(&dp, s, t, &gain, self.prefix_value[n]);
+            let (next, pick) = concave_step(&dp, s, t, &gain, self.prefix_value[n], top as usize);
             dp = next;
             choices.push(pick);
         }
@@ -326,7 +351,8 @@ const NONE: i128 = i128::MIN;
 
 /// One size's step of the offsets programme: `next[o + δ·s] = max dp[o] + gain[δ + t]` over
 /// δ in −t..=u, with the change δ that attains it (the smallest source offset on ties, as a
-/// scan of sources in increasing order keeping the first strict improvement would give).
+/// scan of sources in increasing order keeping the first strict improvement would give), for
+/// the offsets up to `top` (the others stay unreached).
 ///
 /// Offsets are split by their residue modulo `s`; within one residue class the step is a
 /// max-plus convolution of the reached offsets with the concave `gain`, whose matrix
@@ -334,7 +360,14 @@ const NONE: i128 = i128::MIN;
 /// its ends with slopes steeper than any total (`4·total + 1` per unit), which keeps it
 /// concave, so SMAWK applies unchanged; a maximum found on the extension means the offset
 /// cannot be reached.
-fn concave_step(dp: &[i128], s: i64, t: i64, gain: &[i128], total: i128) -> (Vec<i128>, Vec<i32>) {
+fn concave_step(
+    dp: &[i128],
+    s: i64,
+    t: i64,
+    gain: &[i128],
+    total: i128,
+    top: usize,
+) -> (Vec<i128>, Vec<i32>) {
     let width = dp.len();
     let mut next = vec![NONE; width];
     let mut pick = vec![0i32; width];
@@ -366,7 +399,7 @@ fn concave_step(dp: &[i128], s: i64, t: i64, gain: &[i128], total: i128) -> (Vec
             continue;
         };
         // Only rows within the kernel's reach of a reached offset can be reached.
-        let len = (width - r).div_ceil(s) as i64;
+        let len = ((width.min(top + 1)).saturating_sub(r)).div_ceil(s) as i64;
         let lo = (first - t).max(0);
         let hi = (end + last - t).min(len - 1);
         if lo > hi {
@@ -601,7 +634,8 @@ mod tests {
 
     #[test]
     fn leaving_out_items_by_reduced_cost_changes_no_solution() {
-        // The same choice (not only the same value) with and without the filter, on instances
+        // The same choice (not only the same value) with and without the filter and the
+        // offset bound, on instances
         // where many items share a value per unit (ties) and where few do.
         let mut x: u64 = 0x0DDB_1A5E_5BAD_5EED;
         let mut next = || {
