@@ -19,7 +19,8 @@
 //!    and the SMAWK algorithm (Aggarwal, Klawe, Moran, Shor and Wilber, 1987) finds them in
 //!    time linear in the offsets, instead of offsets × changes. Offsets past the residual
 //!    capacity plus what the sizes still to come can drop are never computed: nothing can
-//!    bring them back within capacity.
+//!    bring them back within capacity. States that cannot reach the greedy completion's value
+//!    even at the break item's value per unit ([`Promise`]) are dropped after each size.
 //!
 //! Sizes are divided by their greatest common divisor first. When the programme would exceed
 //! the work budget (very large sizes), the solver returns the greedy solution with the LP
@@ -208,6 +209,7 @@ impl<'a> Knapsack<'a> {
         let mut dp = vec![NONE; width];
         dp[low as usize] = 0;
         let mut choices: Vec<Vec<i32>> = Vec::with_capacity(sizes.len());
+        let promise = prune.then(|| self.promising(capacity, k)).flatten();
         // Units the sizes after each one can drop.
         let mut drops_after = vec![0u64; sizes.len()];
         for j in (0..sizes.len().saturating_sub(1)).rev() {
@@ -236,7 +238,15 @@ impl<'a> Knapsack<'a> {
                 gain[taken.len() + d] =
                     gain[taken.len() + d - 1] + self.items[untaken[d - 1]].value;
             }
-            let (next, pick) = concave_step(&dp, s, t, &gain, self.prefix_value[n], top as usize);
+            let (mut next, pick) =
+                concave_step(&dp, s, t, &gain, self.prefix_value[n], top as usize);
+            if let Some(promise) = &promise {
+                for (o, v) in next.iter_mut().enumerate() {
+                    if *v != NONE && !promise.keeps(*v, o as i64 - low) {
+                        *v = NONE;
+                    }
+                }
+            }
             dp = next;
             choices.push(pick);
         }
@@ -314,6 +324,19 @@ impl<'a> Knapsack<'a> {
         }
     }
 
+    /// Which states of the offsets programme can still lead to an optimum (see [`Promise`]).
+    /// `None` (every state kept) when the greedy completion's gain does not fit the arithmetic.
+    fn promising(&self, capacity: u64, k: usize) -> Option<Promise> {
+        let b = &self.items[self.order[k]];
+        let wb = i128::from(b.units);
+        Some(Promise {
+            wb,
+            per_offset: b.value.checked_mul(i128::from(self.gcd))?,
+            residual: i128::from((capacity - self.prefix_units[k]) / self.gcd),
+            target: (self.fill_value(capacity, k) - self.prefix_value[k]).checked_mul(wb)?,
+        })
+    }
+
     /// The value of the greedy completion: the prefix, then every later item that still fits.
     fn fill_value(&self, capacity: u64, k: usize) -> i128 {
         let (mut used, mut value) = (self.prefix_units[k], self.prefix_value[k]);
@@ -348,6 +371,38 @@ impl<'a> Knapsack<'a> {
 
 /// Unreached offsets of the programme.
 const NONE: i128 = i128::MIN;
+
+/// The test that prunes the offsets programme's states: with ρ the break item's value per
+/// unit, every change still to come gains at most ρ per unit of offset it adds (an untaken
+/// item is worth at most ρ per unit, a taken one at least ρ), and a solution ends at an offset
+/// of at most the residual. So a state (gain, offset) ends no better than
+/// gain + ρ·(residual − offset). When that is below the greedy completion's gain, which some
+/// solution reaches, no optimum passes through the state; nor does any state that an
+/// optimum's state takes its value from (ties included) fall below, so the choice is the
+/// same. Everything is multiplied by the break item's units, so the test is exact.
+struct Promise {
+    /// The break item's units.
+    wb: i128,
+    /// The break item's value × the units of one offset step (the gcd of the sizes).
+    per_offset: i128,
+    /// The residual capacity, in offset steps.
+    residual: i128,
+    /// The greedy completion's gain over the prefix, × `wb`.
+    target: i128,
+}
+
+impl Promise {
+    /// Whether a state can still lead to an optimum (true when the arithmetic would overflow).
+    fn keeps(&self, gain: i128, offset: i64) -> bool {
+        gain.checked_mul(self.wb)
+            .zip(
+                self.per_offset
+                    .checked_mul(self.residual - i128::from(offset)),
+            )
+            .and_then(|(x, y)| x.checked_add(y))
+            .is_none_or(|bound| bound >= self.target)
+    }
+}
 
 /// One size's step of the offsets programme: `next[o + δ·s] = max dp[o] + gain[δ + t]` over
 /// δ in −t..=u, with the change δ that attains it (the smallest source offset on ties, as a
@@ -673,6 +728,44 @@ mod tests {
         }
         // The filter did leave items out, so the comparison tested something.
         assert!(pruned_some > 50, "{pruned_some}");
+    }
+
+    #[test]
+    fn the_pruning_keeps_the_greedy_prefix_and_drops_states_that_lost_too_much() {
+        // Sizes 2 and 3 (gcd 1): ratios 10, 9, 8, 7 per unit; capacity 6 breaks at item 2.
+        let items = [
+            Item {
+                units: 2,
+                value: 20,
+            },
+            Item {
+                units: 3,
+                value: 27,
+            },
+            Item {
+                units: 2,
+                value: 16,
+            },
+            Item {
+                units: 3,
+                value: 21,
+            },
+        ];
+        let k = Knapsack::new(&items);
+        let split = k.prefix_len(6);
+        assert_eq!(split, 2);
+        let promise = k.promising(6, split).expect("small numbers fit");
+        // The prefix itself (gain 0, offset 0) can reach the optimum; so can adding the
+        // break item after dropping a 3 (gain 16 - 27, offset -1).
+        assert!(promise.keeps(0, 0));
+        assert!(promise.keeps(16 - 27, -1));
+        // The greedy completion adds nothing (residual 1), so the target gain is 0. From
+        // offset -5 at most 6 units can be added at 8 per unit: a state there must have lost
+        // no more than 48 (ties kept).
+        assert!(promise.keeps(-48, -5));
+        assert!(!promise.keeps(-49, -5));
+        // Overflow keeps the state.
+        assert!(promise.keeps(i128::MAX, 0));
     }
 
     #[test]
