@@ -20,7 +20,7 @@
 //!    time linear in the offsets, instead of offsets × changes. Offsets past the residual
 //!    capacity plus what the sizes still to come can drop are never computed: nothing can
 //!    bring them back within capacity. States that cannot reach the greedy completion's value
-//!    even at the break item's value per unit ([`Promise`]) are dropped after each size.
+//!    even at the break item's value per unit (`Promise`) are dropped after each size.
 //!
 //! Sizes are divided by their greatest common divisor first. When the programme would exceed
 //! the work budget (very large sizes), the solver returns the greedy solution with the LP
