@@ -206,9 +206,15 @@ impl<'a> Knapsack<'a> {
         }
         let width = width as usize;
         let low = low as i64;
+        // The programme's row and a spare one, both all unreached outside the window of
+        // reached offsets, which is all a step reads and writes: pruned programmes reach a
+        // few hundred of tens of thousands of offsets.
         let mut dp = vec![NONE; width];
+        let mut spare = vec![NONE; width];
         dp[low as usize] = 0;
-        let mut choices: Vec<Vec<i32>> = Vec::with_capacity(sizes.len());
+        let mut window = (low as usize, low as usize);
+        // Per size, the first offset of its window and the change chosen at each.
+        let mut choices: Vec<(usize, Vec<i32>)> = Vec::with_capacity(sizes.len());
         let promise = prune.then(|| self.promising(capacity, k)).flatten();
         // Units the sizes after each one can drop.
         let mut drops_after = vec![0u64; sizes.len()];
@@ -238,29 +244,56 @@ impl<'a> Knapsack<'a> {
                 gain[taken.len() + d] =
                     gain[taken.len() + d - 1] + self.items[untaken[d - 1]].value;
             }
-            let (mut next, pick) =
-                concave_step(&dp, s, t, &gain, self.prefix_value[n], top as usize);
+            // Changes of this size move an offset down by at most t·s, up by at most u·s.
+            let out = (
+                window.0.saturating_sub(taken.len() * s as usize),
+                (window.1 + untaken.len() * s as usize).min(top as usize),
+            );
+            let pick = concave_step(
+                &dp,
+                window,
+                &mut spare,
+                out,
+                s,
+                t,
+                &gain,
+                self.prefix_value[n],
+            );
             if let Some(promise) = &promise {
-                for (o, v) in next.iter_mut().enumerate() {
+                for (o, v) in spare.iter_mut().enumerate().take(out.1 + 1).skip(out.0) {
                     if *v != NONE && !promise.keeps(*v, o as i64 - low) {
                         *v = NONE;
                     }
                 }
             }
-            dp = next;
-            choices.push(pick);
+            dp[window.0..=window.1].fill(NONE);
+            std::mem::swap(&mut dp, &mut spare);
+            let reached = |o: &usize| dp[*o] != NONE;
+            match (
+                (out.0..=out.1).find(reached),
+                (out.0..=out.1).rev().find(reached),
+            ) {
+                (Some(a), Some(b)) => window = (a, b),
+                // Unchanging each size keeps the prefix's offset, within `top` and never
+                // pruned (the completion is reached through it): not reached.
+                _ => return self.greedy_fill(capacity, chosen, k, bound),
+            }
+            choices.push((out.0, pick));
         }
         // Best offset within the residual capacity; ties prefer fewer units used.
         let mut best = (NONE, 0usize);
-        let limit = (low as usize + residual as usize).min(width - 1);
-        for (o, &v) in dp.iter().enumerate().take(limit + 1) {
+        let limit = (low as usize + residual as usize).min(window.1);
+        for (o, &v) in dp.iter().enumerate().take(limit + 1).skip(window.0) {
             if v > best.0 {
                 best = (v, o);
             }
         }
         let (gain, mut o) = best;
-        for ((s, taken, untaken), pick) in sizes.iter().zip(&choices).rev() {
-            let d = pick[o];
+        for ((s, taken, untaken), (start, pick)) in sizes.iter().zip(&choices).rev() {
+            // The optimum's offsets were reached, so they lie in each step's window.
+            let d = o.checked_sub(*start).and_then(|i| pick.get(i)).copied();
+            debug_assert!(d.is_some(), "offset {o} outside its step's window");
+            let d = d.unwrap_or(0);
             if d < 0 {
                 for &i in &taken[..(-d) as usize] {
                     chosen[i] = false;
@@ -406,8 +439,9 @@ impl Promise {
 
 /// One size's step of the offsets programme: `next[o + δ·s] = max dp[o] + gain[δ + t]` over
 /// δ in −t..=u, with the change δ that attains it (the smallest source offset on ties, as a
-/// scan of sources in increasing order keeping the first strict improvement would give), for
-/// the offsets up to `top` (the others stay unreached).
+/// scan of sources in increasing order keeping the first strict improvement would give).
+/// Only the offsets in `src` (inclusive) are read and only those in `out` written (`next`
+/// is unreached there on entry); the changes are returned for `out`, from its first offset.
 ///
 /// Offsets are split by their residue modulo `s`; within one residue class the step is a
 /// max-plus convolution of the reached offsets with the concave `gain`, whose matrix
@@ -415,17 +449,19 @@ impl Promise {
 /// its ends with slopes steeper than any total (`4·total + 1` per unit), which keeps it
 /// concave, so SMAWK applies unchanged; a maximum found on the extension means the offset
 /// cannot be reached.
+#[allow(clippy::too_many_arguments)]
 fn concave_step(
     dp: &[i128],
+    src: (usize, usize),
+    next: &mut [i128],
+    out: (usize, usize),
     s: i64,
     t: i64,
     gain: &[i128],
     total: i128,
-    top: usize,
-) -> (Vec<i128>, Vec<i32>) {
+) -> Vec<i32> {
     let width = dp.len();
-    let mut next = vec![NONE; width];
-    let mut pick = vec![0i32; width];
+    let mut pick = vec![0i32; out.1 + 1 - out.0];
     let s = s.max(1) as usize;
     let last = gain.len() as i64 - 1;
     let steep = total.saturating_mul(4).saturating_add(1);
@@ -444,19 +480,26 @@ fn concave_step(
         // The reached offsets of this class: their index within it, and their values.
         at.clear();
         value.clear();
-        for (m, o) in (r..width).step_by(s).enumerate() {
+        // The class's first offset at or after the window's start.
+        let from = src.0 + (r + s - src.0 % s) % s;
+        for o in (from..=src.1).step_by(s) {
             if dp[o] != NONE {
-                at.push(m as i64);
+                at.push(((o - r) / s) as i64);
                 value.push(dp[o]);
             }
         }
         let (Some(&first), Some(&end)) = (at.first(), at.last()) else {
             continue;
         };
-        // Only rows within the kernel's reach of a reached offset can be reached.
-        let len = ((width.min(top + 1)).saturating_sub(r)).div_ceil(s) as i64;
-        let lo = (first - t).max(0);
-        let hi = (end + last - t).min(len - 1);
+        // Only rows within the kernel's reach of a reached offset can be reached, and only
+        // those in the output window are wanted.
+        if out.1 < r {
+            continue;
+        }
+        let row_min = (out.0.saturating_sub(r)).div_ceil(s) as i64;
+        let row_max = ((out.1 - r) / s) as i64;
+        let lo = (first - t).max(row_min);
+        let hi = (end + last - t).min(row_max);
         if lo > hi {
             continue;
         }
@@ -465,7 +508,7 @@ fn concave_step(
             if (0..=last).contains(&j) {
                 let o2 = r + i as usize * s;
                 next[o2] = value[c] + gain[j as usize];
-                pick[o2] = (j - t) as i32;
+                pick[o2 - out.0] = (j - t) as i32;
             }
         };
         let rows = (hi - lo + 1) as usize;
@@ -482,7 +525,7 @@ fn concave_step(
                     let v = value[c] + gain[j as usize];
                     if v > next[o2] {
                         next[o2] = v;
-                        pick[o2] = (j - t) as i32;
+                        pick[o2 - out.0] = (j - t) as i32;
                     }
                 }
             }
@@ -498,10 +541,10 @@ fn concave_step(
         let cols: Vec<usize> = (0..at.len()).collect();
         smawk(&row_ids, &cols, &entry, &mut best);
         for (row, &c) in best.iter().enumerate() {
-            store(lo + row as i64, c, &mut next, &mut pick);
+            store(lo + row as i64, c, next, &mut pick);
         }
     }
-    (next, pick)
+    pick
 }
 
 /// The leftmost maximum of each row of a totally monotone matrix (row maxima move right, or
