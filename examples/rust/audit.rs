@@ -59,6 +59,9 @@ fn run() -> Result<(), String> {
     } else {
         emit(&position.to_text());
     }
+    // The program ends here: the operating system takes the memory back at once, faster than
+    // freeing the estate's and the position's millions of allocations one by one.
+    std::mem::forget((estate, position));
     Ok(())
 }
 
