@@ -820,6 +820,142 @@ mod tests {
         (estate, usage)
     }
 
+    /// FNV-1a: a digest of a text that does not depend on the Rust version.
+    fn fnv(text: &str) -> u64 {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    /// The fixture's simulations and best assignments, as JSON, are those of the three-pass
+    /// walk (check, distinct prices, walk) the fused walk replaced: digests taken with it.
+    #[test]
+    fn the_fixture_simulates_as_before_the_fused_walk() {
+        let (estate, usage) = fixture();
+        let prices = LicencePricesPerYear {
+            sql_enterprise_per_core_year: Some("2000".parse().unwrap()),
+            sql_standard_per_core_year: Some("600".parse().unwrap()),
+        };
+        let want = [
+            (
+                CentralStrategy::MaxNcUtilization,
+                "781cbd7ab882beed 63299871e85dbcc4 bd265591e7b48d36 09f80ce4013d05f8",
+            ),
+            (
+                CentralStrategy::MaxCostSavings,
+                "af8f0fcfd533032e d514232beb0a59d8 2550feb7d584f9f4 7b732c2114a90a00",
+            ),
+        ];
+        for (strategy, want) in want {
+            let mut rules = RuleSet::current();
+            rules.knobs.central_strategy = strategy;
+            for threads in [1, 2, 5] {
+                let sim = simulate_central_threads(&estate, &rules, &usage, threads).unwrap();
+                let mut digests = vec![format!("{:016x}", fnv(&sim.to_json()))];
+                for scope in ["s1", "rg", "s3"] {
+                    let best =
+                        best_assignment_threads(&estate, &rules, &usage, scope, &prices, threads)
+                            .unwrap();
+                    digests.push(format!("{:016x}", fnv(&best.to_json())));
+                }
+                assert_eq!(digests.join(" "), want, "{strategy:?}, {threads} threads");
+            }
+        }
+    }
+
+    /// Usage that breaks the columnar invariants in several places at once, each place in a
+    /// different thread's hours for some thread counts: the simulation and the best assignment
+    /// refuse it with the error of [`HourlyUsage::check`] (the first bad row), whatever the
+    /// number of threads, and before an error of the estate's side (an unknown resource).
+    #[test]
+    fn bad_usage_is_refused_as_check_refuses_it_whatever_the_threads() {
+        let (estate, usage) = fixture();
+        let n = usage.resource.len();
+        let prices = LicencePricesPerYear {
+            sql_enterprise_per_core_year: None,
+            sql_standard_per_core_year: Some("600".parse().unwrap()),
+        };
+        // Row `at` of the usage spoilt in one way.
+        type Spoil = fn(&mut HourlyUsage, usize);
+        let spoils: [(&str, Spoil); 9] = [
+            ("hour back", |u, at| {
+                u.hour[at] = u.hour[at].saturating_sub(1)
+            }),
+            ("hour far back", |u, at| u.hour[at] = 0),
+            ("hour ahead", |u, at| u.hour[at] += 1),
+            ("beyond the span", |u, at| u.hour[at] = MAX_USAGE_HOURS),
+            ("the last hour", |u, at| u.hour[at] = u32::MAX),
+            ("twice in an hour", |u, at| {
+                if at > 0 {
+                    u.resource[at] = u.resource[at - 1];
+                }
+            }),
+            ("no such resource", |u, at| u.resource[at] = 40),
+            ("far out of range", |u, at| u.resource[at] = u32::MAX),
+            ("implausible vCores", |u, at| u.vcores[at] = 4097),
+        ];
+        let places = [
+            0,
+            1,
+            2,
+            n / 3,
+            n / 2 - 1,
+            n / 2,
+            n / 2 + 1,
+            2 * n / 3,
+            n - 2,
+            n - 1,
+        ];
+        let rules = RuleSet::current();
+        let mut refused = 0;
+        for (what, spoil) in spoils {
+            for (k, &first) in places.iter().enumerate() {
+                // One spoilt row, or two: then the earlier one is reported.
+                for second in [None, Some(places[(k * 7 + 3) % places.len()])] {
+                    let mut u = usage.clone();
+                    spoil(&mut u, first);
+                    if let Some(second) = second {
+                        spoils[(k + 4) % spoils.len()].1(&mut u, second);
+                    }
+                    let Err(want) = u.check() else {
+                        continue;
+                    };
+                    refused += 1;
+                    for threads in [1, 2, 3, 8] {
+                        let got = simulate_central_threads(&estate, &rules, &u, threads);
+                        assert_eq!(
+                            got.err(),
+                            Some(want.clone()),
+                            "{what} at {first}, {threads}"
+                        );
+                        let got =
+                            best_assignment_threads(&estate, &rules, &u, "s1", &prices, threads);
+                        assert_eq!(
+                            got.err(),
+                            Some(want.clone()),
+                            "{what} at {first}, {threads}"
+                        );
+                    }
+                    // Errors of the estate's side come after the usage's.
+                    let mut ghost = u.clone();
+                    ghost.resources[7] = "ghost".into();
+                    let got = simulate_central_threads(&estate, &rules, &ghost, 2);
+                    assert_eq!(got.err(), ghost.check().err(), "{what} at {first}, ghost");
+                }
+            }
+        }
+        assert!(refused > 100, "{refused}");
+        // Columns of different lengths.
+        let mut u = usage.clone();
+        u.vcores.pop();
+        let want = u.check().unwrap_err();
+        assert!(want.message().contains("column `vcores`"), "{want}");
+        for threads in [1, 2] {
+            let got = simulate_central_threads(&estate, &rules, &u, threads);
+            assert_eq!(got.err(), Some(want.clone()));
+        }
+    }
+
     #[test]
     fn any_number_of_threads_gives_the_same_simulation() {
         let (estate, usage) = fixture();
