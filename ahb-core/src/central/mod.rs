@@ -8,6 +8,7 @@ mod best;
 mod columns;
 mod cover;
 mod usage;
+mod walk;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,7 +26,8 @@ use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::ScopeTree;
 use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
-use cover::{Bucket, Ladder, cover_split};
+use cover::{Ladder, cover_split};
+use walk::{checked_hours, usage_first, walk};
 
 pub(crate) use crate::money::{from_micro, to_micro as micro};
 
@@ -288,213 +290,6 @@ pub(crate) fn default_threads(usage: &HourlyUsage) -> usize {
         .min(MAX_THREADS)
 }
 
-/// Up to `threads` contiguous ranges of hours covering the usage, with the rows of each (rows
-/// are in hour order once [`HourlyUsage::check`] has passed).
-fn hour_ranges(usage: &HourlyUsage, threads: usize) -> Vec<(Range<u32>, Range<usize>)> {
-    let hours = usage.hours();
-    let t = threads.clamp(1, (hours as usize).max(1)) as u64;
-    let bound = |k: u64| (u64::from(hours) * k / t) as u32;
-    (0..t)
-        .map(|k| {
-            let (h0, h1) = (bound(k), bound(k + 1));
-            let r0 = usage.hour.partition_point(|&h| h < h0);
-            let r1 = usage.hour.partition_point(|&h| h < h1);
-            (h0..h1, r0..r1)
-        })
-        .collect()
-}
-
-/// Runs `f` on each range, the first on the calling thread and the others on scoped threads;
-/// the results come back in range order.
-fn in_parallel<S: Send>(
-    parts: &[(Range<u32>, Range<usize>)],
-    f: impl Fn(Range<u32>, Range<usize>) -> S + Sync,
-) -> Vec<S> {
-    match parts {
-        [] => Vec::new(),
-        [(h, r)] => vec![f(h.clone(), r.clone())],
-        [(h, r), rest @ ..] => std::thread::scope(|sc| {
-            let f = &f;
-            let handles: Vec<_> = rest
-                .iter()
-                .map(|(h, r)| sc.spawn(move || f(h.clone(), r.clone())))
-                .collect();
-            let mut out = vec![f(h.clone(), r.clone())];
-            out.extend(handles.into_iter().map(|j| {
-                j.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }));
-            out
-        }),
-    }
-}
-
-/// The licence price of `row`: its own, or the estate's for its resource.
-#[inline]
-fn row_price(usage: &HourlyUsage, setup: &Setup, row: usize) -> i64 {
-    match usage.price_micro[row] {
-        NO_PRICE => setup.estate_price[usage.resource[row] as usize],
-        p => p,
-    }
-}
-
-/// Distinct licence prices of the usage, dearest first. A row's rank among them is found as
-/// the rows are walked, from a per-resource cache (prices rarely change for a resource).
-fn distinct_prices(
-    usage: &HourlyUsage,
-    setup: &Setup,
-    parts: &[(Range<u32>, Range<usize>)],
-) -> Vec<i64> {
-    let found = in_parallel(parts, |_, rows| {
-        // Prices rarely change for a resource: remember the last one per resource.
-        let mut last = vec![i64::MIN; usage.resources.len()];
-        let mut distinct = Vec::new();
-        for row in rows {
-            let (res, p) = (usage.resource[row] as usize, row_price(usage, setup, row));
-            if last[res] != p {
-                distinct.push(p);
-                last[res] = p;
-            }
-        }
-        distinct.sort_unstable();
-        distinct.dedup();
-        distinct
-    });
-    let mut prices: Vec<i64> = found.into_iter().flatten().collect();
-    prices.sort_unstable_by(|a, b| b.cmp(a));
-    prices.dedup();
-    prices
-}
-
-/// Walks the usage hour by hour, calling `each(state, hour, scope, ones, fours, hadr_nc,
-/// prices)` with the scope's 1-NC and 4-NC vCores of that hour counted by price rank, deepest
-/// scope first; `each` returns the 1-NC and 4-NC vCores it covered. With `pass_up`, the vCores a
-/// scope leaves uncovered go on to the nearest enclosing scope with assignments (SQL-18).
-///
-/// The hours are split into up to `threads` contiguous ranges walked at once, each with its own
-/// `state` from `init(hours)`; the states come back in hour order, so merging them in order
-/// gives the result of one thread. Also returns the rows outside central management.
-fn walk<S: Send>(
-    usage: &HourlyUsage,
-    setup: &Setup,
-    pass_up: bool,
-    threads: usize,
-    init: impl Fn(Range<u32>) -> S + Sync,
-    each: impl Fn(&mut S, u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64) + Sync,
-) -> (usize, Vec<S>) {
-    let parts = hour_ranges(usage, threads);
-    let prices = distinct_prices(usage, setup, &parts);
-    let prices = &prices[..];
-    let results = in_parallel(&parts, |hours, rows| {
-        let mut state = init(hours.clone());
-        let outside = walk_range(
-            usage, setup, prices, pass_up, hours, rows, &mut state, &each,
-        );
-        (outside, state)
-    });
-    let outside = results.iter().map(|r| r.0).sum();
-    (outside, results.into_iter().map(|r| r.1).collect())
-}
-
-/// [`walk`] over one range of hours and its rows.
-#[allow(clippy::too_many_arguments)]
-fn walk_range<S>(
-    usage: &HourlyUsage,
-    setup: &Setup,
-    prices: &[i64],
-    pass_up: bool,
-    hours: Range<u32>,
-    rows: Range<usize>,
-    state: &mut S,
-    each: &impl Fn(&mut S, u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64),
-) -> usize {
-    let s = setup.scopes.len();
-    let mut ones = vec![Bucket::new(prices.len()); s];
-    let mut fours = vec![Bucket::new(prices.len()); s];
-    let mut hadr = vec![0u64; s];
-    // The last price seen per resource and its rank.
-    let mut rank_of = vec![(i64::MIN, 0u32); usage.resources.len()];
-    let mut outside = 0;
-    let (resource, hour_of, vcores) = (
-        &usage.resource[rows.clone()],
-        &usage.hour[rows.clone()],
-        &usage.vcores[rows.clone()],
-    );
-    let price_micro = &usage.price_micro[rows];
-    let n = resource.len();
-    let mut i = 0;
-    for hour in hours {
-        while i < n && hour_of[i] == hour {
-            let res = resource[i] as usize;
-            let v = u64::from(vcores[i]);
-            match setup.billing[res] {
-                Billing::Pool { scope, ratio, min4 } => {
-                    let v = if min4 && v > 0 { v.max(4) } else { v };
-                    let p = match price_micro[i] {
-                        NO_PRICE => setup.estate_price[res],
-                        p => p,
-                    };
-                    let cached = &mut rank_of[res];
-                    if cached.0 != p {
-                        *cached = (p, prices.partition_point(|&q| q > p) as u32);
-                    }
-                    let rank = cached.1;
-                    if ratio == 4 {
-                        fours[scope].push(rank, p, v);
-                    } else {
-                        ones[scope].push(rank, p, v);
-                    }
-                }
-                Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
-                Billing::Outside => outside += 1,
-            }
-            i += 1;
-        }
-        for x in 0..s {
-            let (c1, c4) = each(state, hour, x, &mut ones[x], &mut fours[x], hadr[x], prices);
-            if let (true, Some(p)) = (pass_up, setup.up[x]) {
-                // `p` is shallower, so it comes later in the order.
-                let (mut o, mut f) = (std::mem::take(&mut ones[x]), std::mem::take(&mut fours[x]));
-                o.move_cheapest(c1, prices, &mut ones[p]);
-                f.move_cheapest(c4, prices, &mut fours[p]);
-                ones[x] = o;
-                fours[x] = f;
-            }
-            ones[x].clear();
-            fours[x].clear();
-            hadr[x] = 0;
-        }
-    }
-    outside
-}
-
-/// Covered NC and money saved for one hour: the quick answer when everything or nothing is
-/// covered, otherwise the ladders.
-fn cover_hour(
-    ones: &mut Bucket,
-    fours: &mut Bucket,
-    a: u64,
-    strategy: CentralStrategy,
-    prices: &[i64],
-    ladders: &mut (Ladder, Ladder),
-) -> (u64, i128, u64, u64) {
-    let demand = ones.total() + 4 * fours.total();
-    if a >= demand {
-        return (
-            demand,
-            ones.value() + fours.value(),
-            ones.total(),
-            fours.total(),
-        );
-    }
-    if a == 0 {
-        return (0, 0, 0, 0);
-    }
-    ones.ladder(prices, &mut ladders.0);
-    fours.ladder(prices, &mut ladders.1);
-    cover_split(&mut ladders.0, &mut ladders.1, a, strategy)
-}
-
 /// Simulates the estate's central assignments over `usage`, hour by hour, with the rule set's
 /// OQ-6 strategy: which vCores the assigned licences cover each hour, the pay-as-you-go overage
 /// and the utilisation of each scope (SQL-15…SQL-21).
@@ -557,26 +352,29 @@ pub(crate) fn simulate_central_threads(
     threads: usize,
 ) -> Result<CentralSimulation> {
     estate.validate()?;
-    usage.check()?;
-    let setup = setup(estate, rules, usage)?;
+    // The rows are checked by the walk, as it reads them; an error found before it is the
+    // usage's own first error if it has one, as when the usage was checked first.
+    let hours = checked_hours(usage)?;
+    let setup = setup(estate, rules, usage).map_err(|e| usage_first(usage, e))?;
     let strategy = rules.knobs.central_strategy;
-    let hours = usage.hours();
     let cells = u64::from(hours).saturating_mul(setup.scopes.len() as u64);
     if cells > MAX_SERIES_CELLS {
-        return Err(Error::new(
-            ErrorCode::InvalidValue,
-            format!(
-                "{} assignment scopes over {hours} hours make {cells} hourly values; \
+        return Err(usage_first(
+            usage,
+            Error::new(
+                ErrorCode::InvalidValue,
+                format!(
+                    "{} assignment scopes over {hours} hours make {cells} hourly values; \
                  at most {MAX_SERIES_CELLS} are simulated at once (simulate fewer hours or scopes)",
-                setup.scopes.len()
-            ),
-        )
-        .with_field("hour"));
+                    setup.scopes.len()
+                ),
+            )
+            .with_field("hour"),
+        ));
     }
     struct State {
         day: Option<NaiveDate>,
         assigned: Vec<u64>,
-        ladders: (Ladder, Ladder),
         parts: Vec<Part>,
     }
     let init = |range: Range<u32>| {
@@ -584,7 +382,6 @@ pub(crate) fn simulate_central_threads(
         State {
             day: None,
             assigned: Vec::new(),
-            ladders: (Ladder::default(), Ladder::default()),
             parts: (0..setup.scopes.len())
                 .map(|_| Part {
                     assigned_nc: Vec::with_capacity(n),
@@ -597,44 +394,38 @@ pub(crate) fn simulate_central_threads(
                 .collect(),
         }
     };
-    let each = |st: &mut State,
-                hour: u32,
-                x: usize,
-                ones: &mut Bucket,
-                fours: &mut Bucket,
-                hadr: u64,
-                prices: &[i64]| {
-        let at = usage.start + chrono::Duration::hours(i64::from(hour));
-        if st.day != Some(at.date()) {
-            st.day = Some(at.date());
-            st.assigned = assigned_on(estate, &setup.scopes, at.date());
-        }
-        let a = st.assigned[x];
-        let demand = ones.total() + 4 * fours.total();
-        let full = ones.value() + fours.value();
-        let (covered, saved, c1, c4) =
-            cover_hour(ones, fours, a, strategy, prices, &mut st.ladders);
-        // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
-        // billed, or covered, there.
-        let over = if setup.up[x].is_some() {
-            0
-        } else {
-            full - saved
+    let each =
+        |st: &mut State, hour: u32, x: usize, ones: &mut Ladder, fours: &mut Ladder, hadr: u64| {
+            let at = usage.start + chrono::Duration::hours(i64::from(hour));
+            if st.day != Some(at.date()) {
+                st.day = Some(at.date());
+                st.assigned = assigned_on(estate, &setup.scopes, at.date());
+            }
+            let a = st.assigned[x];
+            let demand = ones.total() + 4 * fours.total();
+            let full = ones.value() + fours.value();
+            let (covered, saved, c1, c4) = cover_split(ones, fours, a, strategy);
+            // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
+            // billed, or covered, there.
+            let over = if setup.up[x].is_some() {
+                0
+            } else {
+                full - saved
+            };
+            let s = &mut st.parts[x];
+            s.assigned_nc.push(a);
+            s.demand_nc.push(demand);
+            s.covered_nc.push(covered);
+            s.hadr_nc.push(hadr);
+            s.overage.push(from_micro(over));
+            if a > 0 && covered == a {
+                s.saturated_hours += 1;
+            }
+            s.saved += saved;
+            s.over += over;
+            (c1, c4)
         };
-        let s = &mut st.parts[x];
-        s.assigned_nc.push(a);
-        s.demand_nc.push(demand);
-        s.covered_nc.push(covered);
-        s.hadr_nc.push(hadr);
-        s.overage.push(from_micro(over));
-        if a > 0 && covered == a {
-            s.saturated_hours += 1;
-        }
-        s.saved += saved;
-        s.over += over;
-        (c1, c4)
-    };
-    let (outside, states) = walk(usage, &setup, true, threads, init, each);
+    let (outside, states) = walk(usage, &setup, hours, true, threads, init, each)?;
     let mut series: Vec<ScopeSeries> = setup
         .scopes
         .iter()
