@@ -747,6 +747,229 @@ mod tests {
         }
     }
 
+    /// Per scope: assigned, demand, covered and HA/DR NC per hour, overage per hour in
+    /// micro-units, savings, saturated hours; and the rows outside.
+    type Plain = (Vec<(Vec<[u64; 4]>, Vec<i128>, i128, u32)>, usize);
+
+    /// The simulation written plainly: each hour's rows gathered as (price, vCores) lists per
+    /// scope, ladders built from them, the cheapest uncovered vCores passed up by sorting.
+    fn plain_simulation(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Plain {
+        usage.check().unwrap();
+        let st = setup(estate, rules, usage).unwrap();
+        let s = st.scopes.len();
+        let mut out = vec![(Vec::new(), Vec::new(), 0i128, 0u32); s];
+        let mut outside = 0;
+        let mut row = 0;
+        for h in 0..usage.hours() {
+            let mut ones = vec![Vec::new(); s];
+            let mut fours = vec![Vec::new(); s];
+            let mut hadr = vec![0u64; s];
+            while row < usage.hour.len() && usage.hour[row] == h {
+                let res = usage.resource[row] as usize;
+                let v = u64::from(usage.vcores[row]);
+                match st.billing[res] {
+                    Billing::Pool { scope, ratio, min4 } => {
+                        let v = if min4 && v > 0 { v.max(4) } else { v };
+                        let p = match usage.price_micro[row] {
+                            NO_PRICE => st.estate_price[res],
+                            p => p,
+                        };
+                        let into = if ratio == 4 { &mut fours } else { &mut ones };
+                        into[scope].push((p, v));
+                    }
+                    Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
+                    Billing::Outside => outside += 1,
+                }
+                row += 1;
+            }
+            let at = usage.start + chrono::Duration::hours(i64::from(h));
+            let assigned = assigned_on(estate, &st.scopes, at.date());
+            for x in 0..s {
+                let ladder = |items: &[(i64, u64)]| {
+                    let mut l = Ladder::default();
+                    for &(p, v) in items {
+                        l.push(p, v);
+                    }
+                    l
+                };
+                let (mut l1, mut l4) = (ladder(&ones[x]), ladder(&fours[x]));
+                let (n1, n4) = (l1.total(), l4.total());
+                let full = l1.value() + l4.value();
+                let a = assigned[x];
+                let (covered, saved, c1, c4) =
+                    cover_split(&mut l1, &mut l4, a, rules.knobs.central_strategy);
+                let over = if st.up[x].is_some() { 0 } else { full - saved };
+                if let Some(p) = st.up[x] {
+                    for (items, keep, total) in [(&mut ones, c1, n1), (&mut fours, c4, n4)] {
+                        let mut mine = std::mem::take(&mut items[x]);
+                        mine.sort_by_key(|&(p, _)| p);
+                        let mut left = total - keep;
+                        for (price, v) in mine {
+                            let take = v.min(left);
+                            if take > 0 {
+                                items[p].push((price, take));
+                            }
+                            left -= take;
+                        }
+                    }
+                }
+                let o = &mut out[x];
+                o.0.push([a, n1 + 4 * n4, covered, hadr[x]]);
+                o.1.push(over);
+                o.2 += saved;
+                o.3 += u32::from(a > 0 && covered == a);
+            }
+        }
+        (out, outside)
+    }
+
+    /// Random estates (nested scopes, 1-NC and 4-NC tiers, SQL VMs, HA/DR replicas, Dev/Test
+    /// and unassigned resources) and usage (gaps, 0 vCores, prices per row, from the estate,
+    /// changing over time): every thread count gives the plain simulation.
+    #[test]
+    fn the_walk_gives_the_plain_simulation() {
+        let mut x: u64 = 99;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let places = ["ea", "s1", "s2", "rg", "s3", "dev", "lone"];
+        let tiers = ["general_purpose", "business_critical", "hyperscale"];
+        let mut seen = [0usize; 6];
+        for case in 0..300 {
+            let n = 1 + next(14) as u32;
+            let resources: Vec<_> = (0..n)
+                .map(|r| {
+                    let scope = places[next(places.len() as u64) as usize];
+                    let v = 1 + next(16);
+                    let mut x = match next(5) {
+                        0 => json!({"id": format!("r{r}"), "kind": "sql_vm", "scope": scope,
+                                    "vcpus": v, "license_type": if next(4) == 0 { "DR" } else { "PAYG" },
+                                    "edition": if next(2) == 0 { "enterprise" } else { "standard" }}),
+                        _ => json!({"id": format!("r{r}"), "kind": "sql_database", "scope": scope,
+                                    "tier": tiers[next(3) as usize], "vcores": v,
+                                    "standby": next(9) == 0}),
+                    };
+                    if next(3) > 0 {
+                        x["prices"] = json!({"payg_per_hour": format!("{}.{:02}", 1 + next(3), next(100)),
+                                             "ahb_per_hour": "0.25"});
+                    }
+                    x
+                })
+                .collect();
+            let assignments: Vec<_> = (0..next(5))
+                .map(|k| {
+                    let scope = ["ea", "s1", "s2", "rg", "eb"][next(5) as usize];
+                    json!({"id": format!("A{k}"), "scope": scope,
+                           "edition": if next(2) == 0 { "enterprise" } else { "standard" },
+                           "cores": 1 + next(24), "start": "2025-10-01",
+                           "review_date": if next(3) == 0 { "2025-12-20" } else { "2027-01-01" }})
+                })
+                .collect();
+            let estate = Estate::from_json(
+                &json!({"schema": "ahb.estate/1",
+                        "scopes": [{"id": "ea", "kind": "billing_account"},
+                                   {"id": "eb", "kind": "billing_account"},
+                                   {"id": "s1", "kind": "subscription", "parent": "ea"},
+                                   {"id": "s2", "kind": "subscription", "parent": "ea"},
+                                   {"id": "rg", "kind": "resource_group", "parent": "s1"},
+                                   {"id": "s3", "kind": "subscription", "parent": "eb"},
+                                   {"id": "dev", "kind": "subscription", "parent": "ea", "dev_test": true},
+                                   {"id": "lone", "kind": "subscription"}],
+                        "resources": resources, "central_assignments": assignments})
+                .to_string(),
+            )
+            .unwrap();
+            let mut usage = HourlyUsage {
+                start: NaiveDate::from_ymd_opt(2026, 3, 18)
+                    .unwrap()
+                    .and_hms_opt(next(24) as u32, 0, 0)
+                    .unwrap(),
+                resources: (0..n).map(|r| format!("r{r}")).collect(),
+                resource: Vec::new(),
+                hour: Vec::new(),
+                vcores: Vec::new(),
+                price_micro: Vec::new(),
+            };
+            let mut price: Vec<i64> = (0..n).map(|_| 50_000 * next(4) as i64).collect();
+            let mut h = 0;
+            for _ in 0..1 + next(60) {
+                h += u32::from(next(6) == 0) * next(30) as u32;
+                let mut order: Vec<u32> = (0..n).filter(|_| next(4) > 0).collect();
+                for k in (1..order.len()).rev() {
+                    order.swap(k, next(k as u64 + 1) as usize);
+                }
+                for r in order {
+                    if next(12) == 0 {
+                        price[r as usize] = 10_000 * next(12) as i64;
+                    }
+                    usage.resource.push(r);
+                    usage.hour.push(h);
+                    usage.vcores.push([0, 1, 2, 3, 4, 8, 17][next(7) as usize]);
+                    usage.price_micro.push(if price[r as usize] == 0 {
+                        NO_PRICE
+                    } else {
+                        price[r as usize]
+                    });
+                }
+                h += 1;
+            }
+            if usage.resource.is_empty() {
+                continue;
+            }
+            for strategy in [
+                CentralStrategy::MaxNcUtilization,
+                CentralStrategy::MaxCostSavings,
+            ] {
+                let mut rules = RuleSet::current();
+                rules.knobs.central_strategy = strategy;
+                let (want, outside) = plain_simulation(&estate, &rules, &usage);
+                let st = setup(&estate, &rules, &usage).unwrap();
+                seen[0] += usize::from(outside > 0);
+                seen[1] += usize::from(st.up.iter().any(Option::is_some));
+                for (x, (hours, _, _, _)) in want.iter().enumerate() {
+                    for [a, d, c, hadr] in hours {
+                        seen[2] += usize::from(*c > 0 && c < d);
+                        seen[3] += usize::from(*a == 0 && *d > 0);
+                        seen[4] += usize::from(*hadr > 0);
+                        seen[5] += usize::from(st.up[x].is_some() && *c < *d);
+                    }
+                }
+                for threads in [1, 2, 3, 7] {
+                    let sim = simulate_central_threads(&estate, &rules, &usage, threads).unwrap();
+                    assert_eq!(sim.rows_outside, outside, "case {case}");
+                    assert_eq!(sim.scopes.len(), want.len());
+                    for (got, (hours, over, saved, saturated)) in sim.scopes.iter().zip(&want) {
+                        let at = format!(
+                            "case {case}, {strategy:?}, {threads} threads, {}",
+                            got.scope
+                        );
+                        let series: Vec<[u64; 4]> = (0..hours.len())
+                            .map(|h| {
+                                [
+                                    got.assigned_nc[h],
+                                    got.demand_nc[h],
+                                    got.covered_nc[h],
+                                    got.hadr_nc[h],
+                                ]
+                            })
+                            .collect();
+                        assert_eq!(&series, hours, "{at}");
+                        let over: Vec<Decimal> = over.iter().map(|&o| from_micro(o)).collect();
+                        assert_eq!(got.overage, over, "{at}");
+                        assert_eq!(got.total_savings, from_micro(*saved), "{at}");
+                        assert_eq!(got.saturated_hours, *saturated, "{at}");
+                    }
+                }
+            }
+        }
+        // Rows outside, nested scopes, partly covered hours, lapsed assignments, HA/DR, nested
+        // scopes passing vCores up: all exercised.
+        assert!(seen.iter().all(|&k| k > 100), "{seen:?}");
+    }
+
     #[test]
     fn any_number_of_threads_gives_the_same_simulation() {
         let (estate, usage) = fixture();
