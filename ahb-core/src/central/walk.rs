@@ -204,6 +204,32 @@ struct Walker<'a> {
     outside: usize,
 }
 
+/// The end of the rows of hour `h` from row `from`: the first row of another hour or with
+/// implausible vCores, or the number of rows. Sixteen rows at a time without early exits, so the
+/// compiler can use vector compares: the row loop then need not test these.
+fn hour_end(hour: &[u32], vcores: &[u32], from: usize, h: u32) -> usize {
+    const LANES: usize = 16;
+    let n = hour.len().min(vcores.len());
+    let mut i = from.min(n);
+    for (hs, vs) in hour[i..n]
+        .chunks_exact(LANES)
+        .zip(vcores[i..n].chunks_exact(LANES))
+    {
+        let same = hs
+            .iter()
+            .zip(vs)
+            .fold(true, |ok, (&x, &v)| ok & (x == h) & (v <= MAX_VCORES));
+        if !same {
+            break;
+        }
+        i += LANES;
+    }
+    while i < n && hour[i] == h && vcores[i] <= MAX_VCORES {
+        i += 1;
+    }
+    i
+}
+
 /// Counts the rows of hour `h` from row `from` of the columns `(resource, hour, vcores,
 /// price_micro)`: each adds its amount to its resource's slot. Stops at the first row of
 /// another hour, or one that is bad or needs its slot found ([`Walker::run`] sees to it), and
@@ -221,22 +247,23 @@ fn count_rows(
     counts: &mut [u64],
     touched: &mut Vec<u32>,
 ) -> usize {
-    let n = resource.len();
-    let (hour, vcores, price) = (&hour[..n], &vcores[..n], &price[..n]);
-    let mut i = from;
-    while i < n {
-        if hour[i] != h {
-            break;
-        }
-        let Some(e) = entries.get_mut(resource[i] as usize) else {
-            break;
+    let end = hour_end(hour, vcores, from, h)
+        .min(resource.len())
+        .min(price.len());
+    let from = from.min(end);
+    let rows = resource[from..end]
+        .iter()
+        .zip(&vcores[from..end])
+        .zip(&price[from..end]);
+    for (k, ((&r, &v), &raw)) in rows.enumerate() {
+        let Some(e) = entries.get_mut(r as usize) else {
+            return from + k;
         };
-        let (v, raw) = (vcores[i], price[i]);
-        if (e.last == h) | (v > MAX_VCORES) | (e.raw != raw) {
-            break;
+        if (e.last == h) | (e.raw != raw) {
+            return from + k;
         }
         let Some(c) = counts.get_mut(e.slot as usize) else {
-            break;
+            return from + k;
         };
         e.last = h;
         let amount = if v == 0 {
@@ -245,12 +272,19 @@ fn count_rows(
             v.max(e.floor) * e.mul + e.one
         };
         if *c == 0 {
-            touched.push(e.slot);
+            touch(touched, e.slot);
         }
         *c += u64::from(amount);
-        i += 1;
     }
-    i
+    end
+}
+
+/// Notes a slot that becomes non-zero: once per slot and hour, out of the row loop so that the
+/// loop keeps its registers.
+#[cold]
+#[inline(never)]
+fn touch(touched: &mut Vec<u32>, slot: u32) {
+    touched.push(slot);
 }
 
 impl<'a> Walker<'a> {
