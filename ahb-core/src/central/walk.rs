@@ -159,7 +159,7 @@ struct Entry {
     /// The hour of the resource's last row, `u32::MAX` before its first.
     last: u32,
     /// Index into [`Walker::counts`], `UNSET` before the first row.
-    slot: u32,
+    slot: usize,
     /// What a row of `v` vCores counts: `max(v, floor) * mul + one`, or `one` when `v` is 0
     /// (SQL VMs count at least 4 vCores, SQL-8; HA/DR replicas count NC; rows outside central
     /// management count as one row).
@@ -168,7 +168,58 @@ struct Entry {
     one: u32,
 }
 
-const UNSET: u32 = u32::MAX;
+const UNSET: usize = usize::MAX;
+
+/// Entries of [`Walker::recent`].
+const RECENT: usize = 256;
+
+/// Hashes prices (the keys of [`Walker::ids`]) with the finaliser of MurmurHash3 over the price
+/// xor a random seed: usage whose prices differ on every row (a cost export's charge over
+/// fractional quantities) looks each up, and SipHash was most of that cost. The seed keeps
+/// chosen prices from colliding; which ids prices get does not depend on the hash.
+#[derive(Clone)]
+struct PriceHash(u64);
+
+impl PriceHash {
+    fn new() -> PriceHash {
+        use std::hash::BuildHasher;
+        PriceHash(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64))
+    }
+}
+
+impl std::hash::BuildHasher for PriceHash {
+    type Hasher = PriceHasher;
+    fn build_hasher(&self) -> PriceHasher {
+        PriceHasher(self.0)
+    }
+}
+
+/// See [`PriceHash`].
+struct PriceHasher(u64);
+
+impl std::hash::Hasher for PriceHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `i64` keys are hashed (`write_i64`); any other bytes still hash.
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        let mut h = self.0 ^ x;
+        h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        self.0 = h ^ (h >> 33);
+    }
+
+    fn write_i64(&mut self, x: i64) {
+        self.write_u64(x as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// One thread's walk over its hours.
 ///
@@ -191,12 +242,14 @@ struct Walker<'a> {
     entries: Vec<Entry>,
     counts: Vec<u64>,
     /// Slots that became non-zero this hour (a slot may be listed twice if a row added 0).
-    touched: Vec<u32>,
-    /// Price per id, and id per price.
+    touched: Vec<usize>,
+    /// Price per id, and id per price, with the last ids found by a hash of the price (a
+    /// direct-mapped cache: prices that change every hour are found without the map).
     prices: Vec<i64>,
-    ids: HashMap<i64, u32>,
+    ids: HashMap<i64, usize, PriceHash>,
+    recent: Vec<(i64, usize)>,
     /// Ids by price, dearest first, when `ordered`.
-    order: Vec<u32>,
+    order: Vec<usize>,
     ordered: bool,
     /// Per bucket, the hour's ladder.
     ladders: Vec<Ladder>,
@@ -230,10 +283,11 @@ fn hour_end(hour: &[u32], vcores: &[u32], from: usize, h: u32) -> usize {
     i
 }
 
-/// Counts the rows of hour `h` from row `from` of the columns `(resource, hour, vcores,
-/// price_micro)`: each adds its amount to its resource's slot. Stops at the first row of
-/// another hour, or one that is bad or needs its slot found ([`Walker::run`] sees to it), and
-/// returns its index (the number of rows when all are counted).
+/// Counts the rows `rows` of hour `h` (all of that hour, with plausible vCores: see
+/// [`hour_end`]) of the columns `(resource, vcores, price_micro)`: each adds its amount to its
+/// resource's slot. Stops at the first row of a resource out of range or already seen in the
+/// hour, or whose slot is to be found ([`Walker::run`] sees to it), and returns its index
+/// (`rows.end` when all are counted).
 ///
 /// This is the loop every row goes through, so it is kept apart from the rest of the walk:
 /// its state stays in registers, and everything rare (a new hour, a new price, a bad row)
@@ -241,29 +295,27 @@ fn hour_end(hour: &[u32], vcores: &[u32], from: usize, h: u32) -> usize {
 #[inline(never)]
 fn count_rows(
     h: u32,
-    from: usize,
-    (resource, hour, vcores, price): (&[u32], &[u32], &[u32], &[i64]),
+    rows: Range<usize>,
+    (resource, vcores, price): (&[u32], &[u32], &[i64]),
     entries: &mut [Entry],
     counts: &mut [u64],
-    touched: &mut Vec<u32>,
+    touched: &mut Vec<usize>,
 ) -> usize {
-    let end = hour_end(hour, vcores, from, h)
-        .min(resource.len())
-        .min(price.len());
-    let from = from.min(end);
-    let rows = resource[from..end]
-        .iter()
-        .zip(&vcores[from..end])
-        .zip(&price[from..end]);
-    for (k, ((&r, &v), &raw)) in rows.enumerate() {
+    // The columns have the rows' length (`checked_hours`), so these are in bounds.
+    let (resource, vcores, price) = (
+        &resource[rows.clone()],
+        &vcores[rows.clone()],
+        &price[rows.clone()],
+    );
+    for (k, ((&r, &v), &raw)) in resource.iter().zip(vcores).zip(price).enumerate() {
         let Some(e) = entries.get_mut(r as usize) else {
-            return from + k;
+            return rows.start + k;
         };
         if (e.last == h) | (e.raw != raw) {
-            return from + k;
+            return rows.start + k;
         }
-        let Some(c) = counts.get_mut(e.slot as usize) else {
-            return from + k;
+        let Some(c) = counts.get_mut(e.slot) else {
+            return rows.start + k;
         };
         e.last = h;
         let amount = if v == 0 {
@@ -276,14 +328,14 @@ fn count_rows(
         }
         *c += u64::from(amount);
     }
-    end
+    rows.end
 }
 
 /// Notes a slot that becomes non-zero: once per slot and hour, out of the row loop so that the
 /// loop keeps its registers.
 #[cold]
 #[inline(never)]
-fn touch(touched: &mut Vec<u32>, slot: u32) {
+fn touch(touched: &mut Vec<usize>, slot: usize) {
     touched.push(slot);
 }
 
@@ -320,7 +372,8 @@ impl<'a> Walker<'a> {
             counts: vec![0; scopes + 1],
             touched: Vec::new(),
             prices: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::with_hasher(PriceHash::new()),
+            recent: vec![(0, usize::MAX); RECENT],
             order: Vec::new(),
             ordered: true,
             ladders: vec![Ladder::default(); 2 * scopes],
@@ -354,38 +407,43 @@ impl<'a> Walker<'a> {
         );
         let n = resource.len();
         let (mut i, mut cur) = (0, hours.start);
+        // Rows `i..end` are of hour `cur`, with plausible vCores.
+        let mut end = hour_end(hour_of, vcores, i, cur);
         loop {
             i = count_rows(
                 cur,
-                i,
-                (resource, hour_of, vcores, price_micro),
+                i..end,
+                (resource, vcores, price_micro),
                 &mut self.entries,
                 &mut self.counts,
                 &mut self.touched,
             );
+            if i < end {
+                // A row `count_rows` left: a resource out of range or twice in the hour, or
+                // one whose slot is to be found.
+                let r = resource[i] as usize;
+                let Some(&e) = self.entries.get(r) else {
+                    return Err(BadRow);
+                };
+                if e.last == cur {
+                    return Err(BadRow);
+                }
+                self.entries[r] = self.refresh(r, e, price_micro[i]);
+                continue;
+            }
             let Some(&h) = hour_of.get(i) else {
                 break;
             };
-            if h != cur {
-                // The next hour (or a row out of order, or beyond the range).
-                if h < cur || h >= hours.end {
-                    return Err(BadRow);
-                }
-                while cur < h {
-                    self.end_hour(cur, state, each);
-                    cur += 1;
-                }
-                continue;
-            }
-            // A row of this hour `count_rows` left: a bad one, or one whose slot is to be found.
-            let r = resource[i] as usize;
-            let Some(&e) = self.entries.get(r) else {
-                return Err(BadRow);
-            };
-            if e.last == h || vcores[i] > MAX_VCORES {
+            // The next hour, unless the row is out of order, beyond the range, or of this hour
+            // with implausible vCores.
+            if h <= cur || h >= hours.end {
                 return Err(BadRow);
             }
-            self.entries[r] = self.refresh(r, e, price_micro[i]);
+            while cur < h {
+                self.end_hour(cur, state, each);
+                cur += 1;
+            }
+            end = hour_end(hour_of, vcores, i, cur);
         }
         debug_assert_eq!(i, n);
         while cur < hours.end {
@@ -405,22 +463,31 @@ impl<'a> Walker<'a> {
                     NO_PRICE => self.setup.estate_price[r],
                     p => p,
                 };
-                let id = match self.ids.get(&price) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.prices.len() as u32;
-                        self.ids.insert(price, id);
-                        self.prices.push(price);
-                        self.counts.resize(self.counts.len() + self.buckets, 0);
-                        self.ordered = false;
+                let at =
+                    ((price as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as usize % RECENT;
+                let id = match self.recent[at] {
+                    (p, id) if p == price && id != usize::MAX => id,
+                    _ => {
+                        let id = match self.ids.get(&price) {
+                            Some(&id) => id,
+                            None => {
+                                let id = self.prices.len();
+                                self.ids.insert(price, id);
+                                self.prices.push(price);
+                                self.counts.resize(self.counts.len() + self.buckets, 0);
+                                self.ordered = false;
+                                id
+                            }
+                        };
+                        self.recent[at] = (price, id);
                         id
                     }
                 };
                 let bucket = 2 * scope + usize::from(ratio == 4);
-                (self.base + id as usize * self.buckets + bucket) as u32
+                self.base + id * self.buckets + bucket
             }
-            Billing::Hadr { scope, .. } => scope as u32,
-            Billing::Outside => self.scopes as u32,
+            Billing::Hadr { scope, .. } => scope,
+            Billing::Outside => self.scopes,
         };
         e
     }
@@ -442,15 +509,15 @@ impl<'a> Walker<'a> {
         if priced > 0 && priced * 16 > self.prices.len() {
             // Many prices this hour: scan them all, dearest first, so the ladders come sorted.
             if !self.ordered {
-                self.order = (0..self.prices.len() as u32).collect();
+                self.order = (0..self.prices.len()).collect();
                 let prices = &self.prices;
                 self.order
-                    .sort_unstable_by_key(|&id| std::cmp::Reverse(prices[id as usize]));
+                    .sort_unstable_by_key(|&id| std::cmp::Reverse(prices[id]));
                 self.ordered = true;
             }
             for &id in &self.order {
-                let at = self.base + id as usize * self.buckets;
-                let price = self.prices[id as usize];
+                let at = self.base + id * self.buckets;
+                let price = self.prices[id];
                 for (b, c) in self.counts[at..at + self.buckets].iter_mut().enumerate() {
                     if *c > 0 {
                         self.ladders[b].push(price, std::mem::take(c));
@@ -460,7 +527,6 @@ impl<'a> Walker<'a> {
         } else {
             // A few: in the order met, sorted by the ladder if it is needed.
             for &slot in &self.touched {
-                let slot = slot as usize;
                 if slot < self.base {
                     continue;
                 }
