@@ -51,6 +51,9 @@ pub struct HourlyUsage {
 /// error, not an allocation of 87 million hours.
 pub const MAX_USAGE_HOURS: u32 = 87_840;
 
+/// The most vCores a row may have ([`HourlyUsage::check`]).
+pub(super) const MAX_VCORES: u32 = 4096;
+
 /// Marks an absent price in [`HourlyUsage::price_micro`].
 pub const NO_PRICE: i64 = i64::MIN;
 
@@ -182,7 +185,7 @@ impl HourlyUsage {
                     ),
                 ));
             }
-            if self.vcores[row] > 4096 {
+            if self.vcores[row] > MAX_VCORES {
                 return Err(row_error(
                     row,
                     "vcores",

@@ -4,26 +4,24 @@
 //!
 //! Why one pass: the columns of a year of 10⁴ databases are 1.7 GB, and reading them is most of
 //! the cost. The walk used to read them three times (the check, a pass collecting the distinct
-//! prices to rank them, then the walk); now each thread checks and ranks the rows of its own
-//! hours as it counts them, and the sequential [`HourlyUsage::check`] runs only once a thread has
+//! prices to rank them, then the walk); now each thread checks the rows of its own hours and
+//! numbers their prices as it counts them, and the sequential [`HourlyUsage::check`] runs only once a thread has
 //! seen a bad row, to report the first bad row of the whole usage exactly as before.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use super::cover::Ladder;
+use super::usage::MAX_VCORES;
 use super::{Billing, HourlyUsage, MAX_USAGE_HOURS, NO_PRICE, Setup};
 use crate::error::{Error, ErrorCode, Result};
-
-/// The most vCores a row may have (as [`HourlyUsage::check`] says).
-const MAX_VCORES: u32 = 4096;
 
 /// The error of usage that a walk found bad: the first bad row, as [`HourlyUsage::check`]
 /// reports it.
 pub(super) fn usage_error(usage: &HourlyUsage) -> Error {
     usage.check().err().unwrap_or_else(|| {
         // Unreachable: a walk finds a row bad only if the usage breaks an invariant that
-        // `check` checks (see `walk_range`); an error rather than a panic all the same.
+        // `check` checks (see `Walker::run`); an error rather than a panic all the same.
         Error::new(
             ErrorCode::InvalidValue,
             "the usage rows are not in hour order",
