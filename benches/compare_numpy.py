@@ -9,6 +9,10 @@ prints the medians and the ratios. Then loads the same usage from one CSV file w
     python3 -m venv /tmp/hourly-venv && /tmp/hourly-venv/bin/pip install numpy pandas
     cargo build --release -p ahb-benches --bin central
     /tmp/hourly-venv/bin/python benches/compare_numpy.py 10000 [--csv /tmp/usage.csv] [--no-csv]
+        [--bin PATH]
+
+`--bin` runs another build of the bench binary (say, a copy of an earlier one) in place of
+target/release/central.
 
 The usage is General Purpose only (1 NC per vCore) so that the numpy and pandas versions stay
 plain vectorised top-k computations; the mixed 1-NC / 4-NC case is covered by ahb's brute-force
@@ -164,7 +168,11 @@ def main():
     p.add_argument("resources", type=int, nargs="?", default=10_000)
     p.add_argument("--csv", default=None, help="usage CSV to load (written if absent)")
     p.add_argument("--no-csv", action="store_true", help="skip the CSV loading comparison")
+    p.add_argument("--bin", default=None, help="the bench binary (default target/release/central)")
     args = p.parse_args()
+    if args.bin:
+        global BIN
+        BIN = args.bin
     print(f"load average {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores")
     simulate(args.resources)
     if not args.no_csv:

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::cover::{Ladder, cover};
-use super::{HourlyUsage, default_threads, from_micro, setup, walk};
+use super::{HourlyUsage, checked_hours, default_threads, from_micro, setup, usage_first, walk};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::rules::{CentralStrategy, RuleSet};
@@ -166,13 +166,16 @@ pub(crate) fn best_assignment_threads(
     threads: usize,
 ) -> Result<BestAssignment> {
     estate.validate()?;
-    usage.check()?;
+    // The rows are checked by the walk; an error found before it is the usage's own first
+    // error if it has one, as when the usage was checked first.
+    let hours = checked_hours(usage)?;
+    let first = |e: Error| usage_first(usage, e);
     if prices.sql_enterprise_per_core_year.is_none() && prices.sql_standard_per_core_year.is_none()
     {
-        return Err(Error::option(
+        return Err(first(Error::option(
             "prices",
             "give `sql_enterprise_per_core_year` or `sql_standard_per_core_year` (the yearly price of one core licence)",
-        ));
+        )));
     }
     for (name, p) in [
         (
@@ -185,19 +188,22 @@ pub(crate) fn best_assignment_threads(
         ),
     ] {
         if p.is_some_and(|p| p.is_sign_negative() && !p.is_zero()) {
-            return Err(Error::option(name, "must not be negative"));
+            return Err(first(Error::option(name, "must not be negative")));
         }
         if let Some(p) = p {
-            crate::money::check_amount(p).map_err(|m| Error::option(name, m))?;
+            crate::money::check_amount(p).map_err(|m| first(Error::option(name, m)))?;
         }
     }
-    let mut st = setup(estate, rules, usage)?;
+    let mut st = setup(estate, rules, usage).map_err(first)?;
     // Consider the scope as if it had an assignment, so its resources' usage is counted.
     let x = match st.scopes.iter().position(|s| s == scope) {
         Some(x) => x,
         None => {
             if !estate.scopes.iter().any(|s| s.id == scope) {
-                return Err(Error::option("scope", format!("no scope has id {scope:?}")));
+                return Err(first(Error::option(
+                    "scope",
+                    format!("no scope has id {scope:?}"),
+                )));
             }
             let mut with = estate.clone();
             with.central_assignments
@@ -209,7 +215,7 @@ pub(crate) fn best_assignment_threads(
                     start: usage.start.date(),
                     review_date: None,
                 });
-            st = setup(&with, rules, usage)?;
+            st = setup(&with, rules, usage).map_err(first)?;
             st.scopes.iter().position(|s| s == scope).unwrap_or(0)
         }
     };
@@ -218,19 +224,18 @@ pub(crate) fn best_assignment_threads(
     let (_, parts) = walk(
         usage,
         &st,
+        hours,
         false,
         threads,
         |range| Vec::with_capacity(range.len()),
-        |hours: &mut Vec<(Ladder, Ladder)>, _, s, ones, fours, _, prices| {
+        |hours: &mut Vec<(Ladder, Ladder)>, _, s, ones, fours, _| {
+            let covered = (ones.total(), fours.total());
             if s == x {
-                let mut l = (Ladder::default(), Ladder::default());
-                ones.ladder(prices, &mut l.0);
-                fours.ladder(prices, &mut l.1);
-                hours.push(l);
+                hours.push((std::mem::take(ones), std::mem::take(fours)));
             }
-            (ones.total(), fours.total())
+            covered
         },
-    );
+    )?;
     let mut hours: Vec<(Ladder, Ladder)> = parts.into_iter().flatten().collect();
     let demand: Vec<u64> = hours
         .iter()

@@ -5,106 +5,22 @@
 
 use crate::rules::CentralStrategy;
 
-/// vCores of one price, in descending price order, with prefix sums for "the k dearest".
+/// vCores by price: one hour's vCores of one scope and tier (1 NC or 4 NC per vCore), with
+/// prefix sums for "the k dearest" once sorted. Prices may repeat (a nested scope's overflow
+/// joins the scope's own vCores at the same prices); the values computed do not depend on the
+/// order of equal prices.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Ladder {
-    /// (price per vCore-hour in micro-units, vCores), dearest first once sorted.
+    /// (price per vCore-hour in micro-units, vCores), dearest first unless `unsorted`.
     steps: Vec<(i64, u64)>,
     cum_vcores: Vec<u64>,
     cum_value: Vec<i128>,
     sum_vcores: u64,
     sum_value: i128,
-    pub(crate) sorted: bool,
-}
-
-/// One hour's vCores of one scope counted by price rank (rank 0 = dearest): adding a row is an
-/// array increment, and the ladder is built only in hours the licences cannot cover whole.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Bucket {
-    counts: Vec<u64>,
-    touched: Vec<u32>,
-    sum_vcores: u64,
-    sum_value: i128,
-}
-
-impl Bucket {
-    pub fn new(ranks: usize) -> Bucket {
-        Bucket {
-            counts: vec![0; ranks],
-            ..Bucket::default()
-        }
-    }
-
-    pub fn clear(&mut self) {
-        for &r in &self.touched {
-            self.counts[r as usize] = 0;
-        }
-        self.touched.clear();
-        self.sum_vcores = 0;
-        self.sum_value = 0;
-    }
-
-    pub fn push(&mut self, rank: u32, price: i64, vcores: u64) {
-        if vcores == 0 {
-            return;
-        }
-        let c = &mut self.counts[rank as usize];
-        if *c == 0 {
-            self.touched.push(rank);
-        }
-        *c += vcores;
-        self.sum_vcores += vcores;
-        self.sum_value += i128::from(price) * i128::from(vcores);
-    }
-
-    pub fn total(&self) -> u64 {
-        self.sum_vcores
-    }
-
-    pub fn value(&self) -> i128 {
-        self.sum_value
-    }
-
-    /// The ladder of this hour, dearest first: by scanning the ranks when many are present,
-    /// by sorting the few present otherwise.
-    pub fn ladder(&mut self, prices: &[i64], into: &mut Ladder) {
-        into.clear();
-        if self.touched.len() * 16 > self.counts.len() {
-            for (r, &c) in self.counts.iter().enumerate() {
-                if c > 0 {
-                    into.push(prices[r], c);
-                }
-            }
-        } else {
-            self.touched.sort_unstable();
-            for &r in &self.touched {
-                into.push(prices[r as usize], self.counts[r as usize]);
-            }
-        }
-        into.sorted = true;
-        into.prefix();
-    }
-}
-
-impl Bucket {
-    /// Moves the vCores beyond the `keep` dearest (the ones left uncovered) into `to`, with
-    /// their ranks: a nested scope's overflow reaching the assignments above it (SQL-18).
-    pub fn move_cheapest(&mut self, keep: u64, prices: &[i64], to: &mut Bucket) {
-        let mut left = self.sum_vcores.saturating_sub(keep);
-        if left == 0 {
-            return;
-        }
-        // Rank 0 is the dearest: the cheapest have the highest ranks.
-        self.touched.sort_unstable_by(|a, b| b.cmp(a));
-        for &r in &self.touched {
-            if left == 0 {
-                break;
-            }
-            let take = self.counts[r as usize].min(left);
-            to.push(r, prices[r as usize], take);
-            left -= take;
-        }
-    }
+    /// A step is dearer than the one before it (pushing dearest first needs no sort).
+    unsorted: bool,
+    /// The prefix sums are those of the steps.
+    ready: bool,
 }
 
 impl Ladder {
@@ -114,16 +30,18 @@ impl Ladder {
         self.cum_value.clear();
         self.sum_vcores = 0;
         self.sum_value = 0;
-        self.sorted = false;
+        self.unsorted = false;
+        self.ready = false;
     }
 
     /// Adds vCores at a price.
     pub fn push(&mut self, price: i64, vcores: u64) {
         if vcores > 0 {
+            self.unsorted |= self.steps.last().is_some_and(|s| s.0 < price);
             self.steps.push((price, vcores));
             self.sum_vcores += vcores;
             self.sum_value += i128::from(price) * i128::from(vcores);
-            self.sorted = false;
+            self.ready = false;
         }
     }
 
@@ -132,18 +50,20 @@ impl Ladder {
         self.sum_value
     }
 
+    fn sort_steps(&mut self) {
+        if self.unsorted {
+            self.steps.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
+            self.unsorted = false;
+        }
+    }
+
     /// Sorts by price, dearest first, and builds the prefix sums; only needed before
     /// [`Ladder::top`] and only when the licences do not cover everything.
     pub fn sort(&mut self) {
-        if self.sorted {
+        if self.ready {
             return;
         }
-        self.steps.sort_unstable_by_key(|s| std::cmp::Reverse(s.0));
-        self.sorted = true;
-        self.prefix();
-    }
-
-    pub(crate) fn prefix(&mut self) {
+        self.sort_steps();
         let (mut v, mut m) = (0u64, 0i128);
         self.cum_vcores.clear();
         self.cum_value.clear();
@@ -153,13 +73,14 @@ impl Ladder {
             self.cum_vcores.push(v);
             self.cum_value.push(m);
         }
+        self.ready = true;
     }
 
     pub fn total(&self) -> u64 {
         self.sum_vcores
     }
 
-    /// Value of the `k` dearest vCores.
+    /// Value of the `k` dearest vCores (after [`Ladder::sort`]).
     pub fn top(&self, k: u64) -> i128 {
         let j = self.cum_vcores.partition_point(|&c| c <= k);
         let (before_v, before_m) = if j == 0 {
@@ -170,6 +91,24 @@ impl Ladder {
         match self.steps.get(j) {
             Some(&(p, _)) => before_m + i128::from(p) * i128::from(k - before_v),
             None => before_m,
+        }
+    }
+
+    /// Adds to `to` the vCores beyond the `keep` dearest (the ones left uncovered), cheapest
+    /// first: a nested scope's overflow reaching the assignments above it (SQL-18).
+    pub fn move_cheapest(&mut self, keep: u64, to: &mut Ladder) {
+        let mut left = self.sum_vcores.saturating_sub(keep);
+        if left == 0 {
+            return;
+        }
+        self.sort_steps();
+        for &(p, n) in self.steps.iter().rev() {
+            if left == 0 {
+                break;
+            }
+            let take = n.min(left);
+            to.push(p, take);
+            left -= take;
         }
     }
 }

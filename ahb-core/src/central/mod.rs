@@ -8,6 +8,7 @@ mod best;
 mod columns;
 mod cover;
 mod usage;
+mod walk;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -25,7 +26,8 @@ use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::ScopeTree;
 use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
-use cover::{Bucket, Ladder, cover_split};
+use cover::{Ladder, cover_split};
+use walk::{checked_hours, usage_first, walk};
 
 pub(crate) use crate::money::{from_micro, to_micro as micro};
 
@@ -288,213 +290,6 @@ pub(crate) fn default_threads(usage: &HourlyUsage) -> usize {
         .min(MAX_THREADS)
 }
 
-/// Up to `threads` contiguous ranges of hours covering the usage, with the rows of each (rows
-/// are in hour order once [`HourlyUsage::check`] has passed).
-fn hour_ranges(usage: &HourlyUsage, threads: usize) -> Vec<(Range<u32>, Range<usize>)> {
-    let hours = usage.hours();
-    let t = threads.clamp(1, (hours as usize).max(1)) as u64;
-    let bound = |k: u64| (u64::from(hours) * k / t) as u32;
-    (0..t)
-        .map(|k| {
-            let (h0, h1) = (bound(k), bound(k + 1));
-            let r0 = usage.hour.partition_point(|&h| h < h0);
-            let r1 = usage.hour.partition_point(|&h| h < h1);
-            (h0..h1, r0..r1)
-        })
-        .collect()
-}
-
-/// Runs `f` on each range, the first on the calling thread and the others on scoped threads;
-/// the results come back in range order.
-fn in_parallel<S: Send>(
-    parts: &[(Range<u32>, Range<usize>)],
-    f: impl Fn(Range<u32>, Range<usize>) -> S + Sync,
-) -> Vec<S> {
-    match parts {
-        [] => Vec::new(),
-        [(h, r)] => vec![f(h.clone(), r.clone())],
-        [(h, r), rest @ ..] => std::thread::scope(|sc| {
-            let f = &f;
-            let handles: Vec<_> = rest
-                .iter()
-                .map(|(h, r)| sc.spawn(move || f(h.clone(), r.clone())))
-                .collect();
-            let mut out = vec![f(h.clone(), r.clone())];
-            out.extend(handles.into_iter().map(|j| {
-                j.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }));
-            out
-        }),
-    }
-}
-
-/// The licence price of `row`: its own, or the estate's for its resource.
-#[inline]
-fn row_price(usage: &HourlyUsage, setup: &Setup, row: usize) -> i64 {
-    match usage.price_micro[row] {
-        NO_PRICE => setup.estate_price[usage.resource[row] as usize],
-        p => p,
-    }
-}
-
-/// Distinct licence prices of the usage, dearest first. A row's rank among them is found as
-/// the rows are walked, from a per-resource cache (prices rarely change for a resource).
-fn distinct_prices(
-    usage: &HourlyUsage,
-    setup: &Setup,
-    parts: &[(Range<u32>, Range<usize>)],
-) -> Vec<i64> {
-    let found = in_parallel(parts, |_, rows| {
-        // Prices rarely change for a resource: remember the last one per resource.
-        let mut last = vec![i64::MIN; usage.resources.len()];
-        let mut distinct = Vec::new();
-        for row in rows {
-            let (res, p) = (usage.resource[row] as usize, row_price(usage, setup, row));
-            if last[res] != p {
-                distinct.push(p);
-                last[res] = p;
-            }
-        }
-        distinct.sort_unstable();
-        distinct.dedup();
-        distinct
-    });
-    let mut prices: Vec<i64> = found.into_iter().flatten().collect();
-    prices.sort_unstable_by(|a, b| b.cmp(a));
-    prices.dedup();
-    prices
-}
-
-/// Walks the usage hour by hour, calling `each(state, hour, scope, ones, fours, hadr_nc,
-/// prices)` with the scope's 1-NC and 4-NC vCores of that hour counted by price rank, deepest
-/// scope first; `each` returns the 1-NC and 4-NC vCores it covered. With `pass_up`, the vCores a
-/// scope leaves uncovered go on to the nearest enclosing scope with assignments (SQL-18).
-///
-/// The hours are split into up to `threads` contiguous ranges walked at once, each with its own
-/// `state` from `init(hours)`; the states come back in hour order, so merging them in order
-/// gives the result of one thread. Also returns the rows outside central management.
-fn walk<S: Send>(
-    usage: &HourlyUsage,
-    setup: &Setup,
-    pass_up: bool,
-    threads: usize,
-    init: impl Fn(Range<u32>) -> S + Sync,
-    each: impl Fn(&mut S, u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64) + Sync,
-) -> (usize, Vec<S>) {
-    let parts = hour_ranges(usage, threads);
-    let prices = distinct_prices(usage, setup, &parts);
-    let prices = &prices[..];
-    let results = in_parallel(&parts, |hours, rows| {
-        let mut state = init(hours.clone());
-        let outside = walk_range(
-            usage, setup, prices, pass_up, hours, rows, &mut state, &each,
-        );
-        (outside, state)
-    });
-    let outside = results.iter().map(|r| r.0).sum();
-    (outside, results.into_iter().map(|r| r.1).collect())
-}
-
-/// [`walk`] over one range of hours and its rows.
-#[allow(clippy::too_many_arguments)]
-fn walk_range<S>(
-    usage: &HourlyUsage,
-    setup: &Setup,
-    prices: &[i64],
-    pass_up: bool,
-    hours: Range<u32>,
-    rows: Range<usize>,
-    state: &mut S,
-    each: &impl Fn(&mut S, u32, usize, &mut Bucket, &mut Bucket, u64, &[i64]) -> (u64, u64),
-) -> usize {
-    let s = setup.scopes.len();
-    let mut ones = vec![Bucket::new(prices.len()); s];
-    let mut fours = vec![Bucket::new(prices.len()); s];
-    let mut hadr = vec![0u64; s];
-    // The last price seen per resource and its rank.
-    let mut rank_of = vec![(i64::MIN, 0u32); usage.resources.len()];
-    let mut outside = 0;
-    let (resource, hour_of, vcores) = (
-        &usage.resource[rows.clone()],
-        &usage.hour[rows.clone()],
-        &usage.vcores[rows.clone()],
-    );
-    let price_micro = &usage.price_micro[rows];
-    let n = resource.len();
-    let mut i = 0;
-    for hour in hours {
-        while i < n && hour_of[i] == hour {
-            let res = resource[i] as usize;
-            let v = u64::from(vcores[i]);
-            match setup.billing[res] {
-                Billing::Pool { scope, ratio, min4 } => {
-                    let v = if min4 && v > 0 { v.max(4) } else { v };
-                    let p = match price_micro[i] {
-                        NO_PRICE => setup.estate_price[res],
-                        p => p,
-                    };
-                    let cached = &mut rank_of[res];
-                    if cached.0 != p {
-                        *cached = (p, prices.partition_point(|&q| q > p) as u32);
-                    }
-                    let rank = cached.1;
-                    if ratio == 4 {
-                        fours[scope].push(rank, p, v);
-                    } else {
-                        ones[scope].push(rank, p, v);
-                    }
-                }
-                Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
-                Billing::Outside => outside += 1,
-            }
-            i += 1;
-        }
-        for x in 0..s {
-            let (c1, c4) = each(state, hour, x, &mut ones[x], &mut fours[x], hadr[x], prices);
-            if let (true, Some(p)) = (pass_up, setup.up[x]) {
-                // `p` is shallower, so it comes later in the order.
-                let (mut o, mut f) = (std::mem::take(&mut ones[x]), std::mem::take(&mut fours[x]));
-                o.move_cheapest(c1, prices, &mut ones[p]);
-                f.move_cheapest(c4, prices, &mut fours[p]);
-                ones[x] = o;
-                fours[x] = f;
-            }
-            ones[x].clear();
-            fours[x].clear();
-            hadr[x] = 0;
-        }
-    }
-    outside
-}
-
-/// Covered NC and money saved for one hour: the quick answer when everything or nothing is
-/// covered, otherwise the ladders.
-fn cover_hour(
-    ones: &mut Bucket,
-    fours: &mut Bucket,
-    a: u64,
-    strategy: CentralStrategy,
-    prices: &[i64],
-    ladders: &mut (Ladder, Ladder),
-) -> (u64, i128, u64, u64) {
-    let demand = ones.total() + 4 * fours.total();
-    if a >= demand {
-        return (
-            demand,
-            ones.value() + fours.value(),
-            ones.total(),
-            fours.total(),
-        );
-    }
-    if a == 0 {
-        return (0, 0, 0, 0);
-    }
-    ones.ladder(prices, &mut ladders.0);
-    fours.ladder(prices, &mut ladders.1);
-    cover_split(&mut ladders.0, &mut ladders.1, a, strategy)
-}
-
 /// Simulates the estate's central assignments over `usage`, hour by hour, with the rule set's
 /// OQ-6 strategy: which vCores the assigned licences cover each hour, the pay-as-you-go overage
 /// and the utilisation of each scope (SQL-15…SQL-21).
@@ -557,26 +352,29 @@ pub(crate) fn simulate_central_threads(
     threads: usize,
 ) -> Result<CentralSimulation> {
     estate.validate()?;
-    usage.check()?;
-    let setup = setup(estate, rules, usage)?;
+    // The rows are checked by the walk, as it reads them; an error found before it is the
+    // usage's own first error if it has one, as when the usage was checked first.
+    let hours = checked_hours(usage)?;
+    let setup = setup(estate, rules, usage).map_err(|e| usage_first(usage, e))?;
     let strategy = rules.knobs.central_strategy;
-    let hours = usage.hours();
     let cells = u64::from(hours).saturating_mul(setup.scopes.len() as u64);
     if cells > MAX_SERIES_CELLS {
-        return Err(Error::new(
-            ErrorCode::InvalidValue,
-            format!(
-                "{} assignment scopes over {hours} hours make {cells} hourly values; \
+        return Err(usage_first(
+            usage,
+            Error::new(
+                ErrorCode::InvalidValue,
+                format!(
+                    "{} assignment scopes over {hours} hours make {cells} hourly values; \
                  at most {MAX_SERIES_CELLS} are simulated at once (simulate fewer hours or scopes)",
-                setup.scopes.len()
-            ),
-        )
-        .with_field("hour"));
+                    setup.scopes.len()
+                ),
+            )
+            .with_field("hour"),
+        ));
     }
     struct State {
         day: Option<NaiveDate>,
         assigned: Vec<u64>,
-        ladders: (Ladder, Ladder),
         parts: Vec<Part>,
     }
     let init = |range: Range<u32>| {
@@ -584,7 +382,6 @@ pub(crate) fn simulate_central_threads(
         State {
             day: None,
             assigned: Vec::new(),
-            ladders: (Ladder::default(), Ladder::default()),
             parts: (0..setup.scopes.len())
                 .map(|_| Part {
                     assigned_nc: Vec::with_capacity(n),
@@ -597,44 +394,38 @@ pub(crate) fn simulate_central_threads(
                 .collect(),
         }
     };
-    let each = |st: &mut State,
-                hour: u32,
-                x: usize,
-                ones: &mut Bucket,
-                fours: &mut Bucket,
-                hadr: u64,
-                prices: &[i64]| {
-        let at = usage.start + chrono::Duration::hours(i64::from(hour));
-        if st.day != Some(at.date()) {
-            st.day = Some(at.date());
-            st.assigned = assigned_on(estate, &setup.scopes, at.date());
-        }
-        let a = st.assigned[x];
-        let demand = ones.total() + 4 * fours.total();
-        let full = ones.value() + fours.value();
-        let (covered, saved, c1, c4) =
-            cover_hour(ones, fours, a, strategy, prices, &mut st.ladders);
-        // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
-        // billed, or covered, there.
-        let over = if setup.up[x].is_some() {
-            0
-        } else {
-            full - saved
+    let each =
+        |st: &mut State, hour: u32, x: usize, ones: &mut Ladder, fours: &mut Ladder, hadr: u64| {
+            let at = usage.start + chrono::Duration::hours(i64::from(hour));
+            if st.day != Some(at.date()) {
+                st.day = Some(at.date());
+                st.assigned = assigned_on(estate, &setup.scopes, at.date());
+            }
+            let a = st.assigned[x];
+            let demand = ones.total() + 4 * fours.total();
+            let full = ones.value() + fours.value();
+            let (covered, saved, c1, c4) = cover_split(ones, fours, a, strategy);
+            // What a nested scope leaves uncovered goes on to the scope above (SQL-18): it is
+            // billed, or covered, there.
+            let over = if setup.up[x].is_some() {
+                0
+            } else {
+                full - saved
+            };
+            let s = &mut st.parts[x];
+            s.assigned_nc.push(a);
+            s.demand_nc.push(demand);
+            s.covered_nc.push(covered);
+            s.hadr_nc.push(hadr);
+            s.overage.push(from_micro(over));
+            if a > 0 && covered == a {
+                s.saturated_hours += 1;
+            }
+            s.saved += saved;
+            s.over += over;
+            (c1, c4)
         };
-        let s = &mut st.parts[x];
-        s.assigned_nc.push(a);
-        s.demand_nc.push(demand);
-        s.covered_nc.push(covered);
-        s.hadr_nc.push(hadr);
-        s.overage.push(from_micro(over));
-        if a > 0 && covered == a {
-            s.saturated_hours += 1;
-        }
-        s.saved += saved;
-        s.over += over;
-        (c1, c4)
-    };
-    let (outside, states) = walk(usage, &setup, true, threads, init, each);
+    let (outside, states) = walk(usage, &setup, hours, true, threads, init, each)?;
     let mut series: Vec<ScopeSeries> = setup
         .scopes
         .iter()
@@ -818,6 +609,372 @@ mod tests {
             }
         }
         (estate, usage)
+    }
+
+    /// FNV-1a: a digest of a text that does not depend on the Rust version.
+    fn fnv(text: &str) -> u64 {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    /// The fixture's simulations and best assignments, as JSON, are those of the three-pass
+    /// walk (check, distinct prices, walk) the fused walk replaced: digests taken with it.
+    #[test]
+    fn the_fixture_simulates_as_before_the_fused_walk() {
+        let (estate, usage) = fixture();
+        let prices = LicencePricesPerYear {
+            sql_enterprise_per_core_year: Some("2000".parse().unwrap()),
+            sql_standard_per_core_year: Some("600".parse().unwrap()),
+        };
+        let want = [
+            (
+                CentralStrategy::MaxNcUtilization,
+                "781cbd7ab882beed 63299871e85dbcc4 bd265591e7b48d36 09f80ce4013d05f8",
+            ),
+            (
+                CentralStrategy::MaxCostSavings,
+                "af8f0fcfd533032e d514232beb0a59d8 2550feb7d584f9f4 7b732c2114a90a00",
+            ),
+        ];
+        for (strategy, want) in want {
+            let mut rules = RuleSet::current();
+            rules.knobs.central_strategy = strategy;
+            for threads in [1, 2, 5] {
+                let sim = simulate_central_threads(&estate, &rules, &usage, threads).unwrap();
+                let mut digests = vec![format!("{:016x}", fnv(&sim.to_json()))];
+                for scope in ["s1", "rg", "s3"] {
+                    let best =
+                        best_assignment_threads(&estate, &rules, &usage, scope, &prices, threads)
+                            .unwrap();
+                    digests.push(format!("{:016x}", fnv(&best.to_json())));
+                }
+                assert_eq!(digests.join(" "), want, "{strategy:?}, {threads} threads");
+            }
+        }
+    }
+
+    /// Usage that breaks the columnar invariants in several places at once, each place in a
+    /// different thread's hours for some thread counts: the simulation and the best assignment
+    /// refuse it with the error of [`HourlyUsage::check`] (the first bad row), whatever the
+    /// number of threads, and before an error of the estate's side (an unknown resource).
+    #[test]
+    fn bad_usage_is_refused_as_check_refuses_it_whatever_the_threads() {
+        let (estate, usage) = fixture();
+        let n = usage.resource.len();
+        let prices = LicencePricesPerYear {
+            sql_enterprise_per_core_year: None,
+            sql_standard_per_core_year: Some("600".parse().unwrap()),
+        };
+        // Row `at` of the usage spoilt in one way.
+        type Spoil = fn(&mut HourlyUsage, usize);
+        let spoils: [(&str, Spoil); 9] = [
+            ("hour back", |u, at| {
+                u.hour[at] = u.hour[at].saturating_sub(1)
+            }),
+            ("hour far back", |u, at| u.hour[at] = 0),
+            ("hour ahead", |u, at| u.hour[at] += 1),
+            ("beyond the span", |u, at| u.hour[at] = MAX_USAGE_HOURS),
+            ("the last hour", |u, at| u.hour[at] = u32::MAX),
+            ("twice in an hour", |u, at| {
+                if at > 0 {
+                    u.resource[at] = u.resource[at - 1];
+                }
+            }),
+            ("no such resource", |u, at| u.resource[at] = 40),
+            ("far out of range", |u, at| u.resource[at] = u32::MAX),
+            ("implausible vCores", |u, at| u.vcores[at] = 4097),
+        ];
+        let places = [
+            0,
+            1,
+            2,
+            n / 3,
+            n / 2 - 1,
+            n / 2,
+            n / 2 + 1,
+            2 * n / 3,
+            n - 2,
+            n - 1,
+        ];
+        let rules = RuleSet::current();
+        let mut refused = 0;
+        for (what, spoil) in spoils {
+            for (k, &first) in places.iter().enumerate() {
+                // One spoilt row, or two: then the earlier one is reported.
+                for second in [None, Some(places[(k * 7 + 3) % places.len()])] {
+                    let mut u = usage.clone();
+                    spoil(&mut u, first);
+                    if let Some(second) = second {
+                        spoils[(k + 4) % spoils.len()].1(&mut u, second);
+                    }
+                    let Err(want) = u.check() else {
+                        continue;
+                    };
+                    refused += 1;
+                    for threads in [1, 2, 3, 8] {
+                        let got = simulate_central_threads(&estate, &rules, &u, threads);
+                        assert_eq!(
+                            got.err(),
+                            Some(want.clone()),
+                            "{what} at {first}, {threads}"
+                        );
+                        let got =
+                            best_assignment_threads(&estate, &rules, &u, "s1", &prices, threads);
+                        assert_eq!(
+                            got.err(),
+                            Some(want.clone()),
+                            "{what} at {first}, {threads}"
+                        );
+                    }
+                    // Errors of the estate's side come after the usage's.
+                    let mut ghost = u.clone();
+                    ghost.resources[7] = "ghost".into();
+                    let got = simulate_central_threads(&estate, &rules, &ghost, 2);
+                    assert_eq!(got.err(), ghost.check().err(), "{what} at {first}, ghost");
+                }
+            }
+        }
+        assert!(refused > 100, "{refused}");
+        // Columns of different lengths.
+        let mut u = usage.clone();
+        u.vcores.pop();
+        let want = u.check().unwrap_err();
+        assert!(want.message().contains("column `vcores`"), "{want}");
+        for threads in [1, 2] {
+            let got = simulate_central_threads(&estate, &rules, &u, threads);
+            assert_eq!(got.err(), Some(want.clone()));
+        }
+    }
+
+    /// Per scope: assigned, demand, covered and HA/DR NC per hour, overage per hour in
+    /// micro-units, savings, saturated hours; and the rows outside.
+    type Plain = (Vec<(Vec<[u64; 4]>, Vec<i128>, i128, u32)>, usize);
+
+    /// The simulation written plainly: each hour's rows gathered as (price, vCores) lists per
+    /// scope, ladders built from them, the cheapest uncovered vCores passed up by sorting.
+    fn plain_simulation(estate: &Estate, rules: &RuleSet, usage: &HourlyUsage) -> Plain {
+        usage.check().unwrap();
+        let st = setup(estate, rules, usage).unwrap();
+        let s = st.scopes.len();
+        let mut out = vec![(Vec::new(), Vec::new(), 0i128, 0u32); s];
+        let mut outside = 0;
+        let mut row = 0;
+        for h in 0..usage.hours() {
+            let mut ones = vec![Vec::new(); s];
+            let mut fours = vec![Vec::new(); s];
+            let mut hadr = vec![0u64; s];
+            while row < usage.hour.len() && usage.hour[row] == h {
+                let res = usage.resource[row] as usize;
+                let v = u64::from(usage.vcores[row]);
+                match st.billing[res] {
+                    Billing::Pool { scope, ratio, min4 } => {
+                        let v = if min4 && v > 0 { v.max(4) } else { v };
+                        let p = match usage.price_micro[row] {
+                            NO_PRICE => st.estate_price[res],
+                            p => p,
+                        };
+                        let into = if ratio == 4 { &mut fours } else { &mut ones };
+                        into[scope].push((p, v));
+                    }
+                    Billing::Hadr { scope, ratio } => hadr[scope] += v * ratio,
+                    Billing::Outside => outside += 1,
+                }
+                row += 1;
+            }
+            let at = usage.start + chrono::Duration::hours(i64::from(h));
+            let assigned = assigned_on(estate, &st.scopes, at.date());
+            for x in 0..s {
+                let ladder = |items: &[(i64, u64)]| {
+                    let mut l = Ladder::default();
+                    for &(p, v) in items {
+                        l.push(p, v);
+                    }
+                    l
+                };
+                let (mut l1, mut l4) = (ladder(&ones[x]), ladder(&fours[x]));
+                let (n1, n4) = (l1.total(), l4.total());
+                let full = l1.value() + l4.value();
+                let a = assigned[x];
+                let (covered, saved, c1, c4) =
+                    cover_split(&mut l1, &mut l4, a, rules.knobs.central_strategy);
+                let over = if st.up[x].is_some() { 0 } else { full - saved };
+                if let Some(p) = st.up[x] {
+                    for (items, keep, total) in [(&mut ones, c1, n1), (&mut fours, c4, n4)] {
+                        let mut mine = std::mem::take(&mut items[x]);
+                        mine.sort_by_key(|&(p, _)| p);
+                        let mut left = total - keep;
+                        for (price, v) in mine {
+                            let take = v.min(left);
+                            if take > 0 {
+                                items[p].push((price, take));
+                            }
+                            left -= take;
+                        }
+                    }
+                }
+                let o = &mut out[x];
+                o.0.push([a, n1 + 4 * n4, covered, hadr[x]]);
+                o.1.push(over);
+                o.2 += saved;
+                o.3 += u32::from(a > 0 && covered == a);
+            }
+        }
+        (out, outside)
+    }
+
+    /// Random estates (nested scopes, 1-NC and 4-NC tiers, SQL VMs, HA/DR replicas, Dev/Test
+    /// and unassigned resources) and usage (gaps, 0 vCores, prices per row, from the estate,
+    /// changing over time, or new on most rows): every thread count gives the plain
+    /// simulation.
+    #[test]
+    fn the_walk_gives_the_plain_simulation() {
+        let mut x: u64 = 99;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let places = ["ea", "s1", "s2", "rg", "s3", "dev", "lone"];
+        let tiers = ["general_purpose", "business_critical", "hyperscale"];
+        let mut seen = [0usize; 6];
+        for case in 0..300 {
+            let n = 1 + next(14) as u32;
+            let resources: Vec<_> = (0..n)
+                .map(|r| {
+                    let scope = places[next(places.len() as u64) as usize];
+                    let v = 1 + next(16);
+                    let mut x = match next(5) {
+                        0 => json!({"id": format!("r{r}"), "kind": "sql_vm", "scope": scope,
+                                    "vcpus": v, "license_type": if next(4) == 0 { "DR" } else { "PAYG" },
+                                    "edition": if next(2) == 0 { "enterprise" } else { "standard" }}),
+                        _ => json!({"id": format!("r{r}"), "kind": "sql_database", "scope": scope,
+                                    "tier": tiers[next(3) as usize], "vcores": v,
+                                    "standby": next(9) == 0}),
+                    };
+                    if next(3) > 0 {
+                        x["prices"] = json!({"payg_per_hour": format!("{}.{:02}", 1 + next(3), next(100)),
+                                             "ahb_per_hour": "0.25"});
+                    }
+                    x
+                })
+                .collect();
+            let assignments: Vec<_> = (0..next(5))
+                .map(|k| {
+                    let scope = ["ea", "s1", "s2", "rg", "eb"][next(5) as usize];
+                    json!({"id": format!("A{k}"), "scope": scope,
+                           "edition": if next(2) == 0 { "enterprise" } else { "standard" },
+                           "cores": 1 + next(24), "start": "2025-10-01",
+                           "review_date": if next(3) == 0 { "2025-12-20" } else { "2027-01-01" }})
+                })
+                .collect();
+            let estate = Estate::from_json(
+                &json!({"schema": "ahb.estate/1",
+                        "scopes": [{"id": "ea", "kind": "billing_account"},
+                                   {"id": "eb", "kind": "billing_account"},
+                                   {"id": "s1", "kind": "subscription", "parent": "ea"},
+                                   {"id": "s2", "kind": "subscription", "parent": "ea"},
+                                   {"id": "rg", "kind": "resource_group", "parent": "s1"},
+                                   {"id": "s3", "kind": "subscription", "parent": "eb"},
+                                   {"id": "dev", "kind": "subscription", "parent": "ea", "dev_test": true},
+                                   {"id": "lone", "kind": "subscription"}],
+                        "resources": resources, "central_assignments": assignments})
+                .to_string(),
+            )
+            .unwrap();
+            let mut usage = HourlyUsage {
+                start: NaiveDate::from_ymd_opt(2026, 3, 18)
+                    .unwrap()
+                    .and_hms_opt(next(24) as u32, 0, 0)
+                    .unwrap(),
+                resources: (0..n).map(|r| format!("r{r}")).collect(),
+                resource: Vec::new(),
+                hour: Vec::new(),
+                vcores: Vec::new(),
+                price_micro: Vec::new(),
+            };
+            let mut price: Vec<i64> = (0..n).map(|_| 50_000 * next(4) as i64).collect();
+            // A price on most rows of its own in some cases (a cost export's charges over
+            // fractional quantities).
+            let wild = next(4) == 0;
+            let mut h = 0;
+            for _ in 0..1 + next(60) {
+                h += u32::from(next(6) == 0) * next(30) as u32;
+                let mut order: Vec<u32> = (0..n).filter(|_| next(4) > 0).collect();
+                for k in (1..order.len()).rev() {
+                    order.swap(k, next(k as u64 + 1) as usize);
+                }
+                for r in order {
+                    if next(12) == 0 {
+                        price[r as usize] = 10_000 * next(12) as i64;
+                    }
+                    if wild && next(8) > 0 {
+                        price[r as usize] = 1 + next(1 << 20) as i64;
+                    }
+                    usage.resource.push(r);
+                    usage.hour.push(h);
+                    usage.vcores.push([0, 1, 2, 3, 4, 8, 17][next(7) as usize]);
+                    usage.price_micro.push(if price[r as usize] == 0 {
+                        NO_PRICE
+                    } else {
+                        price[r as usize]
+                    });
+                }
+                h += 1;
+            }
+            if usage.resource.is_empty() {
+                continue;
+            }
+            for strategy in [
+                CentralStrategy::MaxNcUtilization,
+                CentralStrategy::MaxCostSavings,
+            ] {
+                let mut rules = RuleSet::current();
+                rules.knobs.central_strategy = strategy;
+                let (want, outside) = plain_simulation(&estate, &rules, &usage);
+                let st = setup(&estate, &rules, &usage).unwrap();
+                seen[0] += usize::from(outside > 0);
+                seen[1] += usize::from(st.up.iter().any(Option::is_some));
+                for (x, (hours, _, _, _)) in want.iter().enumerate() {
+                    for [a, d, c, hadr] in hours {
+                        seen[2] += usize::from(*c > 0 && c < d);
+                        seen[3] += usize::from(*a == 0 && *d > 0);
+                        seen[4] += usize::from(*hadr > 0);
+                        seen[5] += usize::from(st.up[x].is_some() && *c < *d);
+                    }
+                }
+                for threads in [1, 2, 3, 7] {
+                    let sim = simulate_central_threads(&estate, &rules, &usage, threads).unwrap();
+                    assert_eq!(sim.rows_outside, outside, "case {case}");
+                    assert_eq!(sim.scopes.len(), want.len());
+                    for (got, (hours, over, saved, saturated)) in sim.scopes.iter().zip(&want) {
+                        let at = format!(
+                            "case {case}, {strategy:?}, {threads} threads, {}",
+                            got.scope
+                        );
+                        let series: Vec<[u64; 4]> = (0..hours.len())
+                            .map(|h| {
+                                [
+                                    got.assigned_nc[h],
+                                    got.demand_nc[h],
+                                    got.covered_nc[h],
+                                    got.hadr_nc[h],
+                                ]
+                            })
+                            .collect();
+                        assert_eq!(&series, hours, "{at}");
+                        let over: Vec<Decimal> = over.iter().map(|&o| from_micro(o)).collect();
+                        assert_eq!(got.overage, over, "{at}");
+                        assert_eq!(got.total_savings, from_micro(*saved), "{at}");
+                        assert_eq!(got.saturated_hours, *saturated, "{at}");
+                    }
+                }
+            }
+        }
+        // Rows outside, nested scopes, partly covered hours, lapsed assignments, HA/DR, nested
+        // scopes passing vCores up: all exercised.
+        assert!(seen.iter().all(|&k| k > 100), "{seen:?}");
     }
 
     #[test]

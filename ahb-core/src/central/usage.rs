@@ -51,6 +51,9 @@ pub struct HourlyUsage {
 /// error, not an allocation of 87 million hours.
 pub const MAX_USAGE_HOURS: u32 = 87_840;
 
+/// The most vCores a row may have ([`HourlyUsage::check`]).
+pub(super) const MAX_VCORES: u32 = 4096;
+
 /// Marks an absent price in [`HourlyUsage::price_micro`].
 pub const NO_PRICE: i64 = i64::MIN;
 
@@ -149,20 +152,8 @@ impl HourlyUsage {
     /// Checks the columnar invariants: equal lengths, known resource indices, hours in order,
     /// no resource twice in an hour, plausible vCores.
     pub fn check(&self) -> Result<()> {
+        self.check_lengths()?;
         let n = self.resource.len();
-        for (name, len) in [
-            ("hour", self.hour.len()),
-            ("vcores", self.vcores.len()),
-            ("price_micro", self.price_micro.len()),
-        ] {
-            if len != n {
-                return Err(Error::new(
-                    ErrorCode::InvalidValue,
-                    format!("column `{name}` has {len} rows, column `resource` has {n}"),
-                )
-                .with_field(name));
-            }
-        }
         let mut last_hour = vec![u32::MAX; self.resources.len()];
         let mut previous = 0;
         for row in 0..n {
@@ -194,7 +185,7 @@ impl HourlyUsage {
                     ),
                 ));
             }
-            if self.vcores[row] > 4096 {
+            if self.vcores[row] > MAX_VCORES {
                 return Err(row_error(
                     row,
                     "vcores",
@@ -203,6 +194,26 @@ impl HourlyUsage {
             }
             *seen = hour;
             previous = hour;
+        }
+        Ok(())
+    }
+
+    /// The first check of [`HourlyUsage::check`]: the columns have equal lengths. The
+    /// simulation makes it before walking the rows, which checks the rest.
+    pub(super) fn check_lengths(&self) -> Result<()> {
+        let n = self.resource.len();
+        for (name, len) in [
+            ("hour", self.hour.len()),
+            ("vcores", self.vcores.len()),
+            ("price_micro", self.price_micro.len()),
+        ] {
+            if len != n {
+                return Err(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("column `{name}` has {len} rows, column `resource` has {n}"),
+                )
+                .with_field(name));
+            }
         }
         Ok(())
     }
