@@ -35,6 +35,7 @@ pub mod model;
 pub mod money;
 pub mod options;
 pub mod position;
+mod pretty;
 pub mod rules;
 pub mod solve;
 pub mod strict_json;

@@ -359,121 +359,20 @@ pub fn utf8(bytes: &[u8]) -> Result<&str, (usize, usize, usize)> {
     })
 }
 
-/// A report as pretty JSON (`to_json` of the position and the plan).
+/// A report as pretty JSON (`to_json` of the position and the plan): serde_json's pretty
+/// text, written by [`crate::pretty`].
 pub(crate) fn pretty_json<T: serde::Serialize>(value: &T) -> String {
-    let mut out = Vec::new();
-    write_pretty(value, &mut out).expect("reports always serialise");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    crate::pretty::to_string(value).expect("reports always serialise")
 }
 
-/// [`pretty_json`]'s text written to `out` as it is produced (buffered), so that a large
-/// report is never held in memory whole.
+/// [`pretty_json`]'s text written to `out` as it is produced (in 64 KiB pieces), so that a
+/// large report is never held in memory whole.
 pub(crate) fn write_pretty_json<T: serde::Serialize>(
     value: &T,
-    out: impl std::io::Write,
+    mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    write_pretty(value, &mut out)?;
+    crate::pretty::write(value, &mut out)?;
     out.flush()
-}
-
-fn write_pretty<T: serde::Serialize>(value: &T, out: impl std::io::Write) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(out, Pretty::default());
-    value.serialize(&mut ser).map_err(std::io::Error::from)
-}
-
-/// The text of `serde_json`'s pretty printer (two spaces per level), written with one call per
-/// line break instead of one per level of indentation: reports are large and deeply nested.
-#[derive(Default)]
-struct Pretty {
-    level: usize,
-    has_value: bool,
-}
-
-/// `,` then a line break and the indentation of [`Pretty::MAX_LEVEL`] levels.
-const BREAK: &[u8; 2 + 2 * Pretty::MAX_LEVEL] = &{
-    let mut b = [b' '; 2 + 2 * Pretty::MAX_LEVEL];
-    b[0] = b',';
-    b[1] = b'\n';
-    b
-};
-
-impl Pretty {
-    const MAX_LEVEL: usize = 32;
-
-    /// A line break (after a comma unless `first`) and the current indentation.
-    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
-        let from = usize::from(first);
-        if self.level <= Pretty::MAX_LEVEL {
-            return w.write_all(&BREAK[from..2 + 2 * self.level]);
-        }
-        w.write_all(&BREAK[from..2])?;
-        for _ in 0..self.level {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-
-    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, end: &[u8]) -> std::io::Result<()> {
-        self.level -= 1;
-        if self.has_value {
-            self.line(w, true)?;
-        }
-        w.write_all(end)
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-
-    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.line(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.level += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.line(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 #[cfg(test)]

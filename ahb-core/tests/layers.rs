@@ -5,8 +5,9 @@
 use std::path::Path;
 
 /// Each top-level module of `ahb-core/src` and its layer (docs/ARCHITECTURE.md §3).
-const LAYERS: [(&str, u8); 17] = [
+const LAYERS: [(&str, u8); 18] = [
     ("error", 0),
+    ("pretty", 0),
     ("arrow", 0),
     ("money", 0),
     ("text", 0),

@@ -301,3 +301,29 @@ fn type_matches(t: &str, v: &Value) -> bool {
         _ => false,
     }
 }
+
+/// The reports' JSON (written by ahb's own pretty writer) is serde_json's pretty text, byte
+/// for byte, on the sample's position and plan.
+#[test]
+fn the_sample_reports_json_is_serde_jsons_pretty_text() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/sample-estate.json"
+    );
+    let estate = Estate::from_path(path).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let rules = RuleSet::current();
+    let position = ahb_core::audit(&estate, &rules, date).unwrap();
+    assert_eq!(
+        position.to_json(),
+        serde_json::to_string_pretty(&position).unwrap()
+    );
+    let mut streamed = Vec::new();
+    position.write_json(&mut streamed).unwrap();
+    assert_eq!(streamed, position.to_json().into_bytes());
+    let plan = ahb_core::optimize(&estate, &rules, &OptimizeOptions::new(date)).unwrap();
+    assert_eq!(plan.to_json(), serde_json::to_string_pretty(&plan).unwrap());
+    let mut streamed = Vec::new();
+    plan.write_json(&mut streamed).unwrap();
+    assert_eq!(streamed, plan.to_json().into_bytes());
+}
