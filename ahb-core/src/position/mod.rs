@@ -220,7 +220,9 @@ pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) ->
             });
         }
     }
-    over_claimed.sort_by(|a, b| a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool)));
+    sort_rows(&mut over_claimed, |a, b| {
+        a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool))
+    });
 
     let mut under_claimed: Vec<UnderClaim> = assessments
         .iter()
@@ -237,7 +239,7 @@ pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) ->
                 })
         })
         .collect();
-    under_claimed.sort_by(|a, b| {
+    sort_rows(&mut under_claimed, |a, b| {
         b.monthly_savings
             .cmp(&a.monthly_savings)
             .then_with(|| a.resource.cmp(&b.resource))
@@ -378,6 +380,16 @@ fn dual_use_dependence<'a>(
         },
     ));
     Ok(())
+}
+
+/// Sorts `rows` as a stable sort by `cmp` would, moving each row once: the order is found on
+/// their positions (a report row is about a hundred bytes, and a sort moves its elements many
+/// times), ties by position.
+fn sort_rows<T>(rows: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_unstable_by(|&a, &b| cmp(&rows[a], &rows[b]).then(a.cmp(&b)));
+    let mut slots: Vec<Option<T>> = rows.drain(..).map(Some).collect();
+    rows.extend(order.into_iter().filter_map(|i| slots[i].take()));
 }
 
 /// The pools, in the order positions and plans list them.

@@ -143,8 +143,13 @@ fn optimize_unverified(
     }
     // The resources in id order (ids are unique), sorted once for the solve's tie-breaks and
     // the plan's order of changes.
-    let mut by_id: Vec<usize> = (0..estate.resources.len()).collect();
-    by_id.sort_unstable_by(|&a, &b| estate.resources[a].id.cmp(&estate.resources[b].id));
+    // (Sorted as (id, index) pairs: a comparison reads the two ids, not the resources first.)
+    let mut keyed: Vec<(&str, usize)> = (estate.resources.iter())
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    keyed.sort_unstable();
+    let by_id: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let solved = solve_all(estate, &assessments, &by_id, supply, options, &tree)?;
     let recommendations =
         recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
