@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: generates the estates (benches/gen_estate.py), then for each size and
-# mode runs the e2e binary (phase medians), the release `audit` example under /usr/bin/time
-# (wall time and peak memory of the whole process) and Python's json.load of the same file.
+# mode runs the e2e binary (phase medians, then pinned to one core), the release `audit`
+# example under /usr/bin/time (wall time and peak memory of the whole process) and Python's
+# json.load of the same file.
 #
 #   cargo build --release -p ahb-benches --bin e2e && cargo build --release -p ahb-core --example audit
 #   bash benches/e2e.sh [SIZES...]        # default: 10000 100000 1000000
@@ -18,6 +19,10 @@ for n in ${sizes[@]}; do
     [ -s "$f" ] || python3 benches/gen_estate.py "$n" "$mode" > "$f"
     echo "== $n $mode ($(du -m "$f" | cut -f1) MB), $runs runs"
     target/release/e2e "$f" "$runs"
+    # The recommendations' re-solves run on both cores; the same run pinned to one core.
+    if command -v taskset >/dev/null; then
+      echo "one core: $(taskset -c 0 target/release/e2e "$f" "$runs" | grep -E 'optimize|total' | tr -s ' ' | tr '\n' ';')"
+    fi
     for i in $(seq "$runs"); do
       /usr/bin/time -f "%e %M" target/release/examples/audit "$f" --json 2>>"$dir/audit.t" >/dev/null
       python3 -c 'import json,sys,time; t=time.perf_counter(); json.load(open(sys.argv[1])); print(time.perf_counter()-t)' "$f" >>"$dir/py.t"
