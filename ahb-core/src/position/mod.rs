@@ -493,6 +493,15 @@ pub(crate) fn check_pools<'a>(
             first_claim.push(if same { first_claim[i - 1] } else { i });
         }
         let mut short_resource = vec![false; claims.len()];
+        // Every uncovered claim of the pool gives the same reason (written once, copied).
+        let short_text = (!uncovered.is_empty()).then(|| {
+            format!(
+                "the {} pool is short by {} {}: remove the benefit, buy licences or deallocate",
+                pool.display_name(),
+                position.shortfall,
+                pool.unit()
+            )
+        });
         for u in uncovered {
             short_resource[first_claim[u.claim]] = true;
             let savings = claims[first_claim[u.claim]].monthly_savings;
@@ -510,12 +519,7 @@ pub(crate) fn check_pools<'a>(
                     Some(a) => central::shortfall_reason(a, u.short),
                     None => Reason::new(
                         pool.shortfall_rule(),
-                        format!(
-                            "the {} pool is short by {} {}: remove the benefit, buy licences or deallocate",
-                            pool.display_name(),
-                            position.shortfall,
-                            pool.unit()
-                        ),
+                        short_text.clone().unwrap_or_default(),
                     ),
                 },
             });
