@@ -34,7 +34,7 @@ pub(super) fn vm(vm: &VmFacts, k: &Knobs, notes: &mut Vec<Reason>) -> Option<Req
             return None;
         }
     };
-    let mut reasons = Vec::new();
+    let mut reasons = Vec::with_capacity(4);
     let mismatched = matches!(
         vm.license_type,
         VmLicenseType::RhelByos | VmLicenseType::SlesByos

@@ -57,7 +57,7 @@ pub(super) fn dedicated_host(spec: &ResourceSpec, ctx: &Context) -> Option<Requi
 
 /// SQL Server VMs, SQL PaaS and SSIS.
 pub(super) fn paas_or_vm(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> Option<Requirement> {
-    let mut reasons = Vec::new();
+    let mut reasons = Vec::with_capacity(4);
     let (claimed, eligible, units, draw) = match spec {
         ResourceSpec::SqlVm {
             edition,

@@ -122,10 +122,12 @@ pub(super) fn vm(
             return None;
         }
     }
-    let mut reasons = vec![Reason::new(
+    // Room for the reasons a VM usually gets (WS-13, WS-1 or WS-3, and the plan's decision).
+    let mut reasons = Vec::with_capacity(4);
+    reasons.push(Reason::new(
         "WS-13",
         "every Windows Server image is eligible for AHB",
-    )];
+    ));
     if ctx.host_windows_licensed {
         reasons.push(Reason::new(
             "WS-9",

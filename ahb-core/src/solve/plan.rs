@@ -417,7 +417,9 @@ pub(crate) fn assemble(
                 (false, false) => Action::KeepOff,
             };
             carried[flat((ri, qi))] = on;
-            let mut reasons = q.reasons.clone();
+            // The assessment's reasons and the plan's own (one more, so no second allocation).
+            let mut reasons = Vec::with_capacity(q.reasons.len() + 1);
+            reasons.extend(q.reasons.iter().cloned());
             if keep_hci {
                 reasons.push(Reason::new(
                     "HCI-5",
