@@ -1200,10 +1200,14 @@ mod tests {
                 ));
             }
             let resource: ArrayRef = if dict {
-                let values = if rng.next(2) == 0 {
-                    shared.clone()
-                } else {
-                    Arc::new(StringArray::from(ids.clone())) as ArrayRef
+                // The same array as another batch's, an equal one, or other values (the
+                // ids in reverse: the keys' mapping made again).
+                let values = match rng.next(4) {
+                    0 | 1 => shared.clone(),
+                    2 => Arc::new(StringArray::from(ids.clone())) as ArrayRef,
+                    _ => Arc::new(StringArray::from(
+                        ids.iter().rev().copied().collect::<Vec<_>>(),
+                    )) as ArrayRef,
                 };
                 // Keys within the values (a null key now and then).
                 let keys: Vec<Option<i32>> = res
@@ -1323,7 +1327,22 @@ mod tests {
             let (want, got) = (read(false), read(true));
             assert_eq!(got, want, "case {case}: {batches:?}");
             match got {
-                Ok(_) => oks += 1,
+                Ok(u) => {
+                    // Each row's resource is its id (not a stale mapping of another
+                    // dictionary's keys, which both paths share).
+                    let mut row = 0;
+                    for b in &batches {
+                        let ids = arrow_cast::cast(b.column(0), &DataType::Utf8).unwrap();
+                        let ids = Strs::of(ids.as_ref()).unwrap();
+                        for i in 0..b.num_rows() {
+                            let id = &u.resources[u.resource[row] as usize];
+                            assert_eq!(Some(id.as_str()), ids.get(i).map(str::trim_ascii));
+                            row += 1;
+                        }
+                    }
+                    assert_eq!(row, u.resource.len());
+                    oks += 1;
+                }
                 Err(e) => *errors.entry(e.location().field.clone()).or_insert(0) += 1,
             }
         }
