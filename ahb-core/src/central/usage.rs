@@ -953,6 +953,108 @@ mod tests {
         HourlyUsage::from_records(&records)
     }
 
+    /// `check` as it was before [`RowCheck`]: one loop over the rows.
+    fn reference_check(u: &HourlyUsage) -> Result<()> {
+        u.check_lengths()?;
+        let mut last_hour = vec![u32::MAX; u.resources.len()];
+        let mut previous = 0;
+        for row in 0..u.resource.len() {
+            let (res, hour) = (u.resource[row], u.hour[row]);
+            let Some(seen) = last_hour.get_mut(res as usize) else {
+                return Err(row_error(
+                    row,
+                    "resource",
+                    format!("resource index {res} is out of range"),
+                ));
+            };
+            if hour < previous {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!("hour {hour} comes after hour {previous}: rows must be in hour order"),
+                ));
+            }
+            if hour >= MAX_USAGE_HOURS {
+                return Err(span_error(row, hour));
+            }
+            if *seen == hour {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!(
+                        "{:?} appears twice in hour {hour}",
+                        u.resources[res as usize]
+                    ),
+                ));
+            }
+            if u.vcores[row] > MAX_VCORES {
+                return Err(row_error(
+                    row,
+                    "vcores",
+                    format!("{} vCores is implausible", u.vcores[row]),
+                ));
+            }
+            *seen = hour;
+            previous = hour;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn check_by_row_check_is_the_row_loop() {
+        let mut x: u64 = 11;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut oks = 0;
+        for _ in 0..20_000 {
+            let resources: Vec<String> = (0..1 + next(4)).map(|i| format!("r{i}")).collect();
+            let rows = next(30) as usize;
+            let mut u = HourlyUsage {
+                start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+                resources,
+                resource: Vec::new(),
+                hour: Vec::new(),
+                vcores: Vec::new(),
+                price_micro: Vec::new(),
+            };
+            let mut hour = 0u32;
+            for k in 0..rows {
+                let odd = next(40);
+                hour += u32::from(next(3) == 0);
+                u.resource.push(if odd == 0 {
+                    4
+                } else {
+                    (k % u.resources.len()) as u32
+                });
+                u.hour.push(match odd {
+                    1 => hour.saturating_sub(1),
+                    2 => MAX_USAGE_HOURS,
+                    _ => hour,
+                });
+                u.vcores.push(match odd {
+                    3 => MAX_VCORES + 1,
+                    4 => MAX_VCORES,
+                    _ => 4,
+                });
+                u.price_micro.push(NO_PRICE);
+            }
+            if next(50) == 0 {
+                u.vcores.pop();
+            }
+            let want = reference_check(&u);
+            assert_eq!(u.check(), want, "{u:?}");
+            oks += usize::from(want.is_ok());
+        }
+        assert!((2000..18_000).contains(&oks), "{oks} pass");
+    }
+
     #[test]
     fn the_fast_paths_read_what_the_general_parsers_read() {
         let mut x: u64 = 5;
