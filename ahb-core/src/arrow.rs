@@ -24,8 +24,11 @@ use parquet::file::reader::ChunkReader;
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// Rows per record batch read from Parquet.
-const BATCH_ROWS: usize = 64 * 1024;
+/// Rows per record batch read from Parquet. Small enough that a batch's decoded columns (about
+/// 200 KiB for usage's four) are reused by the allocator from batch to batch: with 64 Ki rows
+/// each column's buffer was a fresh mapping, its pages faulted in and given back every batch
+/// (hourly usage of 8.76·10⁶ rows: 0.25 s, a third of it page faults, against 0.17 s).
+const BATCH_ROWS: usize = 8 * 1024;
 
 /// A Parquet file that does not read (bad magic, corrupt metadata or pages, an unsupported
 /// codec): a parse error.

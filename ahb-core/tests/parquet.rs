@@ -347,3 +347,44 @@ fn damaged_parquet_files_never_panic() {
     }
     assert!(errors > tried / 2, "{errors} errors of {tried}");
 }
+
+/// Not a test but a driver for profiling and timing the reader on a large file (run with
+/// `--ignored`): reads the Parquet file `AHB_PARQUET` names `AHB_RUNS` times (default 1),
+/// printing each run's time and a digest of the columns, so that a change to the reader can be
+/// timed (or counted with `valgrind --tool=callgrind`) and checked to give the same usage.
+#[test]
+#[ignore = "a profiling driver: AHB_PARQUET=file.parquet [AHB_RUNS=n]"]
+fn load_the_parquet_file_named_by_ahb_parquet() {
+    let Ok(path) = std::env::var("AHB_PARQUET") else {
+        return;
+    };
+    let runs: usize = std::env::var("AHB_RUNS").map_or(1, |r| r.parse().unwrap());
+    for _ in 0..runs {
+        let t = std::time::Instant::now();
+        let u = HourlyUsage::from_parquet_path(&path).unwrap();
+        let took = t.elapsed();
+        // FNV-1a over every column, in row order.
+        let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |x: u64| {
+            for b in x.to_le_bytes() {
+                digest = (digest ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        for id in &u.resources {
+            id.bytes().for_each(|b| eat(u64::from(b)));
+        }
+        for i in 0..u.resource.len() {
+            eat(u64::from(u.resource[i]));
+            eat(u64::from(u.hour[i]));
+            eat(u64::from(u.vcores[i]));
+            eat(u.price_micro[i] as u64);
+        }
+        eprintln!(
+            "{} rows, {} resources, start {}: {:.3} s, digest {digest:016x}",
+            u.resource.len(),
+            u.resources.len(),
+            u.start,
+            took.as_secs_f64()
+        );
+    }
+}

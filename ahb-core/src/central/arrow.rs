@@ -21,8 +21,8 @@ use chrono::{NaiveDateTime, Timelike};
 use rust_decimal::Decimal;
 
 use super::usage::{
-    CellError, ColumnBuilder, Hour, HourlyUsage, MAX_USAGE_HOURS, Price, Resource, fast_micro,
-    hour_from_text, hour_in_range, price_from_text, vcores_from_text,
+    CellError, ColumnBuilder, Hour, HourlyUsage, MAX_USAGE_HOURS, NO_PRICE, Price, Resource,
+    RowCheck, fast_micro, hour_from_text, hour_in_range, price_from_text, vcores_from_text,
 };
 use crate::arrow::{Strs, arrow_error, open_parquet, parquet_bytes};
 use crate::error::{Error, ErrorCode, Result};
@@ -112,14 +112,14 @@ impl Keys<'_> {
 }
 
 /// The resource column of a batch: plain strings, or a dictionary of strings (its keys and its
-/// values, each value's resource index remembered once known).
+/// values, each value's resource index remembered once known, else [`UNKNOWN`]).
 enum ResourceCol<'a> {
     Plain(Strs<'a>),
     Dict {
         keys: Keys<'a>,
         array: &'a dyn Array,
         values: Strs<'a>,
-        known: Vec<Option<u32>>,
+        known: Vec<u32>,
     },
 }
 
@@ -231,11 +231,7 @@ fn vcores_at(c: &VcoresCol<'_>, i: usize) -> std::result::Result<u32, CellError>
                 return Err(null("vcores"));
             }
             let v = a.value(i);
-            if v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v) {
-                Ok(v as u32)
-            } else {
-                Err(not_count(&v))
-            }
+            float_count(v).ok_or_else(|| not_count(&v))
         }
         VcoresCol::Text(s) => vcores_from_text(s.get(i).ok_or_else(|| null("vcores"))?.trim()),
     }
@@ -289,16 +285,8 @@ fn price_at(c: &PriceCol<'_>, i: usize) -> std::result::Result<Price, CellError>
                 return Ok(Price::Absent);
             }
             let f = a.value(i);
-            // Exact when a whole number of micro-units gives the float back: then that is the
-            // float's shortest decimal (two decimals of at most six places differ by a
-            // micro-unit, more than the float's precision below 10⁹).
-            let x = f * 1e6;
-            if (0.0..1e15).contains(&x) {
-                // Rounded to the nearest micro-unit (without a call to libm's `round`).
-                let m = (x + 0.5) as i64;
-                if m as f64 / 1e6 == f {
-                    return Ok(Price::Micro(m));
-                }
+            if let Some(m) = float_micro(f) {
+                return Ok(Price::Micro(m));
             }
             if !f.is_finite() {
                 return Err(CellError::parse(
@@ -323,6 +311,28 @@ fn price_at(c: &PriceCol<'_>, i: usize) -> std::result::Result<Price, CellError>
             },
         },
     }
+}
+
+/// A float vCores count: a whole number within `u32`.
+#[inline]
+fn float_count(v: f64) -> Option<u32> {
+    (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v)).then_some(v as u32)
+}
+
+/// A float price in exact micro-units, when a whole number of micro-units below 10⁹ gives the
+/// float back: then that is the float's shortest decimal (two decimals of at most six places
+/// differ by a micro-unit, more than the float's precision below 10⁹).
+#[inline]
+fn float_micro(f: f64) -> Option<i64> {
+    let x = f * 1e6;
+    if (0.0..1e15).contains(&x) {
+        // Rounded to the nearest micro-unit (without a call to libm's `round`).
+        let m = (x + 0.5) as i64;
+        if m as f64 / 1e6 == f {
+            return Some(m);
+        }
+    }
+    None
 }
 
 /// A cell that is null where a value is needed.
@@ -436,24 +446,84 @@ impl HourlyUsage {
     }
 }
 
-/// The reader: each batch's columns converted, each row through the CSV reader's builder.
-/// `capacity` is a hint (rows), already bounded by the size of the input.
+/// No resource index known yet for a dictionary key.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Rows converted at most at a time by the column-wise path ([`Reader::columns`]): its
+/// columns' slices stay in the cache between its passes.
+const MAX_CHUNK: usize = 4096;
+
+/// Hour 0 in a timestamp column's units, and the end of the year 2199: known once the first
+/// row has given hour 0, on the hour. Then a timestamp's hour is exact integer arithmetic.
+#[derive(Clone, Copy)]
+struct Span {
+    unit: TimeUnit,
+    start: i64,
+    end: i64,
+}
+
+/// One batch's columns, as read.
+struct Columns<'a> {
+    res: ResourceCol<'a>,
+    hour: HourCol<'a>,
+    vcores: VcoresCol<'a>,
+    price: PriceCol<'a>,
+}
+
+/// The state of a read across batches.
+struct Reader {
+    b: ColumnBuilder,
+    /// As in the CSV reader: a row's cells must read (else the error is immediate); the errors
+    /// of the builder come after, the first kept for the end.
+    deferred: Option<Error>,
+    /// The checks of [`HourlyUsage::check`], made as rows are appended; the first error kept
+    /// for the end, after `deferred` (as `check` would run after the builder).
+    check: RowCheck,
+    check_error: Option<Error>,
+    span: Option<Span>,
+    /// The end of the year 2199 in seconds since 1970.
+    end_of_range: Option<i64>,
+    /// The last dictionary of the resource column and its keys' resource indices: the Parquet
+    /// reader gives a row group's batches the same dictionary, mapped once.
+    dict: Option<(Arc<dyn Array>, Vec<u32>)>,
+    scratch: Scratch,
+}
+
+/// The reader: each batch's columns converted, rows appended to the CSV reader's builder with
+/// its checks. Where a batch's columns allow ([`Reader::columns`]), runs of rows are converted
+/// column by column; the row the column-wise path does not take (a null, a value out of
+/// bounds, any cell that may be an error) goes through the row-by-row path ([`Reader::row`]),
+/// so that errors are the same, at the same row. `capacity` is a hint (rows), already bounded
+/// by the size of the input.
 fn from_batches(
     schema: &Schema,
     batches: impl Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>>,
     capacity: usize,
 ) -> Result<HourlyUsage> {
+    read_batches(schema, batches, capacity, true)
+}
+
+/// [`from_batches`], the column-wise path used when `by_columns` (the tests compare it with
+/// the row-by-row path alone).
+fn read_batches(
+    schema: &Schema,
+    batches: impl Iterator<Item = std::result::Result<RecordBatch, arrow_schema::ArrowError>>,
+    capacity: usize,
+    by_columns: bool,
+) -> Result<HourlyUsage> {
     positions(schema)?;
-    let mut b = ColumnBuilder::with_capacity(capacity);
-    // As in the CSV reader: a row's cells must read (else the error is immediate); the checks
-    // of the builder come after, the first of their errors kept for the end.
-    let mut deferred: Option<Error> = None;
-    // Hour 0 in the timestamp column's units, and the end of the year 2199, once hour 0 is
-    // known and on the hour: then a timestamp's hour is exact integer arithmetic.
-    let mut fast: Option<(TimeUnit, i64, i64)> = None;
-    let end_of_range = chrono::NaiveDate::from_ymd_opt(2200, 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp());
+    let mut r = Reader {
+        b: ColumnBuilder::with_capacity(capacity),
+        deferred: None,
+        check: RowCheck::new(0),
+        check_error: None,
+        span: None,
+        end_of_range: chrono::NaiveDate::from_ymd_opt(2200, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc().timestamp()),
+        dict: None,
+        scratch: Scratch::new(),
+    };
     for batch in batches {
         let batch = batch.map_err(arrow_error)?;
         let [res, hour, vcores, price] = positions(&batch.schema())?;
@@ -468,19 +538,26 @@ fn from_batches(
         let hour = batch.column(hour);
         let vcores = widened(batch.column(vcores))?;
         let price = price.map(|p| widened(batch.column(p))).transpose()?;
-        let mut res = match res.as_any_dictionary_opt() {
-            Some(d) => ResourceCol::Dict {
-                keys: match res.as_dictionary_opt::<Int32Type>() {
-                    Some(d) => Keys::I32(d.keys().values()),
-                    None => Keys::Other(d.normalized_keys()),
-                },
-                array: res.as_ref(),
-                values: Strs::of(d.values().as_ref()).expect("checked: a dictionary of text"),
-                known: vec![None; d.values().len()],
-            },
+        let res = match res.as_any_dictionary_opt() {
+            Some(d) => {
+                let known = match r.dict.take() {
+                    Some((values, known)) if same_values(&values, d.values()) => known,
+                    _ => vec![UNKNOWN; d.values().len()],
+                };
+                r.dict = Some((d.values().clone(), Vec::new()));
+                ResourceCol::Dict {
+                    keys: match res.as_dictionary_opt::<Int32Type>() {
+                        Some(d) => Keys::I32(d.keys().values()),
+                        None => Keys::Other(d.normalized_keys()),
+                    },
+                    array: res.as_ref(),
+                    values: Strs::of(d.values().as_ref()).expect("checked: a dictionary of text"),
+                    known,
+                }
+            }
             None => ResourceCol::Plain(Strs::of(res.as_ref()).expect("checked: text")),
         };
-        let hour_col = match unit {
+        let hour = match unit {
             Some(unit) => HourCol::Stamp {
                 values: match unit {
                     TimeUnit::Second => hour.as_primitive::<TimestampSecondType>().values(),
@@ -492,19 +569,19 @@ fn from_batches(
                     }
                     TimeUnit::Nanosecond => hour.as_primitive::<TimestampNanosecondType>().values(),
                 },
-                nulls: hour.nulls(),
+                nulls: hour.nulls().filter(|n| n.null_count() > 0),
                 unit,
             },
             None => HourCol::Text(Strs::of(hour.as_ref()).expect("checked: text")),
         };
-        let vcores_col = match vcores.data_type() {
+        let vcores = match vcores.data_type() {
             DataType::Int32 => VcoresCol::Signed32(vcores.as_primitive()),
             DataType::Int64 => VcoresCol::Signed(vcores.as_primitive()),
             DataType::UInt64 => VcoresCol::Unsigned(vcores.as_primitive()),
             DataType::Float64 => VcoresCol::Float(vcores.as_primitive()),
             _ => VcoresCol::Text(Strs::of(vcores.as_ref()).expect("checked")),
         };
-        let price_col = match &price {
+        let price = match &price {
             None => PriceCol::Absent,
             Some(p) => match p.data_type() {
                 DataType::Null => PriceCol::Absent,
@@ -515,104 +592,769 @@ fn from_batches(
                 _ => PriceCol::Text(Strs::of(p.as_ref()).expect("checked")),
             },
         };
-        for i in 0..batch.num_rows() {
-            let row = b.rows;
-            let at = |e: CellError| e.at_row(row);
-            let hour = match &hour_col {
-                HourCol::Stamp {
-                    values,
-                    nulls,
-                    unit,
-                } => {
-                    if nulls.is_some_and(|n| n.is_null(i)) {
-                        return Err(at(null("hour")));
-                    }
-                    let v = values[i];
-                    match fast {
-                        Some((u, start, end)) if u == *unit && v >= start && v < end => {
-                            let per_hour = 3600 * units_per_second(u);
-                            let d = v - start;
-                            match u32::try_from(d / per_hour) {
-                                Ok(h) if d % per_hour == 0 && h < MAX_USAGE_HOURS => Hour::Since(h),
-                                _ => Hour::At(stamp_hour(v, *unit).map_err(at)?),
-                            }
-                        }
-                        _ => Hour::At(stamp_hour(v, *unit).map_err(at)?),
-                    }
+        let mut cols = Columns {
+            res,
+            hour,
+            vcores,
+            price,
+        };
+        let by_columns = by_columns && cols.by_columns();
+        let n = batch.num_rows();
+        let mut i = 0;
+        // Rows the column-wise path tries at once: doubled while it takes them all, cut to
+        // about twice what it took when it stops, so that a table whose rows it mostly leaves
+        // to the row-by-row path does not pay for long tries.
+        let mut size = 256;
+        while i < n {
+            if by_columns && let Some(span) = r.span.filter(|_| r.deferred.is_none()) {
+                let to = n.min(i + size);
+                let done = r.columns(&mut cols, span, i, to);
+                i += done;
+                if i == to {
+                    size = (size * 2).min(MAX_CHUNK);
+                    continue;
                 }
-                HourCol::Text(s) => {
-                    let text = s.get(i).ok_or_else(|| at(null("hour")))?;
-                    match b.fast_hour(text.trim().as_bytes()) {
-                        Some(h) => h,
-                        None => Hour::At(hour_from_text(text.trim()).map_err(at)?),
-                    }
-                }
-            };
-            let v = vcores_at(&vcores_col, i).map_err(at)?;
-            let p = price_at(&price_col, i).map_err(at)?;
-            let resource = match &mut res {
-                ResourceCol::Plain(s) => {
-                    let id = s.get(i).ok_or_else(|| at(null("resource")))?.trim_ascii();
-                    match b.known_resource(id.as_bytes()) {
-                        Some(r) => Resource::Known(r),
-                        None => Resource::New(id),
-                    }
-                }
-                ResourceCol::Dict {
-                    keys,
-                    array,
-                    values,
-                    known,
-                } => {
-                    if array.is_null(i) {
-                        return Err(at(null("resource")));
-                    }
-                    let k = keys.get(i);
-                    match known.get(k).copied().flatten() {
-                        Some(r) => Resource::Known(r),
-                        None if k >= known.len() => {
-                            return Err(at(CellError::parse(
-                                "resource",
-                                "a dictionary key is out of range".into(),
-                            )));
-                        }
-                        None => Resource::New(
-                            values
-                                .get(k)
-                                .ok_or_else(|| at(null("resource")))?
-                                .trim_ascii(),
-                        ),
-                    }
-                }
-            };
-            if deferred.is_none() {
-                match b.push(resource, hour, v, p) {
-                    Err(e) => deferred = Some(e),
-                    Ok(()) => {
-                        if let ResourceCol::Dict { keys, known, .. } = &mut res
-                            && let Some(slot) = known.get_mut(keys.get(i))
-                        {
-                            *slot = Some(b.previous);
-                        }
-                    }
-                }
+                size = (done * 2).clamp(8, MAX_CHUNK);
             }
-            if fast.is_none()
-                && let (HourCol::Stamp { unit, .. }, Some(u), Some(end)) =
-                    (&hour_col, &b.usage, end_of_range)
-            {
-                let s = u.start;
-                if s.minute() == 0 && s.second() == 0 && s.nanosecond() == 0 {
-                    let per = units_per_second(*unit);
-                    let start = s.and_utc().timestamp().checked_mul(per);
-                    fast = start.zip(end.checked_mul(per)).map(|(s, e)| (*unit, s, e));
-                }
-            }
-            b.rows += 1;
+            r.row(&mut cols, i)?;
+            i += 1;
+        }
+        if let (ResourceCol::Dict { known, .. }, Some((_, slot))) = (cols.res, &mut r.dict) {
+            *slot = known;
         }
     }
-    if let Some(e) = deferred {
+    if let Some(e) = r.deferred.or(r.check_error) {
         return Err(e);
     }
-    b.finish()
+    r.b.unchecked()
+}
+
+/// Whether two dictionaries have the same values, so that one's keys map to the other's
+/// resources: the Parquet reader gives each batch of a row group a new array, over the same
+/// buffers (compared by address) or equal ones (compared by value, a few microseconds for 10³
+/// ids against a hash lookup per id).
+fn same_values(a: &Arc<dyn Array>, b: &Arc<dyn Array>) -> bool {
+    Arc::ptr_eq(a, b) || a.to_data().ptr_eq(&b.to_data()) || a.as_ref() == b.as_ref()
+}
+
+impl Columns<'_> {
+    /// Whether the column-wise path reads this batch: timestamps for the hour, typed vCores,
+    /// and a price absent, a float, an integer or a decimal of at most six places.
+    fn by_columns(&self) -> bool {
+        matches!(self.hour, HourCol::Stamp { .. })
+            && !matches!(self.vcores, VcoresCol::Text(_))
+            && match self.price {
+                PriceCol::Text(_) => false,
+                PriceCol::Decimal(_, scale) => (0..=6).contains(&scale),
+                _ => true,
+            }
+    }
+}
+
+impl Reader {
+    /// Row `i` of a batch by the row-by-row path: an unreadable cell is an error at once;
+    /// the row is appended (unless an earlier row's error is deferred) and checked.
+    fn row(&mut self, cols: &mut Columns<'_>, i: usize) -> Result<()> {
+        let b = &mut self.b;
+        let row = b.rows;
+        let at = |e: CellError| e.at_row(row);
+        let hour = match &cols.hour {
+            HourCol::Stamp {
+                values,
+                nulls,
+                unit,
+            } => {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    return Err(at(null("hour")));
+                }
+                let v = values[i];
+                match self.span {
+                    Some(Span {
+                        unit: u,
+                        start,
+                        end,
+                    }) if u == *unit && v >= start && v < end => {
+                        let per_hour = 3600 * units_per_second(u);
+                        let d = v - start;
+                        match u32::try_from(d / per_hour) {
+                            Ok(h) if d % per_hour == 0 && h < MAX_USAGE_HOURS => Hour::Since(h),
+                            _ => Hour::At(stamp_hour(v, *unit).map_err(at)?),
+                        }
+                    }
+                    _ => Hour::At(stamp_hour(v, *unit).map_err(at)?),
+                }
+            }
+            HourCol::Text(s) => {
+                let text = s.get(i).ok_or_else(|| at(null("hour")))?;
+                match b.fast_hour(text.trim().as_bytes()) {
+                    Some(h) => h,
+                    None => Hour::At(hour_from_text(text.trim()).map_err(at)?),
+                }
+            }
+        };
+        let v = vcores_at(&cols.vcores, i).map_err(at)?;
+        let p = price_at(&cols.price, i).map_err(at)?;
+        let resource = match &mut cols.res {
+            ResourceCol::Plain(s) => {
+                let id = s.get(i).ok_or_else(|| at(null("resource")))?.trim_ascii();
+                match b.known_resource(id.as_bytes()) {
+                    Some(r) => Resource::Known(r),
+                    None => Resource::New(id),
+                }
+            }
+            ResourceCol::Dict {
+                keys,
+                array,
+                values,
+                known,
+            } => {
+                if array.is_null(i) {
+                    return Err(at(null("resource")));
+                }
+                let k = keys.get(i);
+                match known.get(k).copied() {
+                    Some(r) if r != UNKNOWN => Resource::Known(r),
+                    None => {
+                        return Err(at(CellError::parse(
+                            "resource",
+                            "a dictionary key is out of range".into(),
+                        )));
+                    }
+                    Some(_) => Resource::New(
+                        values
+                            .get(k)
+                            .ok_or_else(|| at(null("resource")))?
+                            .trim_ascii(),
+                    ),
+                }
+            }
+        };
+        if self.deferred.is_none() {
+            match b.push(resource, hour, v, p) {
+                Err(e) => self.deferred = Some(e),
+                Ok(()) => {
+                    if let ResourceCol::Dict { keys, known, .. } = &mut cols.res
+                        && let Some(slot) = known.get_mut(keys.get(i))
+                    {
+                        *slot = b.previous;
+                    }
+                    let u = b.usage.as_ref().expect("a row was appended");
+                    if self.check_error.is_none()
+                        && let Err(e) = self.check.row(
+                            &u.resources,
+                            row,
+                            b.previous,
+                            *u.hour.last().expect("appended"),
+                            v,
+                        )
+                    {
+                        self.check_error = Some(e);
+                    }
+                }
+            }
+        }
+        if self.span.is_none()
+            && let (HourCol::Stamp { unit, .. }, Some(u), Some(end)) =
+                (&cols.hour, &b.usage, self.end_of_range)
+        {
+            let s = u.start;
+            if s.minute() == 0 && s.second() == 0 && s.nanosecond() == 0 {
+                let per = units_per_second(*unit);
+                let start = s.and_utc().timestamp().checked_mul(per);
+                self.span = start.zip(end.checked_mul(per)).map(|(start, end)| Span {
+                    unit: *unit,
+                    start,
+                    end,
+                });
+            }
+        }
+        b.rows += 1;
+        Ok(())
+    }
+
+    /// Rows `from..to` of a batch by the column-wise path (a batch [`Columns::by_columns`]
+    /// takes, after a first row has started the usage at hour 0 `span.start`, and no error
+    /// deferred): each column converted in turn into the scratch columns, as long as its cells
+    /// are ones the row-by-row path reads without error into the same values; then the rows
+    /// taken are checked and appended. Returns how many rows it appended (from `from`): the
+    /// next row is the row-by-row path's.
+    fn columns(&mut self, cols: &mut Columns<'_>, span: Span, from: usize, to: usize) -> usize {
+        let HourCol::Stamp {
+            values,
+            nulls,
+            unit,
+        } = cols.hour
+        else {
+            return 0;
+        };
+        if unit != span.unit {
+            return 0;
+        }
+        // Rows with a null hour, vCores or resource are the row-by-row path's (an error).
+        let mut end = first_null(nulls, from, to);
+        end = first_null(cols.vcores.nulls(), from, end);
+        if let ResourceCol::Dict { array, .. } = &cols.res {
+            end = first_null(array.nulls(), from, end);
+        }
+        // At most `MAX_CHUNK` rows: the scratch columns' length.
+        let s = &mut self.scratch;
+        let values = &values[from..end];
+        let mut taken = match unit {
+            TimeUnit::Second => hours::<3600>(&mut s.hour, values, span),
+            TimeUnit::Millisecond => hours::<3_600_000>(&mut s.hour, values, span),
+            TimeUnit::Microsecond => hours::<3_600_000_000>(&mut s.hour, values, span),
+            TimeUnit::Nanosecond => hours::<3_600_000_000_000>(&mut s.hour, values, span),
+        };
+        let range = from..from + taken;
+        taken = match &cols.vcores {
+            VcoresCol::Signed32(a) => {
+                each(&mut s.vcores, &a.values()[range], |v| u32::try_from(v).ok())
+            }
+            VcoresCol::Signed(a) => {
+                each(&mut s.vcores, &a.values()[range], |v| u32::try_from(v).ok())
+            }
+            VcoresCol::Unsigned(a) => {
+                each(&mut s.vcores, &a.values()[range], |v| u32::try_from(v).ok())
+            }
+            VcoresCol::Float(a) => each(&mut s.vcores, &a.values()[range], float_count),
+            VcoresCol::Text(_) => 0,
+        };
+        let range = from..from + taken;
+        taken = match &cols.price {
+            PriceCol::Absent => {
+                s.price[..taken].fill(NO_PRICE);
+                taken
+            }
+            PriceCol::Decimal(a, scale) => {
+                let f = 10i128.pow(6 - u32::from(scale.unsigned_abs()));
+                prices(&mut s.price, a, range, |m| {
+                    m.checked_mul(f)
+                        .filter(|&u| (0..i128::from(MICRO_LIMIT)).contains(&u))
+                        .map(|u| u as i64)
+                })
+            }
+            PriceCol::Signed(a) => prices(&mut s.price, a, range, |v| {
+                (0..=WHOLE_LIMIT).contains(&v).then(|| v * 1_000_000)
+            }),
+            PriceCol::Unsigned(a) => prices(&mut s.price, a, range, |v| {
+                (v <= WHOLE_LIMIT as u64).then(|| v as i64 * 1_000_000)
+            }),
+            PriceCol::Float(a) => {
+                // Prices repeat (a few per resource): each distinct float converted once.
+                let cache = &mut s.micro;
+                prices(&mut s.price, a, range, |f| {
+                    let bits = f.to_bits();
+                    let slot = (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
+                    let (key, micro) = &mut cache[slot];
+                    if *key != bits {
+                        (*key, *micro) = (bits, float_micro(f));
+                    }
+                    *micro
+                })
+            }
+            PriceCol::Text(_) => 0,
+        };
+        // Resources last: ids new to the usage are added only for rows taken.
+        let b = &mut self.b;
+        taken = match &mut cols.res {
+            ResourceCol::Plain(strs) => {
+                let mut n = taken;
+                for (j, r) in s.resource[..taken].iter_mut().enumerate() {
+                    let Some(id) = strs.get(from + j) else {
+                        n = j;
+                        break;
+                    };
+                    *r = b.resource_of(id.trim_ascii());
+                }
+                n
+            }
+            ResourceCol::Dict {
+                keys,
+                values,
+                known,
+                ..
+            } => {
+                let mut resolve = |known: &mut Vec<u32>, k: usize| -> Option<u32> {
+                    let r = *known.get(k)?;
+                    if r != UNKNOWN {
+                        return Some(r);
+                    }
+                    let r = b.resource_of(values.get(k)?.trim_ascii());
+                    known[k] = r;
+                    Some(r)
+                };
+                let out = &mut s.resource[..taken];
+                let mut n = taken;
+                match keys {
+                    Keys::I32(k) => {
+                        for (j, (r, &k)) in out.iter_mut().zip(&k[from..]).enumerate() {
+                            // A negative key is out of range.
+                            let k = usize::try_from(k).unwrap_or(usize::MAX);
+                            // The common case, a key already mapped, without a call.
+                            if let Some(&x) = known.get(k)
+                                && x != UNKNOWN
+                            {
+                                *r = x;
+                                continue;
+                            }
+                            match resolve(known, k) {
+                                Some(x) => *r = x,
+                                None => {
+                                    n = j;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Keys::Other(k) => {
+                        for (j, (r, &k)) in out.iter_mut().zip(&k[from..]).enumerate() {
+                            match resolve(known, k) {
+                                Some(x) => *r = x,
+                                None => {
+                                    n = j;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+                n
+            }
+        };
+        let u = b.usage.as_mut().expect("the first row started the usage");
+        if self.check_error.is_none()
+            && let Err(e) = self.check.rows(
+                &u.resources,
+                b.rows,
+                &s.resource[..taken],
+                &s.hour[..taken],
+                &s.vcores[..taken],
+            )
+        {
+            self.check_error = Some(e);
+        }
+        u.resource.extend_from_slice(&s.resource[..taken]);
+        u.hour.extend_from_slice(&s.hour[..taken]);
+        u.vcores.extend_from_slice(&s.vcores[..taken]);
+        u.price_micro.extend_from_slice(&s.price[..taken]);
+        b.rows += taken;
+        taken
+    }
+}
+
+/// The columns of rows converted by [`Reader::columns`] before they are appended, kept
+/// between calls ([`MAX_CHUNK`] rows, allocated once).
+struct Scratch {
+    resource: Vec<u32>,
+    hour: Vec<u32>,
+    vcores: Vec<u32>,
+    price: Vec<i64>,
+    /// Float prices in micro-units by their bits, in slots by a hash of the bits: each entry
+    /// is a float and [`float_micro`] of it.
+    micro: Vec<(u64, Option<i64>)>,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        // Every slot holds a float (a NaN) and its conversion from the start.
+        let nan = u64::MAX;
+        Scratch {
+            resource: vec![0; MAX_CHUNK],
+            hour: vec![0; MAX_CHUNK],
+            vcores: vec![0; MAX_CHUNK],
+            price: vec![0; MAX_CHUNK],
+            micro: vec![(nan, float_micro(f64::from_bits(nan))); 64],
+        }
+    }
+}
+
+impl VcoresCol<'_> {
+    fn nulls(&self) -> Option<&NullBuffer> {
+        match self {
+            VcoresCol::Signed32(a) => a.nulls(),
+            VcoresCol::Signed(a) => a.nulls(),
+            VcoresCol::Unsigned(a) => a.nulls(),
+            VcoresCol::Float(a) => a.nulls(),
+            VcoresCol::Text(_) => None,
+        }
+    }
+}
+
+/// The first null of rows `from..to` (`to` when none).
+fn first_null(nulls: Option<&NullBuffer>, from: usize, to: usize) -> usize {
+    match nulls {
+        Some(n) if n.null_count() > 0 => (from..to).find(|&i| n.is_null(i)).unwrap_or(to),
+        _ => to,
+    }
+}
+
+/// Prices below 10⁹ in micro-units: those the row-by-row path takes as exact micro-units.
+const MICRO_LIMIT: i64 = 1_000_000_000_000_000;
+
+/// Whole prices the row-by-row path accepts (it reads them as decimals, within
+/// [`crate::money::MAX_AMOUNT`]).
+const WHOLE_LIMIT: i64 = 1_000_000_000;
+
+/// The hours since `span.start` of (non-null) timestamps (in units of which `PER_HOUR` make
+/// an hour: a constant, so the division is a multiplication), written to `out` while they are
+/// on the hour and within the span (what the row-by-row path reads as `Hour::Since`); returns
+/// how many. A run of equal timestamps (usage is in hour order, a resource per row) is
+/// converted once.
+fn hours<const PER_HOUR: i64>(out: &mut [u32], values: &[i64], span: Span) -> usize {
+    // Hour 0 is `span.start`.
+    let (mut last, mut hour) = (span.start, 0u32);
+    for (j, (o, &v)) in out.iter_mut().zip(values).enumerate() {
+        if v != last {
+            if v < span.start || v >= span.end {
+                return j;
+            }
+            let d = v - span.start;
+            match u32::try_from(d / PER_HOUR) {
+                Ok(h) if d % PER_HOUR == 0 && h < MAX_USAGE_HOURS => (last, hour) = (v, h),
+                _ => return j,
+            }
+        }
+        *o = hour;
+    }
+    values.len().min(out.len())
+}
+
+/// (Non-null) values through `f`, written to `out` while `f` takes them; returns how many.
+fn each<T: Copy>(out: &mut [u32], values: &[T], f: impl Fn(T) -> Option<u32>) -> usize {
+    for (j, (o, &v)) in out.iter_mut().zip(values).enumerate() {
+        match f(v) {
+            Some(x) => *o = x,
+            None => return j,
+        }
+    }
+    values.len().min(out.len())
+}
+
+/// Prices of rows `range` in micro-units through `f` (a null: [`NO_PRICE`]), written to `out`
+/// while `f` takes them; returns how many.
+fn prices<T: arrow_array::ArrowPrimitiveType>(
+    out: &mut [i64],
+    a: &PrimitiveArray<T>,
+    range: std::ops::Range<usize>,
+    mut f: impl FnMut(T::Native) -> Option<i64>,
+) -> usize {
+    let from = range.start;
+    let values = &a.values()[range];
+    let nulls = a.nulls().filter(|n| n.null_count() > 0);
+    for (j, (o, &v)) in out.iter_mut().zip(values).enumerate() {
+        if nulls.is_some_and(|n| n.is_null(from + j)) {
+            *o = NO_PRICE;
+            continue;
+        }
+        match f(v) {
+            Some(x) => *o = x,
+            None => return j,
+        }
+    }
+    values.len().min(out.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::types::Int64Type;
+    use arrow_array::{
+        ArrayRef, Decimal128Array, DictionaryArray, Float64Array, Int32Array, Int64Array,
+        StringArray, TimestampMicrosecondArray, TimestampMillisecondArray,
+        TimestampNanosecondArray, TimestampSecondArray, UInt64Array,
+    };
+    use arrow_schema::Field;
+
+    /// A small random generator (a linear congruential one: the cases are the same every run).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self, m: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % m
+        }
+
+        /// Mostly `usual`, one time in `odds` one of `odd`.
+        fn mostly<T: Clone>(&mut self, odds: u64, usual: T, odd: &[T]) -> T {
+            if self.next(odds) == 0 {
+                odd[self.next(odd.len() as u64) as usize].clone()
+            } else {
+                usual
+            }
+        }
+    }
+
+    /// A random usage table: mostly valid rows in hour order (so that the column-wise path
+    /// takes long runs), with odd cells now and then: nulls, hours off the hour, out of order,
+    /// before the first, beyond the span or the years, a resource twice in an hour,
+    /// negative, fractional or implausible vCores, prices negative, tiny, huge, NaN, of
+    /// more than six places. Columns of varied types; one to four batches (a dictionary shared
+    /// by batches or not); the price column present or not.
+    fn table(rng: &mut Rng) -> (Arc<Schema>, Vec<RecordBatch>) {
+        let unit = [
+            TimeUnit::Second,
+            TimeUnit::Millisecond,
+            TimeUnit::Microsecond,
+            TimeUnit::Nanosecond,
+        ][rng.next(4) as usize];
+        let per_hour = 3600 * units_per_second(unit);
+        let start = 1_767_225_600 * units_per_second(unit); // 2026-01-01T00:00:00Z
+        let text_hours = rng.next(12) == 0;
+        let vcores_type = rng.next(4);
+        let price_type = rng.next(6);
+        let dict = rng.next(3) != 0;
+        let wide_keys = rng.next(6) == 0;
+        let ids: Vec<Option<&str>> = {
+            let mut v = vec![
+                Some("a"),
+                Some("b"),
+                Some("c"),
+                Some(" d"),
+                Some("d"),
+                Some("e"),
+            ];
+            if rng.next(8) == 0 {
+                v.push(None);
+            }
+            v
+        };
+        let shared: ArrayRef = Arc::new(StringArray::from(ids.clone()));
+        let price_field = match price_type {
+            0 => None,
+            1 => Some(DataType::Float64),
+            2 => Some(DataType::Int64),
+            3 => Some(DataType::Decimal128(
+                18,
+                [0, 2, 4, 6, 6, 8][rng.next(6) as usize],
+            )),
+            4 => Some(DataType::UInt64),
+            _ => Some(DataType::Float64),
+        };
+        let (mut hour, mut cycle) = (0i64, 0i32);
+        let mut batches = Vec::new();
+        let mut schema = None;
+        for _ in 0..1 + rng.next(4) {
+            let n = rng.next(40) as usize;
+            let (mut res, mut hours, mut vcores, mut prices) = (vec![], vec![], vec![], vec![]);
+            for _ in 0..n {
+                // Resources a, b, c and d in turn, each hour some of them; now and then an odd
+                // hour, or another key (" d" is d, e is new, 6 a null value or the last).
+                cycle += 1 + rng.next(2) as i32;
+                if cycle > 3 {
+                    (cycle, hour) = (cycle % 4, hour + 1);
+                }
+                let mut stamp = Some(start + hour * per_hour);
+                stamp = rng.mostly(
+                    80,
+                    stamp,
+                    &[
+                        None,
+                        Some(start + hour * per_hour + 1),
+                        Some(start + hour * per_hour + per_hour / 2),
+                        Some(start + (hour - 2) * per_hour),
+                        Some(start - per_hour),
+                        Some(start + i64::from(MAX_USAGE_HOURS) * per_hour),
+                        Some(start + 200 * 366 * 24 * per_hour),
+                        Some(i64::MIN),
+                        Some(i64::MAX),
+                    ],
+                );
+                hours.push(stamp);
+                let k = [0, 1, 2, 4][cycle as usize];
+                res.push(rng.mostly(60, Some(k), &[None, Some(3), Some(5), Some(6)]));
+                let v = 1 + rng.next(64) as i64;
+                vcores.push(rng.mostly(
+                    60,
+                    Some(v),
+                    &[
+                        None,
+                        Some(0),
+                        Some(-1),
+                        Some(4096),
+                        Some(4097),
+                        Some(1 << 33),
+                    ],
+                ));
+                let p = [0.0963, 0.1, 0.25, 0.086][rng.next(4) as usize];
+                prices.push(rng.mostly(
+                    15,
+                    Some(p),
+                    &[
+                        None,
+                        Some(0.0),
+                        Some(-0.0),
+                        Some(-0.1),
+                        Some(1e-7),
+                        Some(0.1234567),
+                        Some(999_999_999.999_999),
+                        Some(1e9),
+                        Some(2e9),
+                        Some(1e15),
+                        Some(f64::NAN),
+                        Some(f64::INFINITY),
+                        Some(5.0),
+                    ],
+                ));
+            }
+            let resource: ArrayRef = if dict {
+                // The same array as another batch's, an equal one, or other values (the
+                // ids in reverse: the keys' mapping made again).
+                let values = match rng.next(4) {
+                    0 | 1 => shared.clone(),
+                    2 => Arc::new(StringArray::from(ids.clone())) as ArrayRef,
+                    _ => Arc::new(StringArray::from(
+                        ids.iter().rev().copied().collect::<Vec<_>>(),
+                    )) as ArrayRef,
+                };
+                // Keys within the values (a null key now and then).
+                let keys: Vec<Option<i32>> = res
+                    .iter()
+                    .map(|k| k.map(|k| k.min(values.len() as i32 - 1)))
+                    .collect();
+                if wide_keys {
+                    let keys =
+                        Int64Array::from(keys.iter().map(|k| k.map(i64::from)).collect::<Vec<_>>());
+                    Arc::new(DictionaryArray::<Int64Type>::try_new(keys, values).unwrap())
+                } else {
+                    Arc::new(
+                        DictionaryArray::<Int32Type>::try_new(Int32Array::from(keys), values)
+                            .unwrap(),
+                    )
+                }
+            } else {
+                Arc::new(StringArray::from(
+                    res.iter()
+                        .map(|k| k.and_then(|k| ids.get(k as usize).copied().flatten()))
+                        .collect::<Vec<_>>(),
+                ))
+            };
+            let hour_col: ArrayRef = if text_hours {
+                Arc::new(StringArray::from(
+                    hours
+                        .iter()
+                        .map(|h| {
+                            h.and_then(|h| stamp_time(h, unit))
+                                .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
+                        })
+                        .collect::<Vec<_>>(),
+                ))
+            } else {
+                match unit {
+                    TimeUnit::Second => Arc::new(TimestampSecondArray::from(hours)),
+                    TimeUnit::Millisecond => Arc::new(TimestampMillisecondArray::from(hours)),
+                    TimeUnit::Microsecond => Arc::new(TimestampMicrosecondArray::from(hours)),
+                    TimeUnit::Nanosecond => Arc::new(TimestampNanosecondArray::from(hours)),
+                }
+            };
+            let vcores_col: ArrayRef = match vcores_type {
+                0 => Arc::new(Int32Array::from(
+                    vcores
+                        .iter()
+                        .map(|v| v.map(|v| v as i32))
+                        .collect::<Vec<_>>(),
+                )),
+                1 => Arc::new(Int64Array::from(vcores)),
+                2 => Arc::new(UInt64Array::from(
+                    vcores
+                        .iter()
+                        .map(|v| v.map(|v| v as u64))
+                        .collect::<Vec<_>>(),
+                )),
+                _ => Arc::new(Float64Array::from(
+                    vcores
+                        .iter()
+                        .map(|v| v.map(|v| if v == 3 { 2.5 } else { v as f64 }))
+                        .collect::<Vec<_>>(),
+                )),
+            };
+            let mut fields = vec![
+                Field::new("resource", resource.data_type().clone(), true),
+                Field::new("hour", hour_col.data_type().clone(), true),
+                Field::new("vcores", vcores_col.data_type().clone(), true),
+            ];
+            let mut columns = vec![resource, hour_col, vcores_col];
+            if let Some(t) = &price_field {
+                let col: ArrayRef = match t {
+                    DataType::Float64 => Arc::new(Float64Array::from(prices)),
+                    DataType::Int64 => Arc::new(Int64Array::from(
+                        prices
+                            .iter()
+                            .map(|p| p.map(|p| p as i64))
+                            .collect::<Vec<_>>(),
+                    )),
+                    DataType::UInt64 => Arc::new(UInt64Array::from(
+                        prices
+                            .iter()
+                            .map(|p| p.map(|p| p.abs() as u64))
+                            .collect::<Vec<_>>(),
+                    )),
+                    DataType::Decimal128(p, s) => Arc::new(
+                        Decimal128Array::from(
+                            prices
+                                .iter()
+                                .map(|v| {
+                                    v.filter(|v| v.is_finite())
+                                        .map(|v| (v * 10f64.powi(i32::from(*s))) as i128)
+                                })
+                                .collect::<Vec<_>>(),
+                        )
+                        .with_precision_and_scale(*p, *s)
+                        .unwrap(),
+                    ),
+                    _ => unreachable!(),
+                };
+                fields.push(Field::new("licence_price_per_vcore_hour", t.clone(), true));
+                columns.push(col);
+            }
+            let sch = Arc::new(Schema::new(fields));
+            batches.push(RecordBatch::try_new(sch.clone(), columns).unwrap());
+            schema = Some(sch);
+        }
+        (schema.unwrap(), batches)
+    }
+
+    #[test]
+    fn the_column_wise_path_reads_what_the_row_by_row_path_reads() {
+        let mut rng = Rng(7);
+        let (mut oks, mut errors) = (0, std::collections::BTreeMap::new());
+        for case in 0..20_000 {
+            let (schema, batches) = table(&mut rng);
+            let read =
+                |by_columns| read_batches(&schema, batches.iter().cloned().map(Ok), 0, by_columns);
+            let (want, got) = (read(false), read(true));
+            assert_eq!(got, want, "case {case}: {batches:?}");
+            match got {
+                Ok(u) => {
+                    // Each row's resource is its id (not a stale mapping of another
+                    // dictionary's keys, which both paths share).
+                    let mut row = 0;
+                    for b in &batches {
+                        let ids = arrow_cast::cast(b.column(0), &DataType::Utf8).unwrap();
+                        let ids = Strs::of(ids.as_ref()).unwrap();
+                        for i in 0..b.num_rows() {
+                            let id = &u.resources[u.resource[row] as usize];
+                            assert_eq!(Some(id.as_str()), ids.get(i).map(str::trim_ascii));
+                            row += 1;
+                        }
+                    }
+                    assert_eq!(row, u.resource.len());
+                    oks += 1;
+                }
+                Err(e) => *errors.entry(e.location().field.clone()).or_insert(0) += 1,
+            }
+        }
+        // Both outcomes, and errors of each column, are exercised.
+        assert!(oks > 2000, "{oks} read");
+        for field in ["resource", "hour", "vcores", "licence_price_per_vcore_hour"] {
+            assert!(
+                errors
+                    .get(&Some(field.to_string()))
+                    .is_some_and(|&n| n > 50),
+                "{errors:?}"
+            );
+        }
+    }
 }

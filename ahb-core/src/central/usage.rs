@@ -153,49 +153,13 @@ impl HourlyUsage {
     /// no resource twice in an hour, plausible vCores.
     pub fn check(&self) -> Result<()> {
         self.check_lengths()?;
-        let n = self.resource.len();
-        let mut last_hour = vec![u32::MAX; self.resources.len()];
-        let mut previous = 0;
-        for row in 0..n {
-            let (res, hour) = (self.resource[row], self.hour[row]);
-            let Some(seen) = last_hour.get_mut(res as usize) else {
-                return Err(row_error(
-                    row,
-                    "resource",
-                    format!("resource index {res} is out of range"),
-                ));
-            };
-            if hour < previous {
-                return Err(row_error(
-                    row,
-                    "hour",
-                    format!("hour {hour} comes after hour {previous}: rows must be in hour order"),
-                ));
-            }
-            if hour >= MAX_USAGE_HOURS {
-                return Err(span_error(row, hour));
-            }
-            if *seen == hour {
-                return Err(row_error(
-                    row,
-                    "hour",
-                    format!(
-                        "{:?} appears twice in hour {hour}",
-                        self.resources[res as usize]
-                    ),
-                ));
-            }
-            if self.vcores[row] > MAX_VCORES {
-                return Err(row_error(
-                    row,
-                    "vcores",
-                    format!("{} vCores is implausible", self.vcores[row]),
-                ));
-            }
-            *seen = hour;
-            previous = hour;
-        }
-        Ok(())
+        RowCheck::new(self.resources.len()).rows(
+            &self.resources,
+            0,
+            &self.resource,
+            &self.hour,
+            &self.vcores,
+        )
     }
 
     /// The first check of [`HourlyUsage::check`]: the columns have equal lengths. The
@@ -221,6 +185,117 @@ impl HourlyUsage {
     /// Number of hours covered (the last row's hour + 1).
     pub fn hours(&self) -> u32 {
         self.hour.last().map_or(0, |h| h + 1)
+    }
+}
+
+/// The per-row checks of [`HourlyUsage::check`], one row after another: a reader that builds
+/// the columns makes them as it appends rows (the Arrow reader) instead of walking the columns
+/// again at the end, with the same first error.
+pub(super) struct RowCheck {
+    /// Per resource, the hour of its last row (`u32::MAX` before its first).
+    last_hour: Vec<u32>,
+    /// The hour of the previous row.
+    previous: u32,
+}
+
+impl RowCheck {
+    pub(super) fn new(resources: usize) -> RowCheck {
+        RowCheck {
+            last_hour: vec![u32::MAX; resources],
+            previous: 0,
+        }
+    }
+
+    /// Checks rows `first..` (resources `res`, `hours`, `vcores`, of equal lengths) after
+    /// the rows before them, as [`RowCheck::row`] one by one: the common case (each row
+    /// valid) in a tight loop, the first row that is not through [`RowCheck::row`] for its
+    /// error.
+    pub(super) fn rows(
+        &mut self,
+        resources: &[String],
+        first: usize,
+        res: &[u32],
+        hours: &[u32],
+        vcores: &[u32],
+    ) -> Result<()> {
+        if self.last_hour.len() < resources.len() {
+            self.last_hour.resize(resources.len(), u32::MAX);
+        }
+        let mut previous = self.previous;
+        for (k, ((&r, &hour), &v)) in res.iter().zip(hours).zip(vcores).enumerate() {
+            match self.last_hour.get_mut(r as usize) {
+                Some(seen)
+                    if hour >= previous
+                        && hour < MAX_USAGE_HOURS
+                        && *seen != hour
+                        && v <= MAX_VCORES =>
+                {
+                    *seen = hour;
+                    previous = hour;
+                }
+                _ => {
+                    self.previous = previous;
+                    self.row(resources, first + k, r, hour, v)?;
+                    previous = self.previous;
+                }
+            }
+        }
+        self.previous = previous;
+        Ok(())
+    }
+
+    /// Checks row `row` (resource `res`, `hour`, `vcores`) after the rows before it;
+    /// `resources` are the ids known so far (more may come with later rows).
+    #[inline]
+    pub(super) fn row(
+        &mut self,
+        resources: &[String],
+        row: usize,
+        res: u32,
+        hour: u32,
+        vcores: u32,
+    ) -> Result<()> {
+        let r = res as usize;
+        if r >= self.last_hour.len() && r < resources.len() {
+            self.last_hour.resize(resources.len(), u32::MAX);
+        }
+        let Some(seen) = self.last_hour.get_mut(r) else {
+            return Err(row_error(
+                row,
+                "resource",
+                format!("resource index {res} is out of range"),
+            ));
+        };
+        if hour < self.previous {
+            return Err(row_error(
+                row,
+                "hour",
+                format!(
+                    "hour {hour} comes after hour {}: rows must be in hour order",
+                    self.previous
+                ),
+            ));
+        }
+        if hour >= MAX_USAGE_HOURS {
+            return Err(span_error(row, hour));
+        }
+        if *seen == hour {
+            return Err(row_error(
+                row,
+                "hour",
+                format!("{:?} appears twice in hour {hour}", resources[r]),
+            ));
+        }
+        if vcores > MAX_VCORES {
+            return Err(row_error(
+                row,
+                "vcores",
+                format!("{vcores} vCores is implausible"),
+            ));
+        }
+        *seen = hour;
+        self.previous = hour;
+        Ok(())
     }
 }
 
@@ -598,11 +673,16 @@ impl ColumnBuilder {
 
     /// The usage built, with the checks of [`HourlyUsage::check`].
     pub(super) fn finish(self) -> Result<HourlyUsage> {
-        let Some(u) = self.usage else {
-            return Err(Error::new(ErrorCode::InvalidValue, "the usage has no rows"));
-        };
+        let u = self.unchecked()?;
         u.check()?;
         Ok(u)
+    }
+
+    /// The usage built, without the checks of [`HourlyUsage::check`]: for a reader that made
+    /// them row by row ([`RowCheck`]).
+    pub(super) fn unchecked(self) -> Result<HourlyUsage> {
+        self.usage
+            .ok_or_else(|| Error::new(ErrorCode::InvalidValue, "the usage has no rows"))
     }
 
     /// The hour of `YYYY-MM-DDTHH:00:00` without parsing the date again when it is the last
@@ -659,6 +739,37 @@ impl ColumnBuilder {
         self.index.get(text).copied()
     }
 
+    /// The index of resource `id`, a new one (the next) when `id` is not yet known. The usage
+    /// must have been started by a first row.
+    pub(super) fn intern(&mut self, id: &str) -> u32 {
+        let Some(u) = &mut self.usage else {
+            unreachable!("resources are named after the first row starts the usage")
+        };
+        let next = u.resources.len() as u32;
+        let res = *self.index.entry(id.to_string()).or_insert(next);
+        if res == next {
+            u.resources.push(id.to_string());
+            self.next.push(u32::MAX);
+        }
+        res
+    }
+
+    /// The index of resource `id` (a new one when not yet known), remembered as the previous
+    /// row's as [`ColumnBuilder::push`] does: for a reader that appends the other columns
+    /// itself.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(super) fn resource_of(&mut self, id: &str) -> u32 {
+        let res = match self.known_resource(id.as_bytes()) {
+            Some(r) => r,
+            None => self.intern(id),
+        };
+        if let Some(n) = self.next.get_mut(self.previous as usize) {
+            *n = res;
+        }
+        self.previous = res;
+        res
+    }
+
     /// Appends a row, with the checks of [`HourlyUsage::from_records`] (the row index is
     /// `self.rows`).
     pub(super) fn push(
@@ -710,26 +821,21 @@ impl ColumnBuilder {
                 hour
             }
         };
+        let price = match price {
+            Price::Absent => NO_PRICE,
+            Price::Micro(m) => m,
+            Price::Decimal(p) => price_micro(row, p)?,
+        };
         let res = match resource {
             Resource::Known(r) => r,
-            Resource::New(id) => {
-                let next = u.resources.len() as u32;
-                let res = *self.index.entry(id.to_string()).or_insert(next);
-                if res == next {
-                    u.resources.push(id.to_string());
-                    self.next.push(u32::MAX);
-                }
-                res
-            }
+            Resource::New(id) => self.intern(id),
         };
         if let Some(n) = self.next.get_mut(self.previous as usize) {
             *n = res;
         }
         self.previous = res;
-        let price = match price {
-            Price::Absent => NO_PRICE,
-            Price::Micro(m) => m,
-            Price::Decimal(p) => price_micro(row, p)?,
+        let Some(u) = &mut self.usage else {
+            unreachable!("made above")
         };
         u.resource.push(res);
         u.hour.push(hour);
@@ -845,6 +951,108 @@ mod tests {
             });
         }
         HourlyUsage::from_records(&records)
+    }
+
+    /// `check` as it was before [`RowCheck`]: one loop over the rows.
+    fn reference_check(u: &HourlyUsage) -> Result<()> {
+        u.check_lengths()?;
+        let mut last_hour = vec![u32::MAX; u.resources.len()];
+        let mut previous = 0;
+        for row in 0..u.resource.len() {
+            let (res, hour) = (u.resource[row], u.hour[row]);
+            let Some(seen) = last_hour.get_mut(res as usize) else {
+                return Err(row_error(
+                    row,
+                    "resource",
+                    format!("resource index {res} is out of range"),
+                ));
+            };
+            if hour < previous {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!("hour {hour} comes after hour {previous}: rows must be in hour order"),
+                ));
+            }
+            if hour >= MAX_USAGE_HOURS {
+                return Err(span_error(row, hour));
+            }
+            if *seen == hour {
+                return Err(row_error(
+                    row,
+                    "hour",
+                    format!(
+                        "{:?} appears twice in hour {hour}",
+                        u.resources[res as usize]
+                    ),
+                ));
+            }
+            if u.vcores[row] > MAX_VCORES {
+                return Err(row_error(
+                    row,
+                    "vcores",
+                    format!("{} vCores is implausible", u.vcores[row]),
+                ));
+            }
+            *seen = hour;
+            previous = hour;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn check_by_row_check_is_the_row_loop() {
+        let mut x: u64 = 11;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        let mut oks = 0;
+        for _ in 0..20_000 {
+            let resources: Vec<String> = (0..1 + next(4)).map(|i| format!("r{i}")).collect();
+            let rows = next(30) as usize;
+            let mut u = HourlyUsage {
+                start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+                resources,
+                resource: Vec::new(),
+                hour: Vec::new(),
+                vcores: Vec::new(),
+                price_micro: Vec::new(),
+            };
+            let mut hour = 0u32;
+            for k in 0..rows {
+                let odd = next(40);
+                hour += u32::from(next(3) == 0);
+                u.resource.push(if odd == 0 {
+                    4
+                } else {
+                    (k % u.resources.len()) as u32
+                });
+                u.hour.push(match odd {
+                    1 => hour.saturating_sub(1),
+                    2 => MAX_USAGE_HOURS,
+                    _ => hour,
+                });
+                u.vcores.push(match odd {
+                    3 => MAX_VCORES + 1,
+                    4 => MAX_VCORES,
+                    _ => 4,
+                });
+                u.price_micro.push(NO_PRICE);
+            }
+            if next(50) == 0 {
+                u.vcores.pop();
+            }
+            let want = reference_check(&u);
+            assert_eq!(u.check(), want, "{u:?}");
+            oks += usize::from(want.is_ok());
+        }
+        assert!((2000..18_000).contains(&oks), "{oks} pass");
     }
 
     #[test]
