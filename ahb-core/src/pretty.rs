@@ -288,6 +288,22 @@ impl<W: Write> Compound<'_, W> {
     }
 }
 
+/// The serializer methods of the integer types, each handing the value to `$write`.
+macro_rules! integers {
+    ($write:ident) => {
+        integers!($write: serialize_i8 i8, serialize_i16 i16, serialize_i32 i32,
+            serialize_i64 i64, serialize_i128 i128, serialize_u8 u8, serialize_u16 u16,
+            serialize_u32 u32, serialize_u64 u64, serialize_u128 u128);
+    };
+    ($write:ident: $($method:ident $t:ty),*) => {
+        $(
+            fn $method(self, v: $t) -> Result {
+                self.$write(v)
+            }
+        )*
+    };
+}
+
 impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
     type Ok = ();
     type Error = Error;
@@ -304,36 +320,7 @@ impl<'a, W: Write> ser::Serializer for &'a mut Pretty<W> {
             .extend_from_slice(if v { b"true" } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.integer(v)
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.integer(v)
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.integer(v)
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.integer(v)
-    }
-    fn serialize_i128(self, v: i128) -> Result {
-        self.integer(v)
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.integer(v)
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.integer(v)
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.integer(v)
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.integer(v)
-    }
-    fn serialize_u128(self, v: u128) -> Result {
-        self.integer(v)
-    }
+    integers!(integer);
     // Floats (none in the reports today) as serde_json writes them.
     fn serialize_f32(self, v: f32) -> Result {
         Ok(serde_json::to_writer(&mut self.buf, &v).map_err(io::Error::from)?)
@@ -530,6 +517,11 @@ struct KeySerializer<'a, W> {
 }
 
 impl<W: Write> KeySerializer<'_, W> {
+    /// An integer key, quoted (serde_json's rule).
+    fn quoted_integer(self, v: impl itoa::Integer) -> Result {
+        self.quoted(itoa::Buffer::new().format(v))
+    }
+
     fn quoted(self, text: &str) -> Result {
         self.ser.buf.push(b'"');
         self.ser.buf.extend_from_slice(text.as_bytes());
@@ -568,36 +560,7 @@ impl<W: Write> ser::Serializer for KeySerializer<'_, W> {
     fn serialize_char(self, v: char) -> Result {
         self.ser.string(v.encode_utf8(&mut [0; 4]))
     }
-    fn serialize_i8(self, v: i8) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_i64(self, v: i64) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_i128(self, v: i128) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_u64(self, v: u64) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-    fn serialize_u128(self, v: u128) -> Result {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
+    integers!(quoted_integer);
     fn serialize_f32(self, _: f32) -> Result {
         Err(key_error())
     }
