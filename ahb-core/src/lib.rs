@@ -46,5 +46,5 @@ pub use error::{Error, ErrorCode, Location, RecordRef, Result};
 pub use model::{Estate, LicenceLine, Resource, ResourceSpec, Scope};
 pub use position::{Position, audit};
 pub use rules::{Knobs, Reason, RuleSet, RuleSetVersion};
-pub use solve::{OptimizeOptions, Plan, optimize};
+pub use solve::{OptimizeOptions, Plan, audit_and_optimize, optimize};
 pub use timeline::{Timeline, timeline};

@@ -5,7 +5,7 @@
 //! typed errors of bad options.
 
 use ahb_core::solve::{Action, CertificateScope, Objective, UnpricedValuation};
-use ahb_core::{ErrorCode, Estate, OptimizeOptions, RuleSet, audit, optimize};
+use ahb_core::{ErrorCode, Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, optimize};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -625,4 +625,29 @@ fn a_plan_over_unpriced_resources_says_so_in_its_report() {
         !text.contains("UNPRICED") && text.contains("— proven optimal\n"),
         "{text}"
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// `audit_and_optimize` assesses the estate once for both results: its position is
+    /// `audit`'s and its plan `optimize`'s, byte for byte — under both rule sets (the 2021 one
+    /// has the WS-3 estate minimum, whose repair solves reuse the assessments), every
+    /// objective, and any claims today (activated Azure Local clusters included).
+    #[test]
+    fn audit_and_optimize_is_audit_then_optimize(
+        c in case(true),
+        claims in prop::collection::vec(any::<bool>(), 8),
+        legacy in any::<bool>(),
+        objective in 0u8..3,
+    ) {
+        let estate = load(&estate_json(&c, Some(&claims)));
+        let rules = if legacy { RuleSet::legacy_2021() } else { RuleSet::current() };
+        let mut o = OptimizeOptions::new(date());
+        o.objective = [Objective::MaxSavings, Objective::MinChange, Objective::ComplianceFirst]
+            [objective as usize];
+        let (position, plan) = audit_and_optimize(&estate, &rules, &o).unwrap();
+        prop_assert_eq!(position.to_json(), audit(&estate, &rules, date()).unwrap().to_json());
+        prop_assert_eq!(plan.to_json(), optimize(&estate, &rules, &o).unwrap().to_json());
+    }
 }

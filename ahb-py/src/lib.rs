@@ -25,6 +25,7 @@ fn _ahb(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Plan>()?;
     m.add_function(wrap_pyfunction!(results::audit, m)?)?;
     m.add_function(wrap_pyfunction!(results::optimize, m)?)?;
+    m.add_function(wrap_pyfunction!(results::audit_and_optimize, m)?)?;
     m.add_class::<timeline::Timeline>()?;
     m.add_function(wrap_pyfunction!(timeline::timeline, m)?)?;
     m.add_class::<central::Usage>()?;

@@ -190,6 +190,42 @@ pub fn optimize(
     as_of: Option<&Bound<'_, PyAny>>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Plan> {
+    let opts = options_arg(py, as_of, options)?;
+    let estate = estate.get().inner.clone();
+    let rules = rules_or_current(rules);
+    crate::errors::detach(py, move || ahb_core::optimize(&estate, &rules, &opts))
+        .map(Plan::wrap)
+        .map_err(|e| to_py_err(py, &e))
+}
+
+/// The audit and the plan together, `(position, plan)`, from one assessment of the estate:
+/// the same results as `audit` and `optimize`, in less time than the two calls. Arguments as
+/// for `optimize`. The GIL is released while the core works.
+#[pyfunction]
+#[pyo3(signature = (estate, rules = None, *, as_of = None, **options))]
+pub fn audit_and_optimize(
+    py: Python<'_>,
+    estate: &Bound<'_, Estate>,
+    rules: Option<&Bound<'_, RuleSet>>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(Position, Plan)> {
+    let opts = options_arg(py, as_of, options)?;
+    let estate = estate.get().inner.clone();
+    let rules = rules_or_current(rules);
+    crate::errors::detach(py, move || {
+        ahb_core::audit_and_optimize(&estate, &rules, &opts)
+    })
+    .map(|(position, plan)| (Position::wrap(position), Plan::wrap(plan)))
+    .map_err(|e| to_py_err(py, &e))
+}
+
+/// The optimiser's options from keyword arguments and the date (default: today).
+fn options_arg(
+    py: Python<'_>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<OptimizeOptions> {
     let date = date_arg(py, as_of, "as_of")?;
     let mut map = match options {
         Some(o) => match py_to_json(o.as_any())? {
@@ -199,11 +235,5 @@ pub fn optimize(
         None => serde_json::Map::new(),
     };
     map.insert("as_of".into(), Value::String(date.to_string()));
-    let opts = OptimizeOptions::from_json(&Value::Object(map).to_string())
-        .map_err(|e| to_py_err(py, &e))?;
-    let estate = estate.get().inner.clone();
-    let rules = rules_or_current(rules);
-    crate::errors::detach(py, move || ahb_core::optimize(&estate, &rules, &opts))
-        .map(Plan::wrap)
-        .map_err(|e| to_py_err(py, &e))
+    OptimizeOptions::from_json(&Value::Object(map).to_string()).map_err(|e| to_py_err(py, &e))
 }

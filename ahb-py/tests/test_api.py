@@ -123,6 +123,18 @@ def test_optimize_sample(sample: ahb.Estate) -> None:
     assert "vm-win-000" not in carried
 
 
+def test_audit_and_optimize_is_audit_then_optimize(sample: ahb.Estate) -> None:
+    position, plan = ahb.audit_and_optimize(sample, as_of=AS_OF, change_penalty_per_month=1.5)
+    assert position.to_json() == ahb.audit(sample, as_of=AS_OF).to_json()
+    alone = ahb.optimize(sample, as_of=AS_OF, change_penalty_per_month=1.5)
+    assert plan.to_json() == alone.to_json()
+    assert plan.to_dict()["options"]["change_penalty_per_month"] == Decimal("1.5")
+    legacy = ahb.audit_and_optimize(sample, "2021-11", as_of=AS_OF)
+    assert legacy[0].to_json() == ahb.audit(sample, "2021-11", as_of=AS_OF).to_json()
+    with pytest.raises(ahb.OptionError):
+        ahb.audit_and_optimize(sample, as_of=AS_OF, pin=["no-such-resource"])
+
+
 def test_to_pandas_and_html(sample: ahb.Estate) -> None:
     pd = pytest.importorskip("pandas")
     p = ahb.audit(sample, as_of=AS_OF)

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use ahb_core::export::az_script;
 use ahb_core::import::{Importer, PriceSource};
 use ahb_core::solve::UnpricedValuation;
-use ahb_core::{OptimizeOptions, RuleSet, audit, optimize};
+use ahb_core::{OptimizeOptions, RuleSet, audit_and_optimize, optimize};
 
 fn main() -> ExitCode {
     match run() {
@@ -105,7 +105,9 @@ pub fn run() -> Result<String, String> {
 
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("bad date")?;
     let rules = RuleSet::current();
-    let position = audit(&o.estate, &rules, as_of).map_err(e)?;
+    // The position and the plan from one assessment of the estate.
+    let (position, plan) =
+        audit_and_optimize(&o.estate, &rules, &OptimizeOptions::new(as_of)).map_err(e)?;
     let _ = writeln!(
         s,
         "\nposition on {as_of}: {}",
@@ -115,7 +117,6 @@ pub fn run() -> Result<String, String> {
             "NOT compliant"
         }
     );
-    let plan = optimize(&o.estate, &rules, &OptimizeOptions::new(as_of)).map_err(e)?;
     let _ = writeln!(
         s,
         "plan: {} changes, {} unpriced resources valued at zero",

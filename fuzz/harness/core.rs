@@ -2,12 +2,13 @@
 //! and by `cargo test -p ahb-core --test fuzz_corpus`, which replays the committed corpus: the
 //! same code runs in both. Each body feeds bytes to an entry point and runs every later stage
 //! the input reaches (audit, optimise, timeline, simulate, best assignment); an `Err` is the
-//! expected outcome for bad bytes, a panic is the bug.
+//! expected outcome for bad bytes, a panic is the bug (and so is `audit_and_optimize`
+//! disagreeing with `audit` and `optimize` called alone).
 
 #![allow(dead_code)]
 
 use ahb_core::central::{HourlyUsage, LicencePricesPerYear, best_assignment, simulate_central};
-use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, optimize, timeline};
+use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, optimize, timeline};
 use chrono::NaiveDate;
 
 /// The catalogue's base estate (two licence lines, a VM, a SQL database, a scale set, a host,
@@ -34,6 +35,25 @@ fn quick(as_of: NaiveDate) -> OptimizeOptions {
     o
 }
 
+/// `audit` and `optimize` alone and `audit_and_optimize`: from one assessment, the same
+/// position and plan, or the error the audit (else the optimiser) gives alone.
+fn together(e: &Estate, rules: &RuleSet, options: &OptimizeOptions) {
+    let alone = (audit(e, rules, options.as_of), optimize(e, rules, options));
+    match (audit_and_optimize(e, rules, options), alone) {
+        (Ok((p, plan)), (Ok(a), Ok(o))) => {
+            assert!(p == a, "audit_and_optimize's position differs from audit's");
+            assert_eq!(
+                plan.to_json(),
+                o.to_json(),
+                "its plan differs from optimize's"
+            );
+        }
+        (Err(both), (Err(a), _)) => assert_eq!(both.to_string(), a.to_string()),
+        (Err(both), (Ok(_), Err(o))) => assert_eq!(both.to_string(), o.to_string()),
+        _ => panic!("audit_and_optimize succeeds exactly when audit and optimize do"),
+    }
+}
+
 /// Estate JSON through the loader, audit, optimise and the timeline.
 pub fn estate_json(data: &[u8]) {
     let Ok(e) = Estate::from_json_bytes(data) else {
@@ -41,9 +61,8 @@ pub fn estate_json(data: &[u8]) {
     };
     let rules = RuleSet::current();
     let as_of = date(2026, 6, 1);
-    let _ = audit(&e, &rules, as_of);
+    together(&e, &rules, &quick(as_of));
     let _ = audit(&e, &RuleSet::legacy_2021(), as_of);
-    let _ = optimize(&e, &rules, &quick(as_of));
     if e.resources.len() + e.licences.len() <= 16 {
         let _ = timeline(&e, &rules, as_of, date(2027, 6, 1));
     }
@@ -76,7 +95,7 @@ pub fn options_json(data: &[u8]) {
     let mut o = o;
     o.exact_work_budget = o.exact_work_budget.min(200_000);
     for e in estates() {
-        let _ = optimize(&e, &RuleSet::current(), &o);
+        together(&e, &RuleSet::current(), &o);
     }
 }
 
@@ -87,8 +106,7 @@ pub fn rule_set_json(data: &[u8]) {
     };
     let as_of = date(2026, 6, 1);
     for e in estates() {
-        let _ = audit(&e, &r, as_of);
-        let _ = optimize(&e, &r, &quick(as_of));
+        together(&e, &r, &quick(as_of));
     }
 }
 

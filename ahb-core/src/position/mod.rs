@@ -173,19 +173,70 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
 /// re-audit of its plan, whose estate differs from the validated one only in the AHB
 /// settings the plan applies (which validation does not look at).
 pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
+    let assessed = assess(estate, rules, as_of)?;
+    let checked = assessed.check(estate, rules, as_of);
+    conclude(estate, rules, as_of, assessed, checked)
+}
+
+/// The audit's first half, which the optimiser shares: each resource assessed, and each
+/// pool's supply on the date.
+pub(crate) struct Assessed<'a> {
+    pub tree: ScopeTree<'a>,
+    pub assessments: Vec<Assessment>,
+    pub supply: HashMap<Pool, Vec<LineSupply>>,
+}
+
+/// Today's claims checked against the supply: what [`check_pools`] returns for every pool.
+pub(crate) type Checked = (Vec<PoolPosition>, Vec<OverClaim>, Totals);
+
+/// Assesses every resource of a valid estate on `as_of` (SQL-20: central management marked)
+/// and finds each pool's supply.
+pub(crate) fn assess<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+) -> Result<Assessed<'a>> {
     let tree = ScopeTree::new(&estate.scopes);
     let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
     central::mark(estate, as_of, &mut assessments);
     let supply = supply_by_pool(estate, rules, as_of)?;
-    let (mut pools, mut over_claimed, mut totals) = check_pools(
-        estate,
-        rules,
-        as_of,
-        &assessments,
+    Ok(Assessed {
+        tree,
+        assessments,
         supply,
-        &tree,
-        &ALL_POOLS,
-    );
+    })
+}
+
+impl<'a> Assessed<'a> {
+    /// Today's claims against every pool's supply.
+    pub(crate) fn check(&self, estate: &'a Estate, rules: &RuleSet, as_of: NaiveDate) -> Checked {
+        check_pools(
+            estate,
+            rules,
+            as_of,
+            &self.assessments,
+            self.supply.clone(),
+            &self.tree,
+            &ALL_POOLS,
+        )
+    }
+}
+
+/// The audit's second half: the position from the assessments and today's pool checks
+/// (claims on ineligible resources, unclaimed savings, hosts short, OQ-3).
+pub(crate) fn conclude<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+    assessed: Assessed<'a>,
+    checked: Checked,
+) -> Result<Position> {
+    let Assessed {
+        tree,
+        mut assessments,
+        ..
+    } = assessed;
+    let (mut pools, mut over_claimed, mut totals) = checked;
 
     // Claims on ineligible resources.
     for a in &assessments {

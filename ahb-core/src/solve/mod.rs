@@ -64,11 +64,9 @@ pub use plan::{
 pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewal};
 pub use verify::{Verification, apply_plan};
 
-use crate::engine::{assess_all_on, supply_by_pool};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::model::ScopeTree;
-use crate::position::check_pools;
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
 use crate::money::{from_micro, to_micro as micro};
@@ -111,9 +109,76 @@ use crate::money::{from_micro, to_micro as micro};
 pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
     estate.validate()?;
     options.validate(estate)?;
-    let first = optimize_unverified(estate, rules, options)?;
+    let assessed = crate::position::assess(estate, rules, options.as_of)?;
+    // Today's savings as the audit reports them, from the same assessments and supply.
+    let today = assessed.check(estate, rules, options.as_of).2;
+    optimize_assessed(estate, rules, options, &assessed, &today)
+}
+
+/// The audit of `estate` on `options.as_of` and its optimal plan, from one assessment.
+///
+/// The position is [`crate::audit`]'s and the plan [`optimize`]'s, byte for byte; computed
+/// together, the estate is validated once, each resource assessed once (not once by the
+/// audit and once more by the optimiser) and today's claims checked once. The plan is
+/// re-audited as [`optimize`]'s is.
+///
+/// # Errors
+///
+/// An estate [`crate::audit`] refuses gives the audit's error; otherwise an estate or options
+/// [`optimize`] refuses give its error.
+///
+/// # Examples
+///
+/// ```
+/// # fn main() -> ahb_core::Result<()> {
+/// let estate = ahb_core::Estate::from_json(r#"{
+///   "schema": "ahb.estate/1",
+///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+///                 "metric": "core", "quantity": 16, "programme": "ea",
+///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+///                  "license_type": "None",
+///                  "prices": {"payg_per_hour": "0.376", "ahb_per_hour": "0.192"}}]
+/// }"#)?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+/// let rules = ahb_core::RuleSet::current();
+/// let options = ahb_core::OptimizeOptions::new(date);
+/// let (position, plan) = ahb_core::audit_and_optimize(&estate, &rules, &options)?;
+/// assert_eq!(position.under_claimed[0].resource, "vm1"); // eligible, not claimed today
+/// assert_eq!(plan.totals.changes, 1); // so the plan enables it
+/// assert_eq!(position, ahb_core::audit(&estate, &rules, date)?);
+/// # Ok(())
+/// # }
+/// ```
+pub fn audit_and_optimize(
+    estate: &Estate,
+    rules: &RuleSet,
+    options: &OptimizeOptions,
+) -> Result<(crate::position::Position, Plan)> {
+    // The audit's checks first, so that its errors come first.
+    crate::text::check_option_date("as_of", options.as_of)?;
+    estate.validate()?;
+    let assessed = crate::position::assess(estate, rules, options.as_of)?;
+    options.validate(estate)?;
+    let checked = assessed.check(estate, rules, options.as_of);
+    let plan = optimize_assessed(estate, rules, options, &assessed, &checked.2)?;
+    let position = crate::position::conclude(estate, rules, options.as_of, assessed, checked)?;
+    Ok((position, plan))
+}
+
+/// [`optimize`] of a validated estate from its assessments and today's totals.
+fn optimize_assessed(
+    estate: &Estate,
+    rules: &RuleSet,
+    options: &OptimizeOptions,
+    assessed: &crate::position::Assessed,
+    today: &crate::position::Totals,
+) -> Result<Plan> {
+    let today = today.claimed_monthly_savings;
+    let first = optimize_unverified(estate, rules, options, assessed, today)?;
+    // Repairs change the options (reserve, exclusions), never the date: the assessments stand.
     verify::verified(estate, rules, options, first, |o| {
-        optimize_unverified(estate, rules, o)
+        optimize_unverified(estate, rules, o, assessed, today)
     })
 }
 
@@ -122,13 +187,12 @@ fn optimize_unverified(
     estate: &Estate,
     rules: &RuleSet,
     options: &OptimizeOptions,
+    assessed: &crate::position::Assessed,
+    today: rust_decimal::Decimal,
 ) -> Result<Plan> {
-    let tree = ScopeTree::new(&estate.scopes);
-    let mut assessments = assess_all_on(estate, rules, &tree, Some(options.as_of));
-    // SQL-20: resources under central management are not the plan's to switch.
-    crate::engine::central::mark(estate, options.as_of, &mut assessments);
-    let all_supply = supply_by_pool(estate, rules, options.as_of)?;
-    let mut supply = all_supply.clone();
+    let tree = &assessed.tree;
+    let assessments = &assessed.assessments;
+    let mut supply = assessed.supply.clone();
     // SQL-23: central assignments use their licences first.
     if let Some(lines) = supply.remove(&Pool::SqlServer) {
         let left = crate::engine::central::lines_left(
@@ -136,7 +200,7 @@ fn optimize_unverified(
             rules,
             options.as_of,
             lines,
-            &tree,
+            tree,
             options.prefer_later_expiry,
         );
         supply.insert(Pool::SqlServer, left);
@@ -150,27 +214,13 @@ fn optimize_unverified(
         .collect();
     keyed.sort_unstable();
     let by_id: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-    let solved = solve_all(estate, &assessments, &by_id, supply, options, &tree)?;
-    let recommendations =
-        recommend::recommend(estate, rules, options, &assessments, &solved, &tree);
-    // Today's savings as the audit reports them, from the same assessments and supply (the
-    // estate is neither validated nor assessed again).
-    let today = check_pools(
-        estate,
-        rules,
-        options.as_of,
-        &assessments,
-        all_supply,
-        &tree,
-        &crate::position::ALL_POOLS,
-    )
-    .2
-    .claimed_monthly_savings;
+    let solved = solve_all(estate, assessments, &by_id, supply, options, tree)?;
+    let recommendations = recommend::recommend(estate, rules, options, assessments, &solved, tree);
     Ok(plan::assemble(
         estate,
         rules,
         options,
-        &assessments,
+        assessments,
         &by_id,
         solved,
         recommendations,

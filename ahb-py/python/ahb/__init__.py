@@ -49,6 +49,7 @@ from ahb._ahb import (
 )
 from ahb._inputs import (
     audit,
+    audit_and_optimize,
     best_assignment,
     estate_from_frames,
     import_estate,
@@ -81,6 +82,7 @@ __all__ = [
     "__version__",
     "arm_patches",
     "audit",
+    "audit_and_optimize",
     "az_script",
     "best_assignment",
     "cost_usage_from_csv",

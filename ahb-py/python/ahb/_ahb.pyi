@@ -23,6 +23,7 @@ __all__ = [
     "Plan",
     "audit",
     "optimize",
+    "audit_and_optimize",
     "Timeline",
     "timeline",
     "Usage",
@@ -253,6 +254,18 @@ def optimize(
     the licence units they would use, a proxy ranked after every priced saving).
 
     >>> ahb._ahb.optimize(estate, as_of="2026-11-25", objective="min_change")  # doctest: +SKIP
+    """
+def audit_and_optimize(
+    estate: Estate,
+    rules: RuleSet | None = None,
+    *,
+    as_of: datetime.date | str | None = None,
+    **options: Any,
+) -> tuple[Position, Plan]:
+    """``(audit(...), optimize(...))`` from one assessment of the estate; options as for
+    :func:`optimize`.
+
+    >>> position, plan = ahb._ahb.audit_and_optimize(estate, as_of="2026-11-25")  # doctest: +SKIP
     """
 
 @final

@@ -207,6 +207,24 @@ def optimize(
     return _ahb.optimize(_estate(estate), _rules(rules), as_of=as_of, **opts)
 
 
+def audit_and_optimize(
+    estate: EstateLike,
+    rules: RuleSet | str | None = None,
+    *,
+    as_of: datetime.date | str | None = None,
+    **options: Any,
+) -> tuple[Position, Plan]:
+    """The compliance position and the optimal plan together, ``(position, plan)``: the same
+    results as :func:`audit` and :func:`optimize`, from one assessment of the estate (each
+    resource is assessed once, not twice), so faster than the two calls on a large estate.
+    Arguments as for :func:`optimize`.
+
+    >>> position, plan = ahb.audit_and_optimize(estate, as_of="2026-11-25")  # doctest: +SKIP
+    """
+    opts = {k: _amounts(v, k) for k, v in _keywords(options, "audit_and_optimize").items()}
+    return _ahb.audit_and_optimize(_estate(estate), _rules(rules), as_of=as_of, **opts)
+
+
 def timeline(
     estate: EstateLike,
     rules: RuleSet | str | None = None,

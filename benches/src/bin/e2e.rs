@@ -1,17 +1,18 @@
 //! The whole path from an estate file to a plan, phase by phase: read, parse and validate,
-//! audit, optimise (with recommendations), JSON out. Prints the median of each phase over the
+//! audit and optimise (with recommendations; `audit_and_optimize`, which assesses once),
+//! JSON out. `--separate` calls `audit` and then `optimize` instead, and times them apart. Prints the median of each phase over the
 //! runs, the median total and the process's peak resident memory. The JSON is streamed into a
 //! writer that counts it, as it would be streamed to a file; its FNV digest, printed so that a
 //! change can be checked to change no output, is taken outside the timed phases.
 //!
 //! ```text
 //! python3 benches/gen_estate.py 100000 noncompliant > /tmp/e5.json
-//! cargo run --release -p ahb-benches --bin e2e -- /tmp/e5.json [RUNS] [--audit-only] [--no-recommendations]
+//! cargo run --release -p ahb-benches --bin e2e -- /tmp/e5.json [RUNS] [--audit-only | --separate] [--no-recommendations]
 //! ```
 
 use std::time::Instant;
 
-use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, optimize};
+use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, optimize};
 use chrono::NaiveDate;
 
 /// Peak resident memory of this process in KiB (Linux), from /proc/self/status.
@@ -80,6 +81,7 @@ fn main() {
     let path = args.first().expect("usage: e2e FILE [RUNS] [--audit-only]");
     let runs: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(3);
     let audit_only = args.iter().any(|a| a == "--audit-only");
+    let separate = args.iter().any(|a| a == "--separate");
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 25).expect("a date");
     let rules = RuleSet::current();
     let mut options = OptimizeOptions::new(as_of);
@@ -87,8 +89,12 @@ fn main() {
     let names = [
         "read",
         "parse+validate",
-        "audit",
-        "optimize",
+        if separate || audit_only {
+            "audit"
+        } else {
+            "audit+optimize"
+        },
+        if separate { "optimize" } else { "-" },
         "json out",
         "total",
     ];
@@ -101,9 +107,20 @@ fn main() {
         let estate = Estate::from_json_bytes(&bytes).expect("a valid estate");
         drop(bytes);
         let t2 = Instant::now();
-        let position = audit(&estate, &rules, as_of).expect("an audit");
+        let (position, plan) = if audit_only || separate {
+            let position = audit(&estate, &rules, as_of).expect("an audit");
+            (position, None)
+        } else {
+            let (position, plan) =
+                audit_and_optimize(&estate, &rules, &options).expect("a position and a plan");
+            (position, Some(plan))
+        };
         let t3 = Instant::now();
-        let plan = (!audit_only).then(|| optimize(&estate, &rules, &options).expect("a plan"));
+        let plan = if separate {
+            Some(optimize(&estate, &rules, &options).expect("a plan"))
+        } else {
+            plan
+        };
         let t4 = Instant::now();
         // The JSON is streamed (as a user writes it to a file) into a writer that counts it;
         // its digest is taken afterwards, outside the timed phases, by writing it again.
@@ -137,7 +154,7 @@ fn main() {
         );
     }
     println!("{summary}");
-    for (name, mut v) in names.iter().zip(phases) {
+    for (name, mut v) in names.iter().zip(phases).filter(|(n, _)| **n != "-") {
         println!(
             "{name:>15}: {:9.1} ms (median of {runs})",
             median(&mut v) * 1e3
