@@ -169,9 +169,7 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     audit_valid(estate, rules, as_of)
 }
 
-/// [`audit`] of an estate already validated, on a date already checked: the optimiser's
-/// re-audit of its plan, whose estate differs from the validated one only in the AHB
-/// settings the plan applies (which validation does not look at).
+/// [`audit`] of an estate already validated, on a date already checked.
 pub(crate) fn audit_valid(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
     let assessed = assess(estate, rules, as_of)?;
     let checked = assessed.check(estate, rules, as_of);
@@ -238,8 +236,57 @@ pub(crate) fn conclude<'a>(
     } = assessed;
     let (mut pools, mut over_claimed, mut totals) = checked;
 
+    ineligible_claims(&assessments, &mut over_claimed);
+
+    let mut under_claimed: Vec<UnderClaim> = assessments
+        .iter()
+        .flat_map(|a| {
+            a.requirements
+                .iter()
+                .filter(|q| q.eligible && !q.claimed && q.units > 0 && q.central.is_none())
+                .map(|q| UnderClaim {
+                    resource: a.resource.clone(),
+                    pool: q.pool,
+                    units: q.units,
+                    monthly_savings: q.monthly_savings,
+                    yearly_savings: q.monthly_savings.map(|m| m * Decimal::from(12)),
+                })
+        })
+        .collect();
+    sort_rows(&mut under_claimed, |a, b| {
+        b.monthly_savings
+            .cmp(&a.monthly_savings)
+            .then_with(|| a.resource.cmp(&b.resource))
+            .then(a.pool.cmp(&b.pool))
+    });
+    totals.unclaimed_monthly_savings = under_claimed.iter().filter_map(|u| u.monthly_savings).sum();
+    totals.unclaimed_yearly_savings = totals.unclaimed_monthly_savings * Decimal::from(12);
+
+    host_shortfalls(estate, &over_claimed, &mut assessments);
+    dual_use_dependence(estate, rules, as_of, &assessments, &tree, &mut pools)?;
+
+    let compliant = is_compliant(&pools, &over_claimed);
+    let unpriced_summary = unpriced::summarise(&assessments, None);
+    Ok(Position {
+        schema: POSITION_SCHEMA,
+        engine: env!("CARGO_PKG_VERSION"),
+        as_of,
+        rule_set: rules.clone(),
+        compliant,
+        pools,
+        over_claimed,
+        under_claimed,
+        totals,
+        unpriced_summary,
+        resources: assessments,
+    })
+}
+
+/// Adds the claims on ineligible resources to `over_claimed` and sorts it by resource, then
+/// pool: the over-claims of the position.
+fn ineligible_claims(assessments: &[Assessment], over_claimed: &mut Vec<OverClaim>) {
     // Claims on ineligible resources.
-    for a in &assessments {
+    for a in assessments {
         for q in a
             .requirements
             .iter()
@@ -271,52 +318,35 @@ pub(crate) fn conclude<'a>(
             });
         }
     }
-    sort_rows(&mut over_claimed, |a, b| {
+    sort_rows(over_claimed, |a, b| {
         a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool))
     });
+}
 
-    let mut under_claimed: Vec<UnderClaim> = assessments
-        .iter()
-        .flat_map(|a| {
-            a.requirements
-                .iter()
-                .filter(|q| q.eligible && !q.claimed && q.units > 0 && q.central.is_none())
-                .map(|q| UnderClaim {
-                    resource: a.resource.clone(),
-                    pool: q.pool,
-                    units: q.units,
-                    monthly_savings: q.monthly_savings,
-                    yearly_savings: q.monthly_savings.map(|m| m * Decimal::from(12)),
-                })
-        })
-        .collect();
-    sort_rows(&mut under_claimed, |a, b| {
-        b.monthly_savings
-            .cmp(&a.monthly_savings)
-            .then_with(|| a.resource.cmp(&b.resource))
-            .then(a.pool.cmp(&b.pool))
-    });
-    totals.unclaimed_monthly_savings = under_claimed.iter().filter_map(|u| u.monthly_savings).sum();
-    totals.unclaimed_yearly_savings = totals.unclaimed_monthly_savings * Decimal::from(12);
+/// What the audit decides about compliance, and no more: the pool positions (before OQ-3's
+/// statement) and the over-claims, exactly as the position has them. The optimiser's re-audit
+/// of its plan needs only this, not the unclaimed savings, hosts' statements and summaries.
+pub(crate) struct Verdict {
+    pub compliant: bool,
+    pub pools: Vec<PoolPosition>,
+    pub over_claimed: Vec<OverClaim>,
+}
 
-    host_shortfalls(estate, &over_claimed, &mut assessments);
-    dual_use_dependence(estate, rules, as_of, &assessments, &tree, &mut pools)?;
-
-    let compliant = pools.iter().all(|p| p.compliant) && over_claimed.is_empty();
-    let unpriced_summary = unpriced::summarise(&assessments, None);
-    Ok(Position {
-        schema: POSITION_SCHEMA,
-        engine: env!("CARGO_PKG_VERSION"),
-        as_of,
-        rule_set: rules.clone(),
-        compliant,
+/// [`audit`]'s verdict on an estate already validated, on a date already checked.
+pub(crate) fn verdict(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Verdict> {
+    let assessed = assess(estate, rules, as_of)?;
+    let (pools, mut over_claimed, _) = assessed.check(estate, rules, as_of);
+    ineligible_claims(&assessed.assessments, &mut over_claimed);
+    Ok(Verdict {
+        compliant: is_compliant(&pools, &over_claimed),
         pools,
         over_claimed,
-        under_claimed,
-        totals,
-        unpriced_summary,
-        resources: assessments,
     })
+}
+
+/// Every pool covers today's claims and no ineligible resource claims.
+fn is_compliant(pools: &[PoolPosition], over_claimed: &[OverClaim]) -> bool {
+    pools.iter().all(|p| p.compliant) && over_claimed.is_empty()
 }
 
 /// VMs "covered by the host" (WS-9, SQL-10) are covered only when the host's own claim is:

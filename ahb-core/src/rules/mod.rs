@@ -320,13 +320,11 @@ impl RuleSet {
                 let Some(vm) = windows::VmFacts::of(&resource.spec) else {
                     return Assessment::empty(resource);
                 };
-                let mut reqs = Vec::new();
-                if let Some(r) = windows::vm(&vm, ctx, k, &mut notes) {
-                    reqs.push(r);
-                }
-                if let Some(r) = linux::vm(&vm, k, &mut notes) {
-                    reqs.push(r);
-                }
+                let windows = windows::vm(&vm, ctx, k, &mut notes);
+                let linux = linux::vm(&vm, k, &mut notes);
+                // Collected at their exact number (a push would reserve room for four): at
+                // 10⁶ VMs the unused room was a third of a gigabyte per set of assessments.
+                let reqs: Vec<Requirement> = windows.into_iter().chain(linux).collect();
                 if reqs.is_empty() && notes.is_empty() {
                     notes.push(Reason::new(
                         "API-1",

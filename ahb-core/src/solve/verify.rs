@@ -21,7 +21,7 @@ use crate::error::Result;
 use crate::model::{
     Estate, HostLicenseType, PaasLicenseType, ResourceSpec, SqlVmLicenseType, VmLicenseType,
 };
-use crate::position::{OverClaim, Position, audit_valid};
+use crate::position::{OverClaim, Verdict, verdict};
 use crate::rules::{Pool, Reason, RuleSet};
 
 /// The re-audit of a plan: the audit of the estate with the plan's settings applied.
@@ -116,11 +116,11 @@ fn set(spec: &mut ResourceSpec, pool: Pool, on: bool) {
     }
 }
 
-/// The audit of the estate with the plan applied.
-/// The audit of the plan applied; `estate` was validated by `optimize`, and applying a plan
-/// changes only AHB settings, so it is not validated again.
-fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan) -> Result<Position> {
-    audit_valid(&apply_plan(estate, plan), rules, plan.as_of)
+/// The audit's verdict on the estate with the plan applied (its compliance, pool positions and
+/// over-claims, computed by the audit's own code). `estate` was validated by `optimize`, and
+/// applying a plan changes only AHB settings, so it is not validated again.
+fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan) -> Result<Verdict> {
+    verdict(&apply_plan(estate, plan), rules, plan.as_of)
 }
 
 /// Resources whose claims the plan may not drop: pinned ones and activated Azure Local
@@ -137,7 +137,7 @@ fn fixed(estate: &Estate, options: &OptimizeOptions) -> BTreeSet<String> {
 
 /// The shortfall of `pool` that dropping claims could remove: its shortfall less the units
 /// attributed to claims that cannot be dropped (fixed resources, central assignments).
-fn excess(pos: &Position, pool: Pool, droppable: &BTreeSet<String>) -> u64 {
+fn excess(pos: &Verdict, pool: Pool, droppable: &BTreeSet<String>) -> u64 {
     let Some(p) = pos.pools.iter().find(|p| p.pool == pool) else {
         return 0;
     };
@@ -209,7 +209,7 @@ pub(crate) fn verified(
     // cover the top-up. Keep the minimum free (any plan then audits clean), or, when the
     // estate cannot hold it, claim no Windows benefit at all.
     let minimum = u64::from(rules.knobs.estate_minimum_core_licences);
-    let ws_short = |pos: &Position| {
+    let ws_short = |pos: &Verdict| {
         pos.pools
             .iter()
             .any(|p| p.pool == Pool::WindowsServer && p.estate_minimum_topup > 0 && p.shortfall > 0)
@@ -218,7 +218,7 @@ pub(crate) fn verified(
         // The smallest number of core licences kept free (0…minimum) whose plan meets the
         // minimum: the plan's own claims plus the reserve reach it. Keeping the whole minimum
         // free always does, when the licences can hold it.
-        let solve_with = |r: u64| -> Result<Option<(Plan, Position, OptimizeOptions)>> {
+        let solve_with = |r: u64| -> Result<Option<(Plan, Verdict, OptimizeOptions)>> {
             let mut o = opts.clone();
             o.reserve.windows_server = o.reserve.windows_server.saturating_add(r);
             let Ok(p) = solve(&o) else {
@@ -304,13 +304,13 @@ pub(crate) fn verified(
             break;
         };
         let droppable: BTreeSet<String> = order.iter().cloned().collect();
-        let ok = |p: &Plan| -> Result<(bool, Position)> {
+        let ok = |p: &Plan| -> Result<(bool, Verdict)> {
             let a = reaudit(estate, rules, p)?;
             Ok((excess(&a, pool, &droppable) == 0, a))
         };
         // The fewest claims, least savings per unit first, whose removal clears the pool.
         let (mut lo, mut hi) = (1, order.len());
-        let mut best: Option<(Plan, Position, OptimizeOptions, usize)> = None;
+        let mut best: Option<(Plan, Verdict, OptimizeOptions, usize)> = None;
         while lo <= hi {
             let mid = lo + (hi - lo) / 2;
             let o = with_excluded(&opts, &order[..mid]);
