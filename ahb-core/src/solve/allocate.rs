@@ -148,7 +148,9 @@ impl<'a> Scoping<'a> {
 }
 
 /// A network with a demand node for every class of `cands`, the reserve and the forced
-/// candidates covered; an error when they cannot all be covered.
+/// candidates covered; an error when they cannot all be covered. `prepared` (the pool's
+/// [`Prepared`]) saves looking up each candidate's class again when lines are not scoped.
+#[allow(clippy::too_many_arguments)]
 fn base_network<'a>(
     pool: Pool,
     lines: Vec<LineSupply>,
@@ -157,6 +159,7 @@ fn base_network<'a>(
     scoping: &Scoping<'a>,
     scopes: &ScopeTree<'a>,
     later_first: bool,
+    prepared: Option<&Prepared>,
 ) -> Result<(SupplyNetwork, Classes<'a>)> {
     let mut net = SupplyNetwork::new(lines, later_first);
     let mut classes = Classes {
@@ -164,13 +167,30 @@ fn base_network<'a>(
         node_of: Vec::with_capacity(cands.len()),
         reserve: None,
     };
-    for c in cands {
-        let key = scoping.key(c);
-        let node = *classes
-            .nodes
-            .entry(key)
-            .or_insert_with(|| net.add_demand(key.0, Reach::Scope(key.1), scopes));
-        classes.node_of.push(node);
+    match prepared {
+        // Without assigned lines a candidate's node is its draw's: the draws' order of first
+        // appearance, found once per pool, gives the same nodes in the same order.
+        Some(prep) if !scoping.scoped => {
+            let (draws, draw_of) = prep.by_draw(cands);
+            let nodes: Vec<usize> = (draws.iter())
+                .map(|&d| {
+                    let node = net.add_demand(d, Reach::Scope(None), scopes);
+                    classes.nodes.insert((d, None), node);
+                    node
+                })
+                .collect();
+            classes.node_of.extend(draw_of.iter().map(|&k| nodes[k]));
+        }
+        _ => {
+            for c in cands {
+                let key = scoping.key(c);
+                let node = *classes
+                    .nodes
+                    .entry(key)
+                    .or_insert_with(|| net.add_demand(key.0, Reach::Scope(key.1), scopes));
+                classes.node_of.push(node);
+            }
+        }
     }
     let mut forced = 0;
     if reserve > 0 {
@@ -258,6 +278,9 @@ pub(crate) struct Prepared<'k> {
     /// room for ordinary candidates (lapsing any one of several equal lines, say) are solved
     /// once. A solve is deterministic, so a cached solution is the one a new solve would give.
     solutions: Mutex<HashMap<(u64, u64), Arc<Solution>>>,
+    /// The candidates' draws in order of first appearance, and each candidate's (an index
+    /// into them): the demand nodes of a network without assigned lines.
+    by_draw: std::sync::OnceLock<(Vec<Draw>, Vec<usize>)>,
 }
 
 impl<'k> Prepared<'k> {
@@ -292,7 +315,25 @@ impl<'k> Prepared<'k> {
             items,
             knap: std::sync::OnceLock::new(),
             solutions: Mutex::new(HashMap::new()),
+            by_draw: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The candidates' draws in order of first appearance and each candidate's, found once.
+    fn by_draw(&self, cands: &[Candidate]) -> &(Vec<Draw>, Vec<usize>) {
+        self.by_draw.get_or_init(|| {
+            let mut draws: Vec<Draw> = Vec::new();
+            let draw_of = (cands.iter())
+                .map(|c| {
+                    // A handful of draws exist (the `Draw` variants): a scan finds one.
+                    draws.iter().position(|&d| d == c.draw).unwrap_or_else(|| {
+                        draws.push(c.draw);
+                        draws.len() - 1
+                    })
+                })
+                .collect();
+            (draws, draw_of)
+        })
     }
 
     /// The free candidates, best value per unit first (ties: fewer units, then index): the
@@ -390,7 +431,16 @@ pub(crate) fn choose<'a>(
     let scoped = scoping.scoped;
     // With assigned lines, the final attribution runs on a network with a node per scope.
     let per_scope = scoped.then(|| (lines.clone(), scoping.per_scope()));
-    let (base, classes) = base_network(pool, lines, cands, reserve, &scoping, scopes, later_first)?;
+    let (base, classes) = base_network(
+        pool,
+        lines,
+        cands,
+        reserve,
+        &scoping,
+        scopes,
+        later_first,
+        Some(prep),
+    )?;
     let special = &prep.special;
     let forced_value: i128 = cands.iter().filter(|c| c.forced).map(|c| c.value).sum();
     let (mut chosen, value, bound, method) = if scoped {
@@ -452,7 +502,9 @@ fn attribute<'a>(
         per_scope,
     } = choice;
     let (mut net, classes) = match per_scope {
-        Some((lines, per)) => base_network(pool, lines, cands, reserve, &per, scopes, later_first)?,
+        Some((lines, per)) => {
+            base_network(pool, lines, cands, reserve, &per, scopes, later_first, None)?
+        }
         None => (base, classes),
     };
     for (i, c) in cands.iter().enumerate() {
