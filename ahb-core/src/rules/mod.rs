@@ -433,8 +433,11 @@ pub(crate) fn requirement(
     draw: Draw,
     claimed: bool,
     eligible: bool,
-    reasons: Vec<Reason>,
+    mut reasons: Vec<Reason>,
 ) -> Requirement {
+    // Most requirements end with two reasons, in room for four: the room left is given back
+    // (in place), a sixth of an assessment's memory. The few reasons added later grow it again.
+    reasons.shrink_to_fit();
     Requirement {
         pool,
         units: if eligible { units } else { 0 },
