@@ -5,7 +5,8 @@
 //!
 //! The estate is the shape that made earlier versions quadratic: non-compliant (most claims
 //! uncovered after an SA lapse), a scope chain as deep as the estate is large, licence lines
-//! assigned to scopes along it (a fixed number of them), dedicated hosts with Windows VMs on them, and SQL resources.
+//! assigned to scopes along it (a fixed number of them), dedicated hosts with Windows VMs on them, and SQL resources,
+//! some under central SQL assignments made along the chain.
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +23,8 @@ const RUNS: usize = 5;
 const MAX_RATIO: f64 = 3.0;
 /// Licence lines assigned to a scope (the others are unassigned).
 const SCOPED_LINES: usize = 6;
+/// Central SQL assignments, at scopes along the chain.
+const CENTRAL: usize = 3;
 /// Slack for phases too short to time reliably.
 const SLACK: Duration = Duration::from_millis(40);
 
@@ -105,8 +108,16 @@ fn estate_json(n: usize) -> String {
             l
         })
         .collect();
+    // Central SQL assignments at a fixed number of scopes along the chain: every SQL resource
+    // below them is centrally managed (SQL-20), found by walking up the chain.
+    let central: Vec<Value> = (0..CENTRAL)
+        .map(|k| {
+            json!({"id": format!("CA{k}"), "scope": format!("s{:06}", (k * depth) / CENTRAL),
+                   "edition": "standard", "cores": 64, "start": "2026-01-01"})
+        })
+        .collect();
     json!({"schema": "ahb.estate/1", "scopes": scopes, "licences": licences,
-           "resources": resources})
+           "resources": resources, "central_assignments": central})
     .to_string()
 }
 

@@ -13,7 +13,7 @@
 //!   instance pools — not SSIS, not dedicated hosts) are reported as centrally managed: their
 //!   `BasePrice`/`AHUB` setting is neither a claim nor an under-claim.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -54,7 +54,7 @@ pub(crate) fn draw_of(a: &CentralAssignment, rules: &RuleSet) -> Draw {
 /// Marks the SQL requirements of the resources under central management on `as_of`
 /// (SQL-20): the requirement records the scope whose assignments apply, and its
 /// resource-level setting is reported as having no effect.
-pub(crate) fn mark(estate: &Estate, as_of: NaiveDate, assessments: &mut [Assessment]) {
+pub(crate) fn mark<'e>(estate: &'e Estate, as_of: NaiveDate, assessments: &mut [Assessment]) {
     let assignments = active(estate, as_of);
     if assignments.is_empty() {
         return;
@@ -71,41 +71,89 @@ pub(crate) fn mark(estate: &Estate, as_of: NaiveDate, assessments: &mut [Assessm
         .iter()
         .map(|s| (s.id.as_str(), s.parent.as_deref()))
         .collect();
+    let nearest = nearest_managing(&parent, &by_scope);
+    // The statement each nearest managing scope gives its resources, written once: the
+    // managing scopes (it and those above it with assignments, nearest first) and their ids.
+    let mut texts: HashMap<&str, (String, String)> = HashMap::new();
+    // (A scope the estate does not declare has no parent: it manages itself or nothing.)
+    let nearest_of = |s: &'e str| {
+        nearest
+            .get(s)
+            .copied()
+            .unwrap_or(by_scope.contains_key(s).then_some(s))
+    };
     for (a, r) in assessments.iter_mut().zip(&estate.resources) {
         if !centrally_coverable(&r.spec) {
             continue;
         }
-        // The resource's scope and its ancestors that carry assignments, nearest first.
-        let mut seen = HashSet::new();
-        let managing: Vec<&str> =
-            std::iter::successors(r.scope.as_deref(), |s| parent.get(s).copied().flatten())
-                .take_while(|s| seen.insert(*s))
-                .filter(|s| by_scope.contains_key(s))
-                .collect();
-        if managing.is_empty() {
+        let Some(first) = r.scope.as_deref().and_then(nearest_of) else {
             continue;
-        }
-        let ids: Vec<&str> = managing
-            .iter()
-            .flat_map(|s| by_scope[s].iter().copied())
+        };
+        let (scope, text) = texts.entry(first).or_insert_with(|| {
+            let managing: Vec<&str> = std::iter::successors(Some(first), |m| {
+                parent.get(m).copied().flatten().and_then(nearest_of)
+            })
+            .take(by_scope.len())
             .collect();
-        for q in a
-            .requirements
-            .iter_mut()
-            .filter(|q| q.pool == Pool::SqlServer)
-        {
-            q.central = Some(managing[0].to_string());
-            q.reasons.push(Reason::new(
-                "SQL-20",
+            let ids: Vec<&str> = managing
+                .iter()
+                .flat_map(|s| by_scope[s].iter().copied())
+                .collect();
+            (
+                first.to_string(),
                 format!(
                     "centrally managed: the licences assigned to {} ({}) apply; the \
                      resource-level setting has no effect",
                     managing.join(", "),
                     ids.join(", ")
                 ),
-            ));
+            )
+        });
+        for q in a
+            .requirements
+            .iter_mut()
+            .filter(|q| q.pool == Pool::SqlServer)
+        {
+            q.central = Some(scope.clone());
+            q.reasons.push(Reason::new("SQL-20", text.clone()));
         }
     }
+}
+
+/// For every scope, the nearest scope at or above it that carries assignments (`None`: none
+/// does). Each scope is walked once: a walk up the tree stops at the first scope already
+/// known, so a deep chain costs its length, not its length squared. A walk longer than the
+/// number of scopes (a cycle, which validation refuses) ends as if at the top.
+fn nearest_managing<'a>(
+    parent: &HashMap<&'a str, Option<&'a str>>,
+    by_scope: &HashMap<&str, Vec<&str>>,
+) -> HashMap<&'a str, Option<&'a str>> {
+    let mut nearest: HashMap<&'a str, Option<&'a str>> = HashMap::with_capacity(parent.len());
+    let mut path = Vec::new();
+    for &start in parent.keys() {
+        let mut at = Some(start);
+        let found = loop {
+            let Some(s) = at else { break None };
+            if let Some(&known) = nearest.get(s) {
+                break known;
+            }
+            if by_scope.contains_key(s) {
+                break Some(s);
+            }
+            if path.len() > parent.len() {
+                break None;
+            }
+            path.push(s);
+            at = parent.get(s).copied().flatten();
+        };
+        if let Some(s) = found {
+            nearest.insert(s, Some(s));
+        }
+        for s in path.drain(..) {
+            nearest.insert(s, found);
+        }
+    }
+    nearest
 }
 
 /// The shortfall reason of an assignment the licences do not back (SQL-23, SQL-20).

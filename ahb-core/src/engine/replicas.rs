@@ -125,12 +125,17 @@ pub(super) fn apply(
     contexts: &[Context],
     assessments: &mut [Assessment],
 ) {
-    let index: HashMap<&str, usize> = estate
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+    // The resources by id, to find replicas' primaries: built at the first replica, so an
+    // estate without replicas (most) does not hash a million ids for nothing.
+    let index = std::cell::OnceCell::new();
+    let index = || -> &HashMap<&str, usize> {
+        index.get_or_init(|| {
+            (estate.resources.iter())
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), i))
+                .collect()
+        })
+    };
     // Replicas entitled to a free slot, by (kind, primary key), with the NC each would need.
     let mut groups: BTreeMap<(Kind, String), Group> = BTreeMap::new();
     let mut need_licence: Vec<(usize, Reason)> = Vec::new();
@@ -163,7 +168,7 @@ pub(super) fn apply(
                 None => Err(format!(
                     "names no primary: a free passive replica needs a licensed primary ({rule})"
                 )),
-                Some(p) => match index.get(p) {
+                Some(p) => match index().get(p) {
                     None => Err(format!("names primary {p:?}, which is not in the estate")),
                     Some(&pi) => allowance(
                         kind,
