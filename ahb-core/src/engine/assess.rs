@@ -94,7 +94,12 @@ pub(crate) fn assess_all_on<'a>(
                     .unwrap_or_default(),
                 _ => Default::default(),
             };
-            let own = hosts.get(r.id.as_str()).copied().unwrap_or_default();
+            // Only a host has counts of its own (most resources are not hosts: no lookup).
+            let own = match r.spec {
+                ResourceSpec::DedicatedHost { .. } => hosts.get(r.id.as_str()).copied(),
+                _ => None,
+            }
+            .unwrap_or_default();
             Context {
                 dev_test: tree.is_dev_test(r.scope.as_deref()),
                 host_windows_licensed: host.0,

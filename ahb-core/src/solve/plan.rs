@@ -386,7 +386,9 @@ pub(crate) fn assemble(
     let excluded: std::collections::HashSet<&str> =
         options.exclude.iter().map(String::as_str).collect();
     let pinned: std::collections::HashSet<&str> = options.pin.iter().map(String::as_str).collect();
-    let mut assignments = Vec::new();
+    // One assignment per requirement: reserved at once, not grown by doubling (at 10⁶
+    // resources each doubling copies and faults in hundreds of megabytes).
+    let mut assignments = Vec::with_capacity(total);
     let mut changes = Vec::new();
     let mut totals = PlanTotals::default();
     let mut carried = vec![false; total];
