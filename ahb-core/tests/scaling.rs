@@ -1,5 +1,6 @@
 //! Scaling smoke test: doubling the estate must not more than triple the time of any phase of
-//! the path from the file to the plan (load and validate, audit, optimise, export, timeline). A quadratic step quadruples; a linear or n·log n one
+//! the path from the file to the plan (load and validate, audit, optimise with
+//! recommendations, export, timeline). A quadratic step quadruples; a linear or n·log n one
 //! roughly doubles. The sizes are small enough for the test profile, and every phase is timed
 //! as the minimum of a few runs to keep a shared machine's noise out.
 //!
@@ -140,12 +141,11 @@ fn time_once(text: &str, best: &mut [Duration; 5]) {
         "the smoke estate is meant to be non-compliant"
     );
     lap(1, best);
-    // Without the purchase and renewal recommendations: they re-solve each pool up to 32
-    // times, as many times whatever the size, but how many depends on the shortfall and on
-    // the lines expiring, which the two sizes do not share exactly (benches/README.md).
-    let mut options = OptimizeOptions::new(as_of);
-    options.recommendations = false;
+    // With the purchase and renewal recommendations (each pool re-solved up to 32 times).
+    let options = OptimizeOptions::new(as_of);
+    assert!(options.recommendations);
     let plan = optimize(&estate, &rules, &options).expect("a plan");
+    assert!(!plan.recommendations.purchases.is_empty());
     lap(2, best);
     let script = az_script(&estate, &plan).expect("a script");
     assert!(!plan.changes.is_empty() && !script.apply.is_empty());
