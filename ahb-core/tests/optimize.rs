@@ -631,7 +631,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
     /// `audit_and_optimize` assesses the estate once for both results: its position is
-    /// `audit`'s and its plan `optimize`'s, byte for byte — under both rule sets (the 2021 one
+    /// `audit`'s and its plan `optimize`'s, byte for byte (and the plan's verification is the
+    /// audit of the estate with the plan applied) — under both rule sets (the 2021 one
     /// has the WS-3 estate minimum, whose repair solves reuse the assessments), every
     /// objective, and any claims today (activated Azure Local clusters included).
     #[test]
@@ -649,5 +650,10 @@ proptest! {
         let (position, plan) = audit_and_optimize(&estate, &rules, &o).unwrap();
         prop_assert_eq!(position.to_json(), audit(&estate, &rules, date()).unwrap().to_json());
         prop_assert_eq!(plan.to_json(), optimize(&estate, &rules, &o).unwrap().to_json());
+        // The re-audit, which assesses the changed resources' specs in place, says what the
+        // audit of a copy of the estate with the plan applied says.
+        let applied = audit(&ahb_core::solve::apply_plan(&estate, &plan), &rules, date()).unwrap();
+        prop_assert_eq!(plan.verification.compliant, applied.compliant);
+        prop_assert_eq!(&plan.verification.over_claimed, &applied.over_claimed);
     }
 }

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 use ahb_core::central::{HourlyUsage, LicencePricesPerYear, best_assignment, simulate_central};
+use ahb_core::solve::apply_plan;
 use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, optimize, timeline};
 use chrono::NaiveDate;
 
@@ -36,7 +37,8 @@ fn quick(as_of: NaiveDate) -> OptimizeOptions {
 }
 
 /// `audit` and `optimize` alone and `audit_and_optimize`: from one assessment, the same
-/// position and plan, or the error the audit (else the optimiser) gives alone.
+/// position and plan, or the error the audit (else the optimiser) gives alone; and the plan's
+/// verification is the audit of the estate with the plan applied.
 fn together(e: &Estate, rules: &RuleSet, options: &OptimizeOptions) {
     let alone = (audit(e, rules, options.as_of), optimize(e, rules, options));
     match (audit_and_optimize(e, rules, options), alone) {
@@ -47,6 +49,12 @@ fn together(e: &Estate, rules: &RuleSet, options: &OptimizeOptions) {
                 o.to_json(),
                 "its plan differs from optimize's"
             );
+            // The re-audit (specs replaced in place) says what auditing a copy of the estate
+            // with the plan applied says.
+            if let Ok(applied) = audit(&apply_plan(e, &plan), rules, options.as_of) {
+                assert_eq!(plan.verification.compliant, applied.compliant);
+                assert_eq!(plan.verification.over_claimed, applied.over_claimed);
+            }
         }
         (Err(both), (Err(a), _)) => assert_eq!(both.to_string(), a.to_string()),
         (Err(both), (Ok(_), Err(o))) => assert_eq!(both.to_string(), o.to_string()),

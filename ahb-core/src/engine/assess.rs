@@ -41,20 +41,37 @@ pub(crate) fn assess_all_on<'a>(
     tree: &ScopeTree<'a>,
     as_of: Option<NaiveDate>,
 ) -> Vec<Assessment> {
+    assess_all_as(estate, rules, tree, as_of, &[])
+}
+
+/// [`assess_all_on`] as if the resources at the indices of `respecified` (sorted by index)
+/// had those specs: the re-audit of a plan assesses the estate with the plan's AHB settings
+/// this way, without copying the estate.
+pub(crate) fn assess_all_as<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    tree: &ScopeTree<'a>,
+    as_of: Option<NaiveDate>,
+    respecified: &'a [(usize, ResourceSpec)],
+) -> Vec<Assessment> {
+    let mut specs: Vec<&ResourceSpec> = estate.resources.iter().map(|r| &r.spec).collect();
+    for (i, spec) in respecified {
+        specs[*i] = spec;
+    }
     let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
-    for r in &estate.resources {
+    for (r, spec) in estate.resources.iter().zip(&specs) {
         if let ResourceSpec::DedicatedHost {
             license_type,
             sql_host_level,
             ..
-        } = &r.spec
+        } = spec
         {
             let windows = *license_type == HostLicenseType::WindowsServerHybrid;
             hosts.insert(&r.id, (windows, *sql_host_level, 0, 0));
         }
     }
-    for r in &estate.resources {
-        match &r.spec {
+    for spec in &specs {
+        match spec {
             ResourceSpec::Vm {
                 os: Os::Windows,
                 host: Some(h),
@@ -82,11 +99,9 @@ pub(crate) fn assess_all_on<'a>(
         held(crate::model::Edition::Enterprise),
         held(crate::model::Edition::Standard),
     );
-    let contexts: Vec<Context> = estate
-        .resources
-        .iter()
-        .map(|r| {
-            let host = match &r.spec {
+    let contexts: Vec<Context> = (estate.resources.iter().zip(&specs))
+        .map(|(r, spec)| {
+            let host = match spec {
                 ResourceSpec::Vm { host, .. } | ResourceSpec::SqlVm { host, .. } => host
                     .as_deref()
                     .and_then(|h| hosts.get(h))
@@ -95,7 +110,7 @@ pub(crate) fn assess_all_on<'a>(
                 _ => Default::default(),
             };
             // Only a host has counts of its own (most resources are not hosts: no lookup).
-            let own = match r.spec {
+            let own = match spec {
                 ResourceSpec::DedicatedHost { .. } => hosts.get(r.id.as_str()).copied(),
                 _ => None,
             }
@@ -111,14 +126,12 @@ pub(crate) fn assess_all_on<'a>(
             }
         })
         .collect();
-    let mut assessments: Vec<Assessment> = estate
-        .resources
-        .iter()
+    let mut assessments: Vec<Assessment> = (estate.resources.iter().zip(&specs))
         .zip(&contexts)
-        .map(|(r, ctx)| rules.assess(r, ctx))
+        .map(|((r, spec), ctx)| rules.assess_as(r, spec, ctx))
         .collect();
     // SQL-9, SQL-14: free passive replicas need a licensed primary, within its allowance.
-    super::replicas::apply(estate, rules, &contexts, &mut assessments);
+    super::replicas::apply(estate, &specs, rules, &contexts, &mut assessments);
     assessments
 }
 

@@ -121,6 +121,7 @@ fn rule(kind: Kind) -> &'static str {
 /// Applies the primary and allowance rules to the assessments of free replicas.
 pub(super) fn apply(
     estate: &Estate,
+    specs: &[&ResourceSpec],
     rules: &RuleSet,
     contexts: &[Context],
     assessments: &mut [Assessment],
@@ -141,7 +142,7 @@ pub(super) fn apply(
     let mut need_licence: Vec<(usize, Reason)> = Vec::new();
     let mut as_licensed: HashMap<usize, Assessment> = HashMap::new();
     for (i, r) in estate.resources.iter().enumerate() {
-        let Some((kind, primary, on_premises)) = replica(&r.spec) else {
+        let Some((kind, primary, on_premises)) = replica(specs[i]) else {
             continue;
         };
         let sql = |a: &Assessment| {
@@ -150,13 +151,7 @@ pub(super) fn apply(
                 .find(|q| q.pool == Pool::SqlServer)
                 .map_or(0, |q| q.units)
         };
-        let licensed_assessment = rules.assess(
-            &crate::model::Resource {
-                spec: licensed(&r.spec),
-                ..r.clone()
-            },
-            &contexts[i],
-        );
+        let licensed_assessment = rules.assess_as(r, &licensed(specs[i]), &contexts[i]);
         let units = sql(&licensed_assessment);
         as_licensed.insert(i, licensed_assessment);
         let rule = rule(kind);
@@ -170,13 +165,9 @@ pub(super) fn apply(
                 )),
                 Some(p) => match index().get(p) {
                     None => Err(format!("names primary {p:?}, which is not in the estate")),
-                    Some(&pi) => allowance(
-                        kind,
-                        &estate.resources[pi].spec,
-                        contexts[pi].host_sql_licensed,
-                    )
-                    .map(|n| (p.to_string(), n, format!("primary {p:?}")))
-                    .map_err(|why| format!("names primary {p:?}, which {why}")),
+                    Some(&pi) => allowance(kind, specs[pi], contexts[pi].host_sql_licensed)
+                        .map(|n| (p.to_string(), n, format!("primary {p:?}")))
+                        .map_err(|why| format!("names primary {p:?}, which {why}")),
                 },
             }
         };

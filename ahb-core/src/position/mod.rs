@@ -16,7 +16,7 @@ pub use pool_position::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences}
 pub use unpriced::{UnpricedPool, UnpricedSummary};
 pub(crate) use unpriced::{is_unpriced, summarise as summarise_unpriced};
 
-use crate::engine::{assess_all_on, central, supply_by_pool};
+use crate::engine::{assess_all_as, central, supply_by_pool};
 use crate::error::Result;
 use crate::model::{Estate, Product, ResourceSpec, ScopeTree};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
@@ -194,8 +194,18 @@ pub(crate) fn assess<'a>(
     rules: &RuleSet,
     as_of: NaiveDate,
 ) -> Result<Assessed<'a>> {
+    assess_as(estate, rules, as_of, &[])
+}
+
+/// [`assess`] as if the resources at the indices of `respecified` (sorted) had those specs.
+fn assess_as<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+    respecified: &'a [(usize, ResourceSpec)],
+) -> Result<Assessed<'a>> {
     let tree = ScopeTree::new(&estate.scopes);
-    let mut assessments = assess_all_on(estate, rules, &tree, Some(as_of));
+    let mut assessments = assess_all_as(estate, rules, &tree, Some(as_of), respecified);
     central::mark(estate, as_of, &mut assessments);
     let supply = supply_by_pool(estate, rules, as_of)?;
     Ok(Assessed {
@@ -332,9 +342,16 @@ pub(crate) struct Verdict {
     pub over_claimed: Vec<OverClaim>,
 }
 
-/// [`audit`]'s verdict on an estate already validated, on a date already checked.
-pub(crate) fn verdict(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Verdict> {
-    let assessed = assess(estate, rules, as_of)?;
+/// [`audit`]'s verdict on an estate already validated, on a date already checked, as if the
+/// resources at the indices of `respecified` (sorted) had those specs: the re-audit of a plan,
+/// whose settings change only specs (which validation does not look at).
+pub(crate) fn verdict(
+    estate: &Estate,
+    rules: &RuleSet,
+    as_of: NaiveDate,
+    respecified: &[(usize, ResourceSpec)],
+) -> Result<Verdict> {
+    let assessed = assess_as(estate, rules, as_of, respecified)?;
     let (pools, mut over_claimed, _) = assessed.check(estate, rules, as_of);
     ineligible_claims(&assessed.assessments, &mut over_claimed);
     Ok(Verdict {

@@ -313,12 +313,23 @@ pub struct Context {
 impl RuleSet {
     /// What the rules say about `resource`.
     pub fn assess(&self, resource: &Resource, ctx: &Context) -> Assessment {
+        self.assess_as(resource, &resource.spec, ctx)
+    }
+
+    /// [`RuleSet::assess`] of `resource` as if its spec were `spec`: the re-audit of a plan
+    /// reads the plan's AHB settings this way, without copying the estate.
+    pub(crate) fn assess_as(
+        &self,
+        resource: &Resource,
+        spec: &ResourceSpec,
+        ctx: &Context,
+    ) -> Assessment {
         let k = &self.knobs;
         let mut notes = Vec::new();
-        let mut requirements = match &resource.spec {
+        let mut requirements = match spec {
             ResourceSpec::Vm { .. } | ResourceSpec::ScaleSet { .. } => {
-                let Some(vm) = windows::VmFacts::of(&resource.spec) else {
-                    return Assessment::empty(resource);
+                let Some(vm) = windows::VmFacts::of(spec) else {
+                    return Assessment::empty(resource, spec);
                 };
                 let windows = windows::vm(&vm, ctx, k, &mut notes);
                 let linux = linux::vm(&vm, k, &mut notes);
@@ -333,19 +344,17 @@ impl RuleSet {
                 }
                 reqs
             }
-            ResourceSpec::DedicatedHost { .. } => windows::dedicated_host(&resource.spec, ctx, k)
+            ResourceSpec::DedicatedHost { .. } => windows::dedicated_host(spec, ctx, k)
                 .into_iter()
-                .chain(sql::dedicated_host(&resource.spec, ctx))
+                .chain(sql::dedicated_host(spec, ctx))
                 .collect(),
             ResourceSpec::AzureLocalCluster { node_cores, ahb } => {
                 vec![hybrid::azure_local(node_cores, *ahb)]
             }
-            ResourceSpec::AksHybrid { .. } => vec![hybrid::aks(&resource.spec, k)],
-            _ => sql::paas_or_vm(&resource.spec, ctx, k)
-                .into_iter()
-                .collect(),
+            ResourceSpec::AksHybrid { .. } => vec![hybrid::aks(spec, k)],
+            _ => sql::paas_or_vm(spec, ctx, k).into_iter().collect(),
         };
-        if !resource.running && !k.deallocated_vms_count && is_vm_like(&resource.spec) {
+        if !resource.running && !k.deallocated_vms_count && is_vm_like(spec) {
             for r in &mut requirements {
                 r.units = 0;
                 r.reasons.push(Reason::new(
@@ -354,14 +363,14 @@ impl RuleSet {
                 ));
             }
         }
-        let multiplier = instance_multiplier(&resource.spec);
-        let sql_prices = match &resource.spec {
+        let multiplier = instance_multiplier(spec);
+        let sql_prices = match spec {
             ResourceSpec::DedicatedHost { sql_prices, .. } => sql_prices.as_ref(),
             _ => None,
         };
         for r in requirements.iter_mut().filter(|r| r.eligible) {
             // A dedicated host's SQL benefit has its own prices (SQL-10).
-            let (prices, n) = if r.pool == Pool::SqlServer && is_host(&resource.spec) {
+            let (prices, n) = if r.pool == Pool::SqlServer && is_host(spec) {
                 (sql_prices, 1)
             } else {
                 (resource.prices.as_ref(), multiplier)
@@ -377,7 +386,7 @@ impl RuleSet {
         }
         Assessment {
             resource: resource.id.clone(),
-            kind: resource.spec.kind(),
+            kind: spec.kind(),
             scope: resource.scope.clone(),
             requirements,
             notes,
@@ -386,10 +395,10 @@ impl RuleSet {
 }
 
 impl Assessment {
-    fn empty(resource: &Resource) -> Assessment {
+    fn empty(resource: &Resource, spec: &ResourceSpec) -> Assessment {
         Assessment {
             resource: resource.id.clone(),
-            kind: resource.spec.kind(),
+            kind: spec.kind(),
             scope: resource.scope.clone(),
             requirements: Vec::new(),
             notes: Vec::new(),

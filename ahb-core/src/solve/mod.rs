@@ -175,10 +175,19 @@ fn optimize_assessed(
     today: &crate::position::Totals,
 ) -> Result<Plan> {
     let today = today.claimed_monthly_savings;
-    let first = optimize_unverified(estate, rules, options, assessed, today)?;
+    // The resources in id order (ids are unique), sorted once for the solve's tie-breaks, the
+    // plan's order of changes and the re-audit's lookups.
+    // (Sorted as (id, index) pairs: a comparison reads the two ids, not the resources first.)
+    let mut keyed: Vec<(&str, usize)> = (estate.resources.iter())
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    keyed.sort_unstable();
+    let by_id: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let first = optimize_unverified(estate, rules, options, assessed, &by_id, today)?;
     // Repairs change the options (reserve, exclusions), never the date: the assessments stand.
-    verify::verified(estate, rules, options, first, |o| {
-        optimize_unverified(estate, rules, o, assessed, today)
+    verify::verified(estate, rules, options, first, &by_id, |o| {
+        optimize_unverified(estate, rules, o, assessed, &by_id, today)
     })
 }
 
@@ -188,6 +197,7 @@ fn optimize_unverified(
     rules: &RuleSet,
     options: &OptimizeOptions,
     assessed: &crate::position::Assessed,
+    by_id: &[usize],
     today: rust_decimal::Decimal,
 ) -> Result<Plan> {
     let tree = &assessed.tree;
@@ -205,23 +215,14 @@ fn optimize_unverified(
         );
         supply.insert(Pool::SqlServer, left);
     }
-    // The resources in id order (ids are unique), sorted once for the solve's tie-breaks and
-    // the plan's order of changes.
-    // (Sorted as (id, index) pairs: a comparison reads the two ids, not the resources first.)
-    let mut keyed: Vec<(&str, usize)> = (estate.resources.iter())
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    keyed.sort_unstable();
-    let by_id: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
-    let solved = solve_all(estate, assessments, &by_id, supply, options, tree)?;
+    let solved = solve_all(estate, assessments, by_id, supply, options, tree)?;
     let recommendations = recommend::recommend(estate, rules, options, assessments, &solved, tree);
     Ok(plan::assemble(
         estate,
         rules,
         options,
         assessments,
-        &by_id,
+        by_id,
         solved,
         recommendations,
         today,

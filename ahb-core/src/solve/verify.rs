@@ -40,23 +40,49 @@ pub struct Verification {
 /// `estate` with the plan's changes applied (each `enable`/`disable` sets the resource's
 /// Azure setting the way the remediation script would).
 pub fn apply_plan(estate: &Estate, plan: &Plan) -> Estate {
-    let mut out = estate.clone();
     let index: HashMap<&str, usize> = estate
         .resources
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    for c in &plan.changes {
-        let on = match c.action {
-            Action::Enable => true,
-            Action::Disable => false,
-            Action::Keep | Action::KeepOff => continue,
-        };
-        let Some(&i) = index.get(c.resource.as_str()) else {
-            continue;
-        };
-        set(&mut out.resources[i].spec, c.pool, on);
+    let mut out = estate.clone();
+    for (i, spec) in respecify(estate, plan, |id| index.get(id).copied()) {
+        out.resources[i].spec = spec;
+    }
+    out
+}
+
+/// The specs of the resources `plan` changes, with its settings applied, by resource index
+/// (sorted); `index` finds a resource by id. What [`apply_plan`] writes into its copy, and
+/// what the re-audit assesses in place of those resources' own specs, without the copy.
+fn respecify(
+    estate: &Estate,
+    plan: &Plan,
+    index: impl Fn(&str) -> Option<usize>,
+) -> Vec<(usize, ResourceSpec)> {
+    let mut changed: Vec<(usize, Pool, bool)> = (plan.changes.iter())
+        .filter_map(|c| {
+            let on = match c.action {
+                Action::Enable => true,
+                Action::Disable => false,
+                Action::Keep | Action::KeepOff => return None,
+            };
+            Some((index(c.resource.as_str())?, c.pool, on))
+        })
+        .collect();
+    // Stable: a resource's changes are applied in the plan's order.
+    changed.sort_by_key(|&(i, _, _)| i);
+    let mut out: Vec<(usize, ResourceSpec)> = Vec::new();
+    for (i, pool, on) in changed {
+        match out.last_mut() {
+            Some((last, spec)) if *last == i => set(spec, pool, on),
+            _ => {
+                let mut spec = estate.resources[i].spec.clone();
+                set(&mut spec, pool, on);
+                out.push((i, spec));
+            }
+        }
     }
     out
 }
@@ -117,10 +143,17 @@ fn set(spec: &mut ResourceSpec, pool: Pool, on: bool) {
 }
 
 /// The audit's verdict on the estate with the plan applied (its compliance, pool positions and
-/// over-claims, computed by the audit's own code). `estate` was validated by `optimize`, and
-/// applying a plan changes only AHB settings, so it is not validated again.
-fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan) -> Result<Verdict> {
-    verdict(&apply_plan(estate, plan), rules, plan.as_of)
+/// over-claims, computed by the audit's own code, on the changed resources' specs in place of
+/// their own: the estate is not copied). `estate` was validated by `optimize`, and applying a
+/// plan changes only AHB settings, so it is not validated again.
+/// `by_id`: the resources' indices in id order, to find a changed resource by binary search.
+fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan, by_id: &[usize]) -> Result<Verdict> {
+    let index = |id: &str| {
+        (by_id.binary_search_by(|&i| estate.resources[i].id.as_str().cmp(id)))
+            .ok()
+            .map(|k| by_id[k])
+    };
+    verdict(estate, rules, plan.as_of, &respecify(estate, plan, index))
 }
 
 /// Resources whose claims the plan may not drop: pinned ones and activated Azure Local
@@ -188,6 +221,7 @@ pub(crate) fn verified(
     rules: &RuleSet,
     options: &OptimizeOptions,
     first: Plan,
+    by_id: &[usize],
     solve: impl Fn(&OptimizeOptions) -> Result<Plan>,
 ) -> Result<Plan> {
     let fixed = fixed(estate, options);
@@ -203,7 +237,7 @@ pub(crate) fn verified(
     let mut opts = options.clone();
     opts.recommendations = false;
     let mut reasons = Vec::new();
-    let mut pos = reaudit(estate, rules, plan!())?;
+    let mut pos = reaudit(estate, rules, plan!(), by_id)?;
 
     // WS-3 (OQ-1): the plan claims less than the estate minimum and the licences cannot
     // cover the top-up. Keep the minimum free (any plan then audits clean), or, when the
@@ -224,7 +258,7 @@ pub(crate) fn verified(
             let Ok(p) = solve(&o) else {
                 return Ok(None);
             };
-            let a = reaudit(estate, rules, &p)?;
+            let a = reaudit(estate, rules, &p, by_id)?;
             Ok((!ws_short(&a)).then_some((p, a, o)))
         };
         let (mut lo, mut hi) = (1, minimum);
@@ -282,7 +316,7 @@ pub(crate) fn verified(
                              without the benefit"
                         ),
                     ));
-                    pos = reaudit(estate, rules, plan!())?;
+                    pos = reaudit(estate, rules, plan!(), by_id)?;
                 }
             }
         }
@@ -305,7 +339,7 @@ pub(crate) fn verified(
         };
         let droppable: BTreeSet<String> = order.iter().cloned().collect();
         let ok = |p: &Plan| -> Result<(bool, Verdict)> {
-            let a = reaudit(estate, rules, p)?;
+            let a = reaudit(estate, rules, p, by_id)?;
             Ok((excess(&a, pool, &droppable) == 0, a))
         };
         // The fewest claims, least savings per unit first, whose removal clears the pool.
@@ -347,7 +381,7 @@ pub(crate) fn verified(
                 let Ok(p) = solve(&o) else {
                     break;
                 };
-                let a = reaudit(estate, rules, &p)?;
+                let a = reaudit(estate, rules, &p, by_id)?;
                 let n = all.len();
                 (p, a, o, n)
             }
