@@ -59,7 +59,7 @@ pub fn apply_plan(estate: &Estate, plan: &Plan) -> Estate {
 fn respecify(
     estate: &Estate,
     plan: &Plan,
-    index: impl Fn(&str) -> Option<usize>,
+    mut index: impl FnMut(&str) -> Option<usize>,
 ) -> Vec<(usize, ResourceSpec)> {
     let mut changed: Vec<(usize, Pool, bool)> = (plan.changes.iter())
         .filter_map(|c| {
@@ -73,7 +73,7 @@ fn respecify(
         .collect();
     // Stable: a resource's changes are applied in the plan's order.
     changed.sort_by_key(|&(i, _, _)| i);
-    let mut out: Vec<(usize, ResourceSpec)> = Vec::new();
+    let mut out: Vec<(usize, ResourceSpec)> = Vec::with_capacity(changed.len());
     for (i, pool, on) in changed {
         match out.last_mut() {
             Some((last, spec)) if *last == i => set(spec, pool, on),
@@ -146,12 +146,20 @@ fn set(spec: &mut ResourceSpec, pool: Pool, on: bool) {
 /// over-claims, computed by the audit's own code, on the changed resources' specs in place of
 /// their own: the estate is not copied). `estate` was validated by `optimize`, and applying a
 /// plan changes only AHB settings, so it is not validated again.
-/// `by_id`: the resources' indices in id order, to find a changed resource by binary search.
+/// `by_id`: the resources' indices in id order. A plan lists its changes in that order, so
+/// each is found by walking `by_id` forward from the last one (by binary search otherwise).
 fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan, by_id: &[usize]) -> Result<Verdict> {
-    let index = |id: &str| {
-        (by_id.binary_search_by(|&i| estate.resources[i].id.as_str().cmp(id)))
-            .ok()
-            .map(|k| by_id[k])
+    let id = |k: usize| estate.resources[by_id[k]].id.as_str();
+    let mut at = 0;
+    let index = |wanted: &str| {
+        while at < by_id.len() && id(at) < wanted {
+            at += 1;
+        }
+        if at < by_id.len() && id(at) == wanted {
+            return Some(by_id[at]);
+        }
+        let k = by_id.partition_point(|&i| estate.resources[i].id.as_str() < wanted);
+        (k < by_id.len() && id(k) == wanted).then(|| by_id[k])
     };
     verdict(estate, rules, plan.as_of, &respecify(estate, plan, index))
 }
