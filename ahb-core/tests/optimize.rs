@@ -657,3 +657,74 @@ proptest! {
         prop_assert_eq!(&plan.verification.over_claimed, &applied.over_claimed);
     }
 }
+
+/// An estate of dedicated hosts (Windows and SQL host-level licensing on or off today) with
+/// Windows and SQL Server VMs on them or on no host, and Windows and SQL lines.
+fn hosted_estate(
+    hosts: &[(u32, bool, bool, u32)],
+    vms: &[(u8, bool, u32, bool, u32)],
+    lines: &[(u8, u32)],
+) -> Estate {
+    let prices = |p: u32| json!({"payg_per_hour": format!("{}.{:02}", p / 100 + 2, p % 100), "ahb_per_hour": "1.00"});
+    let mut resources: Vec<Value> = hosts
+        .iter()
+        .enumerate()
+        .map(|(h, &(cores, windows, sql, price))| {
+            json!({"id": format!("dh{h}"), "kind": "dedicated_host", "physical_cores": cores * 8,
+                   "license_type": if windows { "Windows_Server_Hybrid" } else { "None" },
+                   "sql_host_level": sql, "prices": prices(price), "sql_prices": prices(price * 3)})
+        })
+        .collect();
+    for (i, &(host, sql, vcpus, on, price)) in vms.iter().enumerate() {
+        let mut r = if sql {
+            json!({"id": format!("sql{i}"), "kind": "sql_vm", "edition": "enterprise",
+                   "vcpus": vcpus, "license_type": if on { "AHUB" } else { "PAYG" }})
+        } else {
+            json!({"id": format!("vm{i}"), "kind": "vm", "os": "windows", "vcpus": vcpus,
+                   "license_type": if on { "Windows_Server" } else { "None" }})
+        };
+        r["prices"] = prices(price);
+        if (host as usize) < hosts.len() {
+            r["host"] = json!(format!("dh{host}"));
+        }
+        resources.push(r);
+    }
+    let licences: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .map(|(k, &(kind, q))| {
+            let (product, edition) = [
+                ("windows_server", "datacenter"),
+                ("windows_server", "standard"),
+                ("sql_server", "enterprise"),
+            ][kind as usize % 3];
+            json!({"id": format!("L{k}"), "product": product, "edition": edition,
+                   "metric": "core", "quantity": q, "programme": "ea",
+                   "sa": {"start": "2025-01-01", "end": "2027-12-31"}})
+        })
+        .collect();
+    load(&json!({"schema": "ahb.estate/1", "licences": licences, "resources": resources}))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The re-audit of a plan assesses again only the resources the plan changes and the VMs
+    /// on hosts it changes, taking the others' assessments from the audit: its verdict is the
+    /// audit of a copy of the estate with the plan applied, on estates of hosts with VMs on
+    /// them whose host-level licensing the plan switches.
+    #[test]
+    fn the_reaudit_of_hosted_vms_is_the_audit_of_the_plan_applied(
+        hosts in prop::collection::vec((1u32..8, any::<bool>(), any::<bool>(), 0u32..900), 0..4),
+        vms in prop::collection::vec((0u8..5, any::<bool>(), 1u32..24, any::<bool>(), 0u32..400), 1..10),
+        lines in prop::collection::vec((0u8..3, 1u32..96), 1..4),
+        legacy in any::<bool>(),
+    ) {
+        let estate = hosted_estate(&hosts, &vms, &lines);
+        let rules = if legacy { RuleSet::legacy_2021() } else { RuleSet::current() };
+        let plan = optimize(&estate, &rules, &OptimizeOptions::new(date())).unwrap();
+        let applied = audit(&ahb_core::solve::apply_plan(&estate, &plan), &rules, date()).unwrap();
+        prop_assert_eq!(plan.verification.compliant, applied.compliant);
+        prop_assert_eq!(&plan.verification.over_claimed, &applied.over_claimed);
+    }
+}

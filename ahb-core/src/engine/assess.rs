@@ -54,85 +54,171 @@ pub(crate) fn assess_all_as<'a>(
     as_of: Option<NaiveDate>,
     respecified: &'a [(usize, ResourceSpec)],
 ) -> Vec<Assessment> {
-    let mut specs: Vec<&ResourceSpec> = estate.resources.iter().map(|r| &r.spec).collect();
-    for (i, spec) in respecified {
-        specs[*i] = spec;
-    }
-    let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
-    for (r, spec) in estate.resources.iter().zip(&specs) {
-        if let ResourceSpec::DedicatedHost {
-            license_type,
-            sql_host_level,
-            ..
-        } = spec
-        {
-            let windows = *license_type == HostLicenseType::WindowsServerHybrid;
-            hosts.insert(&r.id, (windows, *sql_host_level, 0, 0));
-        }
-    }
-    for spec in &specs {
-        match spec {
-            ResourceSpec::Vm {
-                os: Os::Windows,
-                host: Some(h),
-                ..
-            } => {
-                if let Some(e) = hosts.get_mut(h.as_str()) {
-                    e.2 += 1;
-                }
-            }
-            ResourceSpec::SqlVm { host: Some(h), .. } => {
-                if let Some(e) = hosts.get_mut(h.as_str()) {
-                    e.3 += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    let held = |e: crate::model::Edition| {
-        estate
-            .licences
-            .iter()
-            .any(|l| l.product == Product::SqlServer && l.edition == Some(e))
-    };
-    let sql_editions_held = (
-        held(crate::model::Edition::Enterprise),
-        held(crate::model::Edition::Standard),
-    );
-    let contexts: Vec<Context> = (estate.resources.iter().zip(&specs))
-        .map(|(r, spec)| {
-            let host = match spec {
-                ResourceSpec::Vm { host, .. } | ResourceSpec::SqlVm { host, .. } => host
-                    .as_deref()
-                    .and_then(|h| hosts.get(h))
-                    .copied()
-                    .unwrap_or_default(),
-                _ => Default::default(),
-            };
-            // Only a host has counts of its own (most resources are not hosts: no lookup).
-            let own = match spec {
-                ResourceSpec::DedicatedHost { .. } => hosts.get(r.id.as_str()).copied(),
-                _ => None,
-            }
-            .unwrap_or_default();
-            Context {
-                dev_test: tree.is_dev_test(r.scope.as_deref()),
-                host_windows_licensed: host.0,
-                host_sql_licensed: host.1,
-                windows_vms_on_host: own.2,
-                sql_vms_on_host: own.3,
-                as_of,
-                sql_editions_held,
-            }
-        })
+    let facts = Facts::new(estate, tree, as_of, respecified);
+    let contexts: Vec<Context> = (0..estate.resources.len())
+        .map(|i| facts.context(i))
         .collect();
-    let mut assessments: Vec<Assessment> = (estate.resources.iter().zip(&specs))
+    let mut assessments: Vec<Assessment> = (estate.resources.iter().zip(&facts.specs))
         .zip(&contexts)
         .map(|((r, spec), ctx)| rules.assess_as(r, spec, ctx))
         .collect();
     // SQL-9, SQL-14: free passive replicas need a licensed primary, within its allowance.
-    super::replicas::apply(estate, &specs, rules, &contexts, &mut assessments);
+    super::replicas::apply(estate, &facts.specs, rules, &contexts, &mut assessments);
     assessments
+}
+
+/// What [`assess_all_as`] would give for the resources whose assessment `respecified` can
+/// change, by index (sorted): the respecified resources themselves and the VMs on respecified
+/// dedicated hosts (a host's licensing is part of its VMs' context). Every other resource's
+/// assessment depends on its own spec and on facts the specs do not change (scopes, hosts'
+/// VM counts, the licences held, the date), so it is the one the estate had already.
+/// `None` when the estate has replicas under either specs: a replica's assessment depends on
+/// its primary's, so only a whole assessment is sure to be right.
+pub(crate) fn reassess_respecified<'a>(
+    estate: &'a Estate,
+    rules: &RuleSet,
+    tree: &ScopeTree<'a>,
+    as_of: Option<NaiveDate>,
+    respecified: &'a [(usize, ResourceSpec)],
+) -> Option<Vec<(usize, Assessment)>> {
+    let replicas = (estate.resources.iter().map(|r| &r.spec))
+        .chain(respecified.iter().map(|(_, s)| s))
+        .any(super::replicas::is_replica);
+    if replicas {
+        return None;
+    }
+    let facts = Facts::new(estate, tree, as_of, respecified);
+    let hosts: std::collections::HashSet<&str> = (respecified.iter())
+        .filter(|(_, s)| matches!(s, ResourceSpec::DedicatedHost { .. }))
+        .map(|&(i, _)| estate.resources[i].id.as_str())
+        .collect();
+    let on_hosts = (estate.resources.iter().enumerate()).filter_map(|(i, r)| match &r.spec {
+        ResourceSpec::Vm { host: Some(h), .. } | ResourceSpec::SqlVm { host: Some(h), .. }
+            if hosts.contains(h.as_str()) =>
+        {
+            Some(i)
+        }
+        _ => None,
+    });
+    let mut which: Vec<usize> = respecified
+        .iter()
+        .map(|&(i, _)| i)
+        .chain(on_hosts)
+        .collect();
+    which.sort_unstable();
+    which.dedup();
+    Some(
+        which
+            .into_iter()
+            .map(|i| {
+                let r = &estate.resources[i];
+                (i, rules.assess_as(r, facts.specs[i], &facts.context(i)))
+            })
+            .collect(),
+    )
+}
+
+/// The facts around each resource that its assessment reads, under the given specs.
+struct Facts<'a> {
+    /// Each resource's spec: its own, or the one `respecified` gives it.
+    specs: Vec<&'a ResourceSpec>,
+    /// Dedicated hosts by id: (Windows licensed, SQL licensed, Windows VMs on it, SQL VMs on it).
+    hosts: HashMap<&'a str, (bool, bool, usize, usize)>,
+    estate: &'a Estate,
+    tree: &'a ScopeTree<'a>,
+    as_of: Option<NaiveDate>,
+    sql_editions_held: (bool, bool),
+}
+
+impl<'a> Facts<'a> {
+    fn new(
+        estate: &'a Estate,
+        tree: &'a ScopeTree<'a>,
+        as_of: Option<NaiveDate>,
+        respecified: &'a [(usize, ResourceSpec)],
+    ) -> Facts<'a> {
+        let mut specs: Vec<&ResourceSpec> = estate.resources.iter().map(|r| &r.spec).collect();
+        for (i, spec) in respecified {
+            specs[*i] = spec;
+        }
+        let mut hosts: HashMap<&str, (bool, bool, usize, usize)> = HashMap::new();
+        for (r, spec) in estate.resources.iter().zip(&specs) {
+            if let ResourceSpec::DedicatedHost {
+                license_type,
+                sql_host_level,
+                ..
+            } = spec
+            {
+                let windows = *license_type == HostLicenseType::WindowsServerHybrid;
+                hosts.insert(&r.id, (windows, *sql_host_level, 0, 0));
+            }
+        }
+        for spec in &specs {
+            match spec {
+                ResourceSpec::Vm {
+                    os: Os::Windows,
+                    host: Some(h),
+                    ..
+                } => {
+                    if let Some(e) = hosts.get_mut(h.as_str()) {
+                        e.2 += 1;
+                    }
+                }
+                ResourceSpec::SqlVm { host: Some(h), .. } => {
+                    if let Some(e) = hosts.get_mut(h.as_str()) {
+                        e.3 += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let held = |e: crate::model::Edition| {
+            estate
+                .licences
+                .iter()
+                .any(|l| l.product == Product::SqlServer && l.edition == Some(e))
+        };
+        let sql_editions_held = (
+            held(crate::model::Edition::Enterprise),
+            held(crate::model::Edition::Standard),
+        );
+        Facts {
+            specs,
+            hosts,
+            estate,
+            tree,
+            as_of,
+            sql_editions_held,
+        }
+    }
+
+    /// The context of resource `i`.
+    fn context(&self, i: usize) -> Context {
+        let (r, spec) = (&self.estate.resources[i], self.specs[i]);
+        let host = match spec {
+            ResourceSpec::Vm { host, .. } | ResourceSpec::SqlVm { host, .. } => host
+                .as_deref()
+                .and_then(|h| self.hosts.get(h))
+                .copied()
+                .unwrap_or_default(),
+            _ => Default::default(),
+        };
+        // Only a host has counts of its own (most resources are not hosts: no lookup).
+        let own = match spec {
+            ResourceSpec::DedicatedHost { .. } => self.hosts.get(r.id.as_str()).copied(),
+            _ => None,
+        }
+        .unwrap_or_default();
+        Context {
+            dev_test: self.tree.is_dev_test(r.scope.as_deref()),
+            host_windows_licensed: host.0,
+            host_sql_licensed: host.1,
+            windows_vms_on_host: own.2,
+            sql_vms_on_host: own.3,
+            as_of: self.as_of,
+            sql_editions_held: self.sql_editions_held,
+        }
+    }
 }
 
 /// A Linux line must count in its distribution's unit (OQ-17): mixing units in one pool would

@@ -54,7 +54,16 @@ pub(crate) fn draw_of(a: &CentralAssignment, rules: &RuleSet) -> Draw {
 /// Marks the SQL requirements of the resources under central management on `as_of`
 /// (SQL-20): the requirement records the scope whose assignments apply, and its
 /// resource-level setting is reported as having no effect.
-pub(crate) fn mark<'e>(estate: &'e Estate, as_of: NaiveDate, assessments: &mut [Assessment]) {
+pub(crate) fn mark(estate: &Estate, as_of: NaiveDate, assessments: &mut [Assessment]) {
+    mark_each(estate, as_of, assessments.iter_mut().zip(&estate.resources));
+}
+
+/// [`mark`] of some of the estate's resources, each with its assessment.
+pub(crate) fn mark_each<'e, 'x>(
+    estate: &'e Estate,
+    as_of: NaiveDate,
+    each: impl Iterator<Item = (&'x mut Assessment, &'e crate::model::Resource)>,
+) {
     let assignments = active(estate, as_of);
     if assignments.is_empty() {
         return;
@@ -82,7 +91,7 @@ pub(crate) fn mark<'e>(estate: &'e Estate, as_of: NaiveDate, assessments: &mut [
             .copied()
             .unwrap_or(by_scope.contains_key(s).then_some(s))
     };
-    for (a, r) in assessments.iter_mut().zip(&estate.resources) {
+    for (a, r) in each {
         if !centrally_coverable(&r.spec) {
             continue;
         }

@@ -14,4 +14,4 @@ pub mod knapsack;
 pub(crate) mod network;
 mod replicas;
 
-pub(crate) use assess::{assess_all, assess_all_as, supply_by_pool};
+pub(crate) use assess::{assess_all, assess_all_as, reassess_respecified, supply_by_pool};

@@ -56,6 +56,12 @@ fn licensed(spec: &ResourceSpec) -> ResourceSpec {
 }
 
 /// The replica's kind and the primary it names, for the free-replica resources.
+/// Whether a resource of this spec is a free passive replica (SQL-9, SQL-14), whose
+/// assessment depends on its primary's.
+pub(super) fn is_replica(spec: &ResourceSpec) -> bool {
+    replica(spec).is_some()
+}
+
 fn replica(spec: &ResourceSpec) -> Option<(Kind, Option<&str>, bool)> {
     match spec {
         ResourceSpec::SqlVm {

@@ -16,7 +16,7 @@ pub use pool_position::{AdditiveCheck, LineUse, PoolPosition, ShortfallLicences}
 pub use unpriced::{UnpricedPool, UnpricedSummary};
 pub(crate) use unpriced::{is_unpriced, summarise as summarise_unpriced};
 
-use crate::engine::{assess_all_as, central, supply_by_pool};
+use crate::engine::{assess_all_as, central, reassess_respecified, supply_by_pool};
 use crate::error::Result;
 use crate::model::{Estate, Product, ResourceSpec, ScopeTree};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
@@ -294,9 +294,12 @@ pub(crate) fn conclude<'a>(
 
 /// Adds the claims on ineligible resources to `over_claimed` and sorts it by resource, then
 /// pool: the over-claims of the position.
-fn ineligible_claims(assessments: &[Assessment], over_claimed: &mut Vec<OverClaim>) {
+fn ineligible_claims<A: std::borrow::Borrow<Assessment>>(
+    assessments: &[A],
+    over_claimed: &mut Vec<OverClaim>,
+) {
     // Claims on ineligible resources.
-    for a in assessments {
+    for a in assessments.iter().map(A::borrow) {
         for q in a
             .requirements
             .iter()
@@ -345,20 +348,57 @@ pub(crate) struct Verdict {
 /// [`audit`]'s verdict on an estate already validated, on a date already checked, as if the
 /// resources at the indices of `respecified` (sorted) had those specs: the re-audit of a plan,
 /// whose settings change only specs (which validation does not look at).
+///
+/// `before`: the estate's own assessments on the same date, when known. Only the resources
+/// whose assessment the new specs can change are then assessed again
+/// ([`crate::engine::reassess_respecified`]); the others' are the same function of the same
+/// facts, so they are taken from `before` (unless the estate has replicas: then every
+/// resource is assessed again).
 pub(crate) fn verdict(
     estate: &Estate,
     rules: &RuleSet,
     as_of: NaiveDate,
     respecified: &[(usize, ResourceSpec)],
+    before: Option<&[Assessment]>,
 ) -> Result<Verdict> {
-    let assessed = assess_as(estate, rules, as_of, respecified)?;
-    let (pools, mut over_claimed, _) = assessed.check(estate, rules, as_of);
-    ineligible_claims(&assessed.assessments, &mut over_claimed);
-    Ok(Verdict {
+    let tree = ScopeTree::new(&estate.scopes);
+    let again = before.and_then(|before| {
+        let fresh = reassess_respecified(estate, rules, &tree, Some(as_of), respecified)?;
+        Some((before, fresh))
+    });
+    let Some((before, mut fresh)) = again else {
+        let assessed = assess_as(estate, rules, as_of, respecified)?;
+        let (pools, over_claimed, _) = assessed.check(estate, rules, as_of);
+        return Ok(judge(&assessed.assessments, pools, over_claimed));
+    };
+    central::mark_each(
+        estate,
+        as_of,
+        fresh.iter_mut().map(|(i, a)| (a, &estate.resources[*i])),
+    );
+    let mut view: Vec<&Assessment> = before.iter().collect();
+    for (i, a) in &fresh {
+        view[*i] = a;
+    }
+    let supply = supply_by_pool(estate, rules, as_of)?;
+    let (pools, over_claimed, _) =
+        check_pools(estate, rules, as_of, &view, supply, &tree, &ALL_POOLS);
+    Ok(judge(&view, pools, over_claimed))
+}
+
+/// The verdict from the pool checks and the assessments (for the claims on ineligible
+/// resources).
+fn judge<A: std::borrow::Borrow<Assessment>>(
+    assessments: &[A],
+    pools: Vec<PoolPosition>,
+    mut over_claimed: Vec<OverClaim>,
+) -> Verdict {
+    ineligible_claims(assessments, &mut over_claimed);
+    Verdict {
         compliant: is_compliant(&pools, &over_claimed),
         pools,
         over_claimed,
-    })
+    }
 }
 
 /// Every pool covers today's claims and no ineligible resource claims.
@@ -497,11 +537,11 @@ pub(crate) const ALL_POOLS: [Pool; 4] =
 /// Today's claims against each pool's supply: the pool positions, the uncovered claims and
 /// the claimed / at-risk totals. Shared by the audit and the optimiser (which reports today's
 /// savings without auditing again). Only the pools in `which` are checked ([`ALL_POOLS`]).
-pub(crate) fn check_pools<'a>(
+pub(crate) fn check_pools<'a, A: std::borrow::Borrow<Assessment>>(
     estate: &'a Estate,
     rules: &RuleSet,
     as_of: NaiveDate,
-    assessments: &'a [Assessment],
+    assessments: &'a [A],
     mut supply: HashMap<Pool, Vec<LineSupply>>,
     tree: &ScopeTree<'a>,
     which: &[Pool],
@@ -519,7 +559,7 @@ pub(crate) fn check_pools<'a>(
         let mut claims = Vec::new();
         let mut eligible_demand = 0;
         let mut additive_demand = 0;
-        for (a, r) in assessments.iter().zip(&estate.resources) {
+        for (a, r) in assessments.iter().map(A::borrow).zip(&estate.resources) {
             for q in a
                 .requirements
                 .iter()

@@ -186,9 +186,15 @@ fn optimize_assessed(
     let by_id: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let first = optimize_unverified(estate, rules, options, assessed, &by_id, today)?;
     // Repairs change the options (reserve, exclusions), never the date: the assessments stand.
-    verify::verified(estate, rules, options, first, &by_id, |o| {
-        optimize_unverified(estate, rules, o, assessed, &by_id, today)
-    })
+    verify::verified(
+        estate,
+        rules,
+        options,
+        first,
+        &by_id,
+        &assessed.assessments,
+        |o| optimize_unverified(estate, rules, o, assessed, &by_id, today),
+    )
 }
 
 /// One solve and assembly, before the re-audit.

@@ -22,7 +22,7 @@ use crate::model::{
     Estate, HostLicenseType, PaasLicenseType, ResourceSpec, SqlVmLicenseType, VmLicenseType,
 };
 use crate::position::{OverClaim, Verdict, verdict};
-use crate::rules::{Pool, Reason, RuleSet};
+use crate::rules::{Assessment, Pool, Reason, RuleSet};
 
 /// The re-audit of a plan: the audit of the estate with the plan's settings applied.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
@@ -148,7 +148,14 @@ fn set(spec: &mut ResourceSpec, pool: Pool, on: bool) {
 /// plan changes only AHB settings, so it is not validated again.
 /// `by_id`: the resources' indices in id order. A plan lists its changes in that order, so
 /// each is found by walking `by_id` forward from the last one (by binary search otherwise).
-fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan, by_id: &[usize]) -> Result<Verdict> {
+/// `before`: the estate's assessments on the plan's date (see [`verdict`]).
+fn reaudit(
+    estate: &Estate,
+    rules: &RuleSet,
+    plan: &Plan,
+    by_id: &[usize],
+    before: Option<&[Assessment]>,
+) -> Result<Verdict> {
     let id = |k: usize| estate.resources[by_id[k]].id.as_str();
     let mut at = 0;
     let index = |wanted: &str| {
@@ -161,7 +168,8 @@ fn reaudit(estate: &Estate, rules: &RuleSet, plan: &Plan, by_id: &[usize]) -> Re
         let k = by_id.partition_point(|&i| estate.resources[i].id.as_str() < wanted);
         (k < by_id.len() && id(k) == wanted).then(|| by_id[k])
     };
-    verdict(estate, rules, plan.as_of, &respecify(estate, plan, index))
+    let respecified = respecify(estate, plan, index);
+    verdict(estate, rules, plan.as_of, &respecified, before)
 }
 
 /// Resources whose claims the plan may not drop: pinned ones and activated Azure Local
@@ -230,8 +238,10 @@ pub(crate) fn verified(
     options: &OptimizeOptions,
     first: Plan,
     by_id: &[usize],
+    assessments: &[Assessment],
     solve: impl Fn(&OptimizeOptions) -> Result<Plan>,
 ) -> Result<Plan> {
+    let before = Some(assessments);
     let fixed = fixed(estate, options);
     // The plan as repaired so far; `None` while it is still `first`, which is not copied: it
     // is usually the answer, and at 10^6 resources a copy costs as much as the solve.
@@ -245,7 +255,7 @@ pub(crate) fn verified(
     let mut opts = options.clone();
     opts.recommendations = false;
     let mut reasons = Vec::new();
-    let mut pos = reaudit(estate, rules, plan!(), by_id)?;
+    let mut pos = reaudit(estate, rules, plan!(), by_id, before)?;
 
     // WS-3 (OQ-1): the plan claims less than the estate minimum and the licences cannot
     // cover the top-up. Keep the minimum free (any plan then audits clean), or, when the
@@ -266,7 +276,7 @@ pub(crate) fn verified(
             let Ok(p) = solve(&o) else {
                 return Ok(None);
             };
-            let a = reaudit(estate, rules, &p, by_id)?;
+            let a = reaudit(estate, rules, &p, by_id, before)?;
             Ok((!ws_short(&a)).then_some((p, a, o)))
         };
         let (mut lo, mut hi) = (1, minimum);
@@ -324,7 +334,7 @@ pub(crate) fn verified(
                              without the benefit"
                         ),
                     ));
-                    pos = reaudit(estate, rules, plan!(), by_id)?;
+                    pos = reaudit(estate, rules, plan!(), by_id, before)?;
                 }
             }
         }
@@ -347,7 +357,7 @@ pub(crate) fn verified(
         };
         let droppable: BTreeSet<String> = order.iter().cloned().collect();
         let ok = |p: &Plan| -> Result<(bool, Verdict)> {
-            let a = reaudit(estate, rules, p, by_id)?;
+            let a = reaudit(estate, rules, p, by_id, before)?;
             Ok((excess(&a, pool, &droppable) == 0, a))
         };
         // The fewest claims, least savings per unit first, whose removal clears the pool.
@@ -389,7 +399,7 @@ pub(crate) fn verified(
                 let Ok(p) = solve(&o) else {
                     break;
                 };
-                let a = reaudit(estate, rules, &p, by_id)?;
+                let a = reaudit(estate, rules, &p, by_id, before)?;
                 let n = all.len();
                 (p, a, o, n)
             }
@@ -480,13 +490,18 @@ mod tests {
         assert!(plan.changes.len() > 10);
         let mut by_id: Vec<usize> = (0..estate.resources.len()).collect();
         by_id.sort_by(|&a, &b| estate.resources[a].id.cmp(&estate.resources[b].id));
-        let in_order = reaudit(&estate, &rules, &plan, &by_id).unwrap();
+        let before = crate::position::assess(&estate, &rules, date)
+            .unwrap()
+            .assessments;
+        let in_order = reaudit(&estate, &rules, &plan, &by_id, None).unwrap();
         let mut shuffled = plan.clone();
         shuffled.changes.reverse();
         shuffled.changes.swap(0, 5);
-        let any_order = reaudit(&estate, &rules, &shuffled, &by_id).unwrap();
+        let any_order = reaudit(&estate, &rules, &shuffled, &by_id, None).unwrap();
+        // Reusing the estate's own assessments for the resources the plan leaves alone.
+        let reusing = reaudit(&estate, &rules, &shuffled, &by_id, Some(&before)).unwrap();
         let copy = crate::audit(&apply_plan(&estate, &plan), &rules, date).unwrap();
-        for v in [&in_order, &any_order] {
+        for v in [&in_order, &any_order, &reusing] {
             assert_eq!(v.compliant, copy.compliant);
             assert_eq!(v.over_claimed, copy.over_claimed);
             assert_eq!(v.pools.len(), copy.pools.len());
