@@ -511,6 +511,27 @@ ahb_status ahb_optimize(const struct ahb_estate *estate,
                         size_t len,
                         struct ahb_plan **out);
 
+// Audits `estate` and computes its optimal plan together, from one assessment of the estate:
+// the position `ahb_audit` gives on the options' `as_of` and the plan `ahb_optimize` gives,
+// byte for byte, in less time than the two calls. Options as for `ahb_optimize`. Writes the
+// new position to `*out_position` and the new plan to `*out_plan`, each owned by the caller
+// (free them with `ahb_position_free` and `ahb_plan_free`); on an error neither is written.
+//
+// Errors: those of `ahb_optimize`; an estate the audit refuses gives the audit's error.
+//
+// # Safety
+//
+// `estate` and `rule_set` must each be NULL or live handles from this library; `options_json`
+// must be NULL or valid for reads of `len` bytes; `out_position` and `out_plan` must each be
+// NULL or valid for a write of one pointer.
+AHB_MUST_USE
+ahb_status ahb_audit_and_optimize(const struct ahb_estate *estate,
+                                  const struct ahb_rule_set *rule_set,
+                                  const uint8_t *options_json,
+                                  size_t len,
+                                  struct ahb_position **out_position,
+                                  struct ahb_plan **out_plan);
+
 // Writes the plan as JSON (`ahb.plan/1`: options, certificate, totals, pools, changes, every
 // assignment with its licence lines and reasons, recommendations; byte-identical for identical
 // input) to a new `ahb_bytes` at `*out`, owned by the caller.

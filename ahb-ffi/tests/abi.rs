@@ -5,10 +5,13 @@ use std::ptr;
 
 use ahb::bytes::{ahb_bytes, ahb_bytes_data, ahb_bytes_free, ahb_bytes_len};
 use ahb::estate::{ahb_estate, ahb_estate_free, ahb_estate_from_json};
-use ahb::plan::{ahb_optimize, ahb_plan, ahb_plan_free, ahb_plan_json};
+use ahb::plan::{ahb_audit_and_optimize, ahb_optimize, ahb_plan, ahb_plan_free, ahb_plan_json};
 use ahb::position::{ahb_audit, ahb_position, ahb_position_free, ahb_position_json};
 use ahb::rule_set::{ahb_rule_set, ahb_rule_set_free, ahb_rule_set_new_current};
-use ahb::status::{AHB_STATUS_OK, AHB_STATUS_PARSE, ahb_last_error_length, ahb_last_error_message};
+use ahb::status::{
+    AHB_STATUS_NULL_ARGUMENT, AHB_STATUS_OK, AHB_STATUS_PARSE, ahb_last_error_length,
+    ahb_last_error_message,
+};
 
 const SAMPLE: &str = include_str!("../../examples/data/sample-estate.json");
 const DATE: &str = "2026-11-25";
@@ -131,6 +134,48 @@ fn optimize_through_the_abi_equals_core() {
     let opts = ahb_core::OptimizeOptions::from_json(&options).unwrap();
     let direct = ahb_core::optimize(&core_estate(), &ahb_core::RuleSet::current(), &opts).unwrap();
     assert_eq!(via_abi, direct.to_json());
+}
+
+#[test]
+fn audit_and_optimize_through_the_abi_equals_audit_then_optimize() {
+    let h = Handles::sample();
+    let options = format!(r#"{{"as_of": "{DATE}"}}"#);
+    let mut position: *mut ahb_position = ptr::null_mut();
+    let mut plan: *mut ahb_plan = ptr::null_mut();
+    let (mut a, mut b): (*mut ahb_bytes, *mut ahb_bytes) = (ptr::null_mut(), ptr::null_mut());
+    // SAFETY: live handles, valid option bytes, out-pointers to locals; each result freed once.
+    let (position_json, plan_json) = unsafe {
+        // Either out-pointer NULL: an error, and nothing written.
+        let s = ahb_audit_and_optimize(
+            h.estate,
+            h.rules,
+            options.as_ptr(),
+            options.len(),
+            ptr::null_mut(),
+            &mut plan,
+        );
+        assert_eq!(s, AHB_STATUS_NULL_ARGUMENT);
+        assert!(plan.is_null());
+        let s = ahb_audit_and_optimize(
+            h.estate,
+            h.rules,
+            options.as_ptr(),
+            options.len(),
+            &mut position,
+            &mut plan,
+        );
+        assert_eq!(s, AHB_STATUS_OK);
+        assert_eq!(ahb_position_json(position, &mut a), AHB_STATUS_OK);
+        assert_eq!(ahb_plan_json(plan, &mut b), AHB_STATUS_OK);
+        let texts = (take(a), take(b));
+        ahb_position_free(position);
+        ahb_plan_free(plan);
+        texts
+    };
+    assert_eq!(position_json, h.audit_json());
+    let opts = ahb_core::OptimizeOptions::from_json(&options).unwrap();
+    let alone = ahb_core::optimize(&core_estate(), &ahb_core::RuleSet::current(), &opts).unwrap();
+    assert_eq!(plan_json, alone.to_json());
 }
 
 #[test]

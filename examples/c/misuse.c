@@ -392,6 +392,22 @@ static void plans(const uint8_t *json, size_t len) {
   EXPECT(AHB_STATUS_INVALID_OPTION, ahb_optimize(e, r, U8(bad_pin), strlen(bad_pin), &p));
   CHECK(last_error_contains("pin[0]"));
   CHECK(p == NULL);
+  /* The position and the plan at once: both out-pointers are required, and on an error
+     neither is written. */
+  ahb_position *pos = NULL;
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_audit_and_optimize(NULL, r, U8(opts), n_opts, &pos, &p));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_audit_and_optimize(e, r, U8(opts), n_opts, NULL, &p));
+  CHECK(last_error_contains("out_position"));
+  EXPECT(AHB_STATUS_NULL_ARGUMENT, ahb_audit_and_optimize(e, r, U8(opts), n_opts, &pos, NULL));
+  CHECK(last_error_contains("out_plan"));
+  EXPECT(AHB_STATUS_INVALID_OPTION,
+         ahb_audit_and_optimize(e, r, U8(bad_pin), strlen(bad_pin), &pos, &p));
+  CHECK(pos == NULL && p == NULL);
+  EXPECT(AHB_STATUS_OK, ahb_audit_and_optimize(e, r, U8(opts), n_opts, &pos, &p));
+  CHECK(pos != NULL && p != NULL);
+  ahb_position_free(pos);
+  ahb_plan_free(p);
+  p = NULL;
   EXPECT(AHB_STATUS_OK, ahb_optimize(e, r, U8(opts), n_opts, &p));
   CHECK(p != NULL);
   if (p == NULL) goto done;
