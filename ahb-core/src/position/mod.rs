@@ -331,9 +331,11 @@ fn ineligible_claims<A: std::borrow::Borrow<Assessment>>(
             });
         }
     }
-    sort_rows(over_claimed, |a, b| {
-        a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool))
-    });
+    sort_rows_by_id(
+        over_claimed,
+        |o| &o.resource,
+        |a, b| a.resource.cmp(&b.resource).then(a.pool.cmp(&b.pool)),
+    );
 }
 
 /// What the audit decides about compliance, and no more: the pool positions (before OQ-3's
@@ -524,10 +526,27 @@ fn dual_use_dependence<'a>(
 /// their positions (a report row is about a hundred bytes, and a sort moves its elements many
 /// times), ties by position.
 fn sort_rows<T>(rows: &mut Vec<T>, cmp: impl Fn(&T, &T) -> std::cmp::Ordering) {
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.sort_unstable_by(|&a, &b| cmp(&rows[a], &rows[b]).then(a.cmp(&b)));
+    sort_rows_by_id(rows, |_| "", cmp);
+}
+
+/// [`sort_rows`] for an order whose first key is an id (`id`): each row's id prefix
+/// ([`crate::text::id_prefix`]) is read once and compared first, so most comparisons do not
+/// reach the ids. The order is the same.
+fn sort_rows_by_id<T>(
+    rows: &mut Vec<T>,
+    id: impl Fn(&T) -> &str,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    let mut order: Vec<(u128, usize)> = (rows.iter().enumerate())
+        .map(|(i, r)| (crate::text::id_prefix(id(r)), i))
+        .collect();
+    order.sort_unstable_by(|&(ka, a), &(kb, b)| {
+        ka.cmp(&kb)
+            .then_with(|| cmp(&rows[a], &rows[b]))
+            .then(a.cmp(&b))
+    });
     let mut slots: Vec<Option<T>> = rows.drain(..).map(Some).collect();
-    rows.extend(order.into_iter().filter_map(|i| slots[i].take()));
+    rows.extend(order.into_iter().filter_map(|(_, i)| slots[i].take()));
 }
 
 /// The pools, in the order positions and plans list them.
@@ -554,34 +573,39 @@ pub(crate) fn check_pools<'a, A: std::borrow::Borrow<Assessment>>(
     let mut pools = Vec::new();
     let mut over_claimed = Vec::new();
     let mut totals = Totals::default();
-    for &pool in which {
-        let lines = supply.remove(&pool).unwrap_or_default();
-        let mut claims = Vec::new();
-        let mut eligible_demand = 0;
-        let mut additive_demand = 0;
-        for (a, r) in assessments.iter().map(A::borrow).zip(&estate.resources) {
-            for q in a
-                .requirements
-                .iter()
-                .filter(|q| q.pool == pool && q.eligible && q.central.is_none())
-            {
-                if q.draw == Draw::Additive {
-                    additive_demand += if q.claimed { q.units } else { 0 };
-                    continue;
-                }
-                eligible_demand += q.units;
-                if q.claimed {
-                    claims.push(Claim {
-                        resource: &a.resource,
-                        scope: r.scope.as_deref(),
-                        units: q.units,
-                        draw: q.draw,
-                        monthly_savings: q.monthly_savings,
-                        assignment: false,
-                    });
-                }
+    // Each pool's claims (in resource order), eligible demand and claimed additive demand,
+    // gathered in one pass over the assessments.
+    let mut gathered: [(Vec<Claim>, u64, u64); 4] = Default::default();
+    let slot = |pool: Pool| ALL_POOLS.iter().position(|&p| p == pool);
+    for (a, r) in assessments.iter().map(A::borrow).zip(&estate.resources) {
+        for q in a
+            .requirements
+            .iter()
+            .filter(|q| q.eligible && q.central.is_none() && which.contains(&q.pool))
+        {
+            let Some(at) = slot(q.pool) else { continue };
+            let (claims, eligible_demand, additive_demand) = &mut gathered[at];
+            if q.draw == Draw::Additive {
+                *additive_demand += if q.claimed { q.units } else { 0 };
+                continue;
+            }
+            *eligible_demand += q.units;
+            if q.claimed {
+                claims.push(Claim {
+                    resource: &a.resource,
+                    scope: r.scope.as_deref(),
+                    units: q.units,
+                    draw: q.draw,
+                    monthly_savings: q.monthly_savings,
+                    assignment: false,
+                });
             }
         }
+    }
+    for &pool in which {
+        let lines = supply.remove(&pool).unwrap_or_default();
+        let Some(at) = slot(pool) else { continue };
+        let (mut claims, eligible_demand, additive_demand) = std::mem::take(&mut gathered[at]);
         // SQL-23: each central assignment draws on the SQL licences of the date.
         if pool == Pool::SqlServer {
             for a in &assignments {

@@ -177,13 +177,13 @@ fn optimize_assessed(
     let today = today.claimed_monthly_savings;
     // The resources in id order (ids are unique), sorted once for the solve's tie-breaks, the
     // plan's order of changes and the re-audit's lookups.
-    // (Sorted as (id, index) pairs: a comparison reads the two ids, not the resources first.)
-    let mut keyed: Vec<(&str, usize)> = (estate.resources.iter())
+    // (Sorted as (id prefix, id, index): most comparisons are of the prefixes, integers.)
+    let mut keyed: Vec<(u128, &str, usize)> = (estate.resources.iter())
         .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
+        .map(|(i, r)| (crate::text::id_prefix(&r.id), r.id.as_str(), i))
         .collect();
     keyed.sort_unstable();
-    let by_id: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let by_id: Vec<usize> = keyed.into_iter().map(|(_, _, i)| i).collect();
     let first = optimize_unverified(estate, rules, options, assessed, &by_id, today)?;
     // Repairs change the options (reserve, exclusions), never the date: the assessments stand.
     verify::verified(
