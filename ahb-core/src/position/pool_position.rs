@@ -218,10 +218,16 @@ fn attribute<'a>(
     short: u64,
     uncovered: &mut Vec<Uncovered<'a>>,
 ) {
-    // The key is computed once per claim (a decimal division), not once per comparison.
+    // The key is computed once per claim (a decimal division), not once per comparison; many
+    // claims tie on savings per unit, and their ids' prefixes settle most of those ties.
     members.sort_by_cached_key(|&i| {
         let c = &claims[i];
-        (std::cmp::Reverse(c.assignment), per_unit(c), c.resource)
+        (
+            std::cmp::Reverse(c.assignment),
+            per_unit(c),
+            crate::text::id_prefix(c.resource),
+            c.resource,
+        )
     });
     let mut left = short;
     for i in members {
