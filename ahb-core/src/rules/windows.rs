@@ -71,24 +71,43 @@ impl VmFacts {
 /// 16-licence minimum of WS-3 is applied to the pool, not here.
 pub fn core_licences_per_vm(vcores: u32, rule: WsRule) -> (u64, Reason) {
     let c = u64::from(vcores);
+    let (n, rule_id) = match rule {
+        WsRule::Current2023 => (c.max(8), "WS-1"),
+        WsRule::LegacyGroupsOf8 => (8 * c.div_ceil(8), "WS-3"),
+    };
+    (n, Reason::new(rule_id, per_vm_text(c, rule)))
+}
+
+/// The reason's text of [`core_licences_per_vm`].
+fn per_vm_text_of(c: u64, rule: WsRule) -> String {
     match rule {
-        WsRule::Current2023 => (
-            c.max(8),
-            Reason::new(
-                "WS-1",
-                format!("max(8, {c} vCPUs) = {} core licences per VM", c.max(8)),
-            ),
-        ),
+        WsRule::Current2023 => format!("max(8, {c} vCPUs) = {} core licences per VM", c.max(8)),
         WsRule::LegacyGroupsOf8 => {
             let n = 8 * c.div_ceil(8);
-            (
-                n,
-                Reason::new(
-                    "WS-3",
-                    format!("8 × ceil({c} vCPUs / 8) = {n} core licences per VM (groups of 8)"),
-                ),
-            )
+            format!("8 × ceil({c} vCPUs / 8) = {n} core licences per VM (groups of 8)")
         }
+    }
+}
+
+/// VM sizes up to this many vCPUs have their texts written once.
+const COMMON_VCPUS: u64 = 256;
+
+/// The texts of [`core_licences_per_vm`] for 0..=[`COMMON_VCPUS`] vCPUs under both rules,
+/// written once: nearly every Windows VM of an estate has one of them, and a borrowed text is
+/// neither allocated for each VM nor copied into the plan.
+static PER_VM_TEXTS: std::sync::LazyLock<[Vec<String>; 2]> = std::sync::LazyLock::new(|| {
+    [WsRule::Current2023, WsRule::LegacyGroupsOf8].map(|rule| {
+        (0..=COMMON_VCPUS)
+            .map(|c| per_vm_text_of(c, rule))
+            .collect()
+    })
+});
+
+fn per_vm_text(c: u64, rule: WsRule) -> std::borrow::Cow<'static, str> {
+    let texts = &PER_VM_TEXTS[usize::from(rule == WsRule::LegacyGroupsOf8)];
+    match usize::try_from(c).ok().and_then(|c| texts.get(c)) {
+        Some(text) => std::borrow::Cow::Borrowed(text.as_str()),
+        None => std::borrow::Cow::Owned(per_vm_text_of(c, rule)),
     }
 }
 
@@ -262,4 +281,30 @@ pub(super) fn dedicated_host(spec: &ResourceSpec, ctx: &Context, k: &Knobs) -> O
         true,
         reasons,
     ))
+}
+
+#[cfg(test)]
+mod per_vm_tests {
+    use super::*;
+
+    /// The written-once texts are the texts: for every size, in and beyond the table.
+    #[test]
+    fn the_per_vm_texts_are_the_formatted_ones() {
+        for rule in [WsRule::Current2023, WsRule::LegacyGroupsOf8] {
+            for c in (0..=300u32).chain([1_000, u32::MAX]) {
+                let (_, reason) = core_licences_per_vm(c, rule);
+                assert_eq!(reason.text, per_vm_text_of(u64::from(c), rule));
+                let borrowed = matches!(reason.text, std::borrow::Cow::Borrowed(_));
+                assert_eq!(borrowed, u64::from(c) <= COMMON_VCPUS);
+            }
+        }
+        assert_eq!(
+            core_licences_per_vm(4, WsRule::Current2023).1.text,
+            "max(8, 4 vCPUs) = 8 core licences per VM"
+        );
+        assert_eq!(
+            core_licences_per_vm(12, WsRule::LegacyGroupsOf8).1.text,
+            "8 × ceil(12 vCPUs / 8) = 16 core licences per VM (groups of 8)"
+        );
+    }
 }
