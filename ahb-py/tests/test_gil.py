@@ -46,9 +46,15 @@ def longest_stall(work: Callable[[], Any]) -> tuple[float, float, int]:
     return took[0], worst, ticks
 
 
-@pytest.mark.parametrize("what", ["optimize", "audit"])
+@pytest.mark.parametrize("what", ["optimize", "audit", "audit_and_optimize"])
 def test_other_threads_progress_during_a_solve(big: ahb.Estate, what: str) -> None:
-    fn = {"optimize": lambda: ahb.optimize(big, as_of=AS_OF), "audit": lambda: ahb.audit(big, as_of=AS_OF)}[what]
+    fn = {
+        "optimize": lambda: ahb.optimize(big, as_of=AS_OF),
+        # An audit of this estate takes about 50 ms: five in a row, so the run is long
+        # enough to tell a stall from a switch interval.
+        "audit": lambda: [ahb.audit(big, as_of=AS_OF) for _ in range(5)],
+        "audit_and_optimize": lambda: ahb.audit_and_optimize(big, as_of=AS_OF),
+    }[what]
     took, worst, ticks = longest_stall(fn)
     assert took > 0.05, "the solve is too short to tell"
     # Holding the GIL would stall this thread for the whole solve; released, it stalls for

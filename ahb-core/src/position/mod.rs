@@ -363,29 +363,29 @@ pub(crate) fn verdict(
     respecified: &[(usize, ResourceSpec)],
     before: Option<&[Assessment]>,
 ) -> Result<Verdict> {
-    let tree = ScopeTree::new(&estate.scopes);
-    let again = before.and_then(|before| {
-        let fresh = reassess_respecified(estate, rules, &tree, Some(as_of), respecified)?;
-        Some((before, fresh))
-    });
-    let Some((before, mut fresh)) = again else {
-        let assessed = assess_as(estate, rules, as_of, respecified)?;
-        let (pools, over_claimed, _) = assessed.check(estate, rules, as_of);
-        return Ok(judge(&assessed.assessments, pools, over_claimed));
-    };
-    central::mark_each(
-        estate,
-        as_of,
-        fresh.iter_mut().map(|(i, a)| (a, &estate.resources[*i])),
-    );
-    let mut view: Vec<&Assessment> = before.iter().collect();
-    for (i, a) in &fresh {
-        view[*i] = a;
+    if let Some(before) = before {
+        let tree = ScopeTree::new(&estate.scopes);
+        if let Some(mut fresh) =
+            reassess_respecified(estate, rules, &tree, Some(as_of), respecified)
+        {
+            central::mark_each(
+                estate,
+                as_of,
+                fresh.iter_mut().map(|(i, a)| (a, &estate.resources[*i])),
+            );
+            let mut view: Vec<&Assessment> = before.iter().collect();
+            for (i, a) in &fresh {
+                view[*i] = a;
+            }
+            let supply = supply_by_pool(estate, rules, as_of)?;
+            let (pools, over_claimed, _) =
+                check_pools(estate, rules, as_of, &view, supply, &tree, &ALL_POOLS);
+            return Ok(judge(&view, pools, over_claimed));
+        }
     }
-    let supply = supply_by_pool(estate, rules, as_of)?;
-    let (pools, over_claimed, _) =
-        check_pools(estate, rules, as_of, &view, supply, &tree, &ALL_POOLS);
-    Ok(judge(&view, pools, over_claimed))
+    let assessed = assess_as(estate, rules, as_of, respecified)?;
+    let (pools, over_claimed, _) = assessed.check(estate, rules, as_of);
+    Ok(judge(&assessed.assessments, pools, over_claimed))
 }
 
 /// The verdict from the pool checks and the assessments (for the claims on ineligible
