@@ -170,6 +170,45 @@ fn needs_escape(x: u64) -> bool {
     control | quote | backslash != 0
 }
 
+/// The eight bytes of `b` from `i` as a little-endian word (zero when out of bounds, which
+/// the callers rule out).
+fn word(b: &[u8], i: usize) -> u64 {
+    let mut w = [0; 8];
+    if let Some(s) = b.get(i..i + 8) {
+        w.copy_from_slice(s);
+    }
+    u64::from_le_bytes(w)
+}
+
+/// Whether no byte of `b` needs an escape. Words of eight bytes; the last word overlaps the
+/// one before (a byte checked twice changes nothing), and a string of four to seven bytes is
+/// checked as its first four and last four. Short ids are so checked in one step instead of
+/// byte by byte.
+fn clean(b: &[u8]) -> bool {
+    let n = b.len();
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 <= n {
+            if needs_escape(word(b, i)) {
+                return false;
+            }
+            i += 8;
+        }
+        return !needs_escape(word(b, n - 8));
+    }
+    if n >= 4 {
+        let half = |i: usize| {
+            let mut w = [0; 4];
+            if let Some(s) = b.get(i..i + 4) {
+                w.copy_from_slice(s);
+            }
+            u64::from(u32::from_le_bytes(w))
+        };
+        return !needs_escape(half(0) | (half(n - 4) << 32));
+    }
+    b.iter().all(|&c| !ESCAPED[usize::from(c)])
+}
+
 /// The bytes JSON escapes: below 0x20, `"` and `\`.
 const ESCAPED: [bool; 256] = {
     let mut t = [false; 256];
@@ -190,6 +229,15 @@ fn write_escaped(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
     let n = bytes.len();
+    // Most report strings are short ids, keys and reasons without escapes: checked a word at
+    // a time (see `clean`), they are copied whole.
+    if clean(bytes) {
+        out.reserve(n + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     out.push(b'"');
     let (mut start, mut i) = (0, 0);
     while i < n {
@@ -271,6 +319,14 @@ impl<W: Write> Compound<'_, W> {
         key.serialize(KeySerializer {
             ser: &mut *self.ser,
         })
+    }
+
+    /// A struct's field: its name is a string already, written without the key serializer.
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
+        self.ser.line(self.state == State::First)?;
+        self.state = State::Rest;
+        write_escaped(&mut self.ser.buf, key);
+        self.value(value)
     }
 
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
@@ -486,8 +542,7 @@ impl<W: Write> ser::SerializeStruct for Compound<'_, W> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
-        self.key(key)?;
-        self.value(value)
+        self.field(key, value)
     }
     fn end(self) -> Result {
         Compound::end(self, b"}")
@@ -498,8 +553,7 @@ impl<W: Write> ser::SerializeStructVariant for Compound<'_, W> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result {
-        self.key(key)?;
-        self.value(value)
+        self.field(key, value)
     }
     fn end(self) -> Result {
         let ser = &mut *self.ser;
