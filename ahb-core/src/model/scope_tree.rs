@@ -4,13 +4,12 @@
 //! another when its entry time falls within the other's subtree interval, and the Dev/Test flag
 //! is inherited down the tree once. A 30,000-deep chain costs no more than 30,000 siblings.
 
-use std::collections::HashMap;
-
 use crate::model::Scope;
+use crate::text::IdMap;
 
 /// Parent links and Dev/Test flags by scope id.
 pub(crate) struct ScopeTree<'a> {
-    index: HashMap<&'a str, usize>,
+    index: IdMap<&'a str, usize>,
     parent: Vec<Option<&'a str>>,
     dev_test: Vec<bool>,
     /// Per scope whose chain ends at a root: (entry time, last entry time in its subtree,
@@ -22,7 +21,8 @@ pub(crate) struct ScopeTree<'a> {
 impl<'a> ScopeTree<'a> {
     pub fn new(scopes: &'a [Scope]) -> ScopeTree<'a> {
         // Later duplicates win, as a map built from the list would have it.
-        let mut index: HashMap<&'a str, usize> = HashMap::with_capacity(scopes.len());
+        let mut index: IdMap<&'a str, usize> =
+            IdMap::with_capacity_and_hasher(scopes.len(), Default::default());
         let mut nodes: Vec<&'a Scope> = Vec::with_capacity(scopes.len());
         for s in scopes {
             match index.get(s.id.as_str()) {

@@ -2,7 +2,6 @@
 //! resolve, counts are positive and plausible, terms run forwards, and each licence line's
 //! edition and metric fit its product.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
@@ -10,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::{Edition, Estate, LicenceLine, Metric, Product, Resource, ResourceSpec, SqlTier};
 use crate::error::{Error, ErrorCode, RecordRef, Result};
+use crate::text::IdMap;
 
 /// Largest vCPU or core count ahb accepts on one resource; larger is a unit mistake.
 const MAX_CORES: u32 = 4096;
@@ -200,7 +200,7 @@ impl PartialEq for Folded<'_> {
 impl Eq for Folded<'_> {}
 
 /// The ids of one collection, each with its position; no two of them differ only in case.
-struct Ids<'a>(HashMap<Folded<'a>, (&'a str, usize)>);
+struct Ids<'a>(IdMap<Folded<'a>, (&'a str, usize)>);
 
 impl Ids<'_> {
     /// The position of the record whose id is exactly `id`.
@@ -222,7 +222,8 @@ impl Ids<'_> {
 /// One hash of each id, with no copy: an id equal to an earlier one but for case is either that
 /// very id again or one that differs only in case (the earlier ids are already distinct).
 fn unique_ids<'a>(collection: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<Ids<'a>> {
-    let mut seen: HashMap<Folded<'a>, (&'a str, usize)> = HashMap::with_capacity(ids.size_hint().0);
+    let mut seen: IdMap<Folded<'a>, (&'a str, usize)> =
+        IdMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
     for (i, id) in ids.enumerate() {
         let ctx = Ctx {
             at: (collection, i, id),
