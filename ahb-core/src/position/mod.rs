@@ -38,6 +38,7 @@ pub struct OverClaim {
     pub uncovered: u64,
     /// Savings per month at risk if the benefit must be removed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub monthly_savings: Option<Decimal>,
     /// Why.
     pub reason: Reason,
@@ -54,9 +55,11 @@ pub struct UnderClaim {
     pub units: u64,
     /// Savings per month the benefit would bring, where prices are known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub monthly_savings: Option<Decimal>,
     /// Savings per year (12 months).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub yearly_savings: Option<Decimal>,
 }
 
@@ -64,12 +67,16 @@ pub struct UnderClaim {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Savings per month of today's covered claims.
+    #[serde(serialize_with = "crate::money::ser")]
     pub claimed_monthly_savings: Decimal,
     /// Savings per month of claims that the licences do not cover (at risk).
+    #[serde(serialize_with = "crate::money::ser")]
     pub at_risk_monthly_savings: Decimal,
     /// Savings per month that eligible, unclaimed resources would bring.
+    #[serde(serialize_with = "crate::money::ser")]
     pub unclaimed_monthly_savings: Decimal,
     /// The same per year.
+    #[serde(serialize_with = "crate::money::ser")]
     pub unclaimed_yearly_savings: Decimal,
 }
 

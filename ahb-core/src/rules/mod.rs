@@ -258,9 +258,11 @@ pub struct Requirement {
     pub eligible: bool,
     /// Savings per month when the benefit is carried, where prices are known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub monthly_savings: Option<Decimal>,
     /// Savings per running hour when the benefit is carried, where prices are known.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub hourly_savings: Option<Decimal>,
     /// Why: rule IDs and facts.
     pub reasons: Vec<Reason>,

@@ -60,6 +60,7 @@ pub struct Assignment {
     pub lines: Vec<LineShare>,
     /// Savings per month while carrying the benefit.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub monthly_savings: Option<Decimal>,
     /// Why.
     pub reasons: Vec<Reason>,
@@ -78,6 +79,7 @@ pub struct Change {
     pub units: u64,
     /// Change in savings per month (negative for a removal).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub monthly_savings_delta: Option<Decimal>,
 }
 
@@ -116,10 +118,13 @@ pub struct Certificate {
     /// for `min_change`, `claims_kept`.
     pub measure: &'static str,
     /// The plan's value of the measure.
+    #[serde(serialize_with = "crate::money::ser")]
     pub objective: Decimal,
     /// No plan can do better than this.
+    #[serde(serialize_with = "crate::money::ser")]
     pub upper_bound: Decimal,
     /// `upper_bound − objective`; zero when proven optimal.
+    #[serde(serialize_with = "crate::money::ser")]
     pub gap: Decimal,
     /// Whether the plan is proven optimal for its objective, tie-breaks included, over the
     /// resources `scope` names.
@@ -147,6 +152,7 @@ pub struct PoolPlan {
     /// Units no resource uses.
     pub idle: u64,
     /// Savings per month of the pool's covered resources.
+    #[serde(serialize_with = "crate::money::ser")]
     pub monthly_savings: Decimal,
     /// The certificate of the pool's solve.
     pub certificate: Certificate,
@@ -158,12 +164,16 @@ pub struct PoolPlan {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlanTotals {
     /// Per running hour of every covered resource.
+    #[serde(serialize_with = "crate::money::ser")]
     pub hourly_savings: Decimal,
     /// Per month.
+    #[serde(serialize_with = "crate::money::ser")]
     pub monthly_savings: Decimal,
     /// Per year (12 months).
+    #[serde(serialize_with = "crate::money::ser")]
     pub yearly_savings: Decimal,
     /// Savings per month of today's settings that the licences cover (the audit's figure).
+    #[serde(serialize_with = "crate::money::ser")]
     pub today_monthly_savings: Decimal,
     /// Number of changes.
     pub changes: usize,

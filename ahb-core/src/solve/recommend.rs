@@ -24,9 +24,11 @@ pub struct MarginalPoint {
     /// Extra pool units (core licences, or NC for SQL).
     pub extra_units: u64,
     /// Extra savings per year the optimal plan would make with them.
+    #[serde(serialize_with = "crate::money::ser")]
     pub extra_yearly_savings: Decimal,
     /// Net of the licences' yearly price, when a price was given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub net_yearly: Option<Decimal>,
 }
 
@@ -54,9 +56,11 @@ pub struct Renewal {
     /// Its SA end.
     pub sa_end: chrono::NaiveDate,
     /// Savings per year the optimal plan loses without it.
+    #[serde(serialize_with = "crate::money::ser")]
     pub yearly_savings_lost: Decimal,
     /// The renewal's yearly price, when a price was given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::money::ser_opt")]
     pub yearly_price: Option<Decimal>,
     /// Whether renewing pays for itself (when a price was given).
     #[serde(skip_serializing_if = "Option::is_none")]
