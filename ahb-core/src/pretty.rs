@@ -184,6 +184,7 @@ fn word(b: &[u8], i: usize) -> u64 {
 /// one before (a byte checked twice changes nothing), and a string of four to seven bytes is
 /// checked as its first four and last four. Short ids are so checked in one step instead of
 /// byte by byte.
+#[inline]
 fn clean(b: &[u8]) -> bool {
     let n = b.len();
     if n >= 8 {
@@ -226,18 +227,25 @@ const ESCAPED: [bool; 256] = {
 /// `\t`, other control characters as `\u00xx`; nothing else). Clean runs are found eight
 /// bytes at a time and written whole.
 fn write_escaped(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
-    let n = bytes.len();
     // Most report strings are short ids, keys and reasons without escapes: checked a word at
-    // a time (see `clean`), they are copied whole.
+    // a time (see `clean`), they are copied whole; the rest are escaped out of line.
     if clean(bytes) {
-        out.reserve(n + 2);
+        out.reserve(bytes.len() + 2);
         out.push(b'"');
         out.extend_from_slice(bytes);
         out.push(b'"');
         return;
     }
+    write_with_escapes(out, bytes);
+}
+
+/// [`write_escaped`] of a string that has a byte to escape.
+#[cold]
+#[inline(never)]
+fn write_with_escapes(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let n = bytes.len();
     out.push(b'"');
     let (mut start, mut i) = (0, 0);
     while i < n {
