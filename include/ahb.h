@@ -337,9 +337,10 @@ ahb_status ahb_importer_add_licences_csv(struct ahb_importer *importer,
                                          const uint8_t *data,
                                          size_t len);
 
-// Adds a cost export (EA, MCA or FOCUS CSV, `len` bytes at `data`) whose hourly VM rows give
-// the customer's effective prices, preferred over list prices. Errors and the effect of a
-// failure as for `ahb_importer_add_inventory`.
+// Adds a cost export (EA, MCA or FOCUS, `len` bytes at `data`: CSV, or a Parquet file, as Cost
+// Management also writes, recognised by its magic `PAR1`) whose hourly VM rows give the
+// customer's effective prices, preferred over list prices. Errors and the effect of a failure
+// as for `ahb_importer_add_inventory`; a Parquet error names the row.
 //
 // # Safety
 //
@@ -995,13 +996,14 @@ ahb_status ahb_timeline(const struct ahb_estate *estate,
                         struct ahb_bytes **out);
 
 // Simulates the estate's central SQL assignments over hourly usage given as `len` bytes of
-// UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`), with the rule set's
+// UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`) or of a Parquet file
+// with those columns (recognised by its magic `PAR1`; Snappy, Zstandard, LZ4 or gzip), with the rule set's
 // OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
 // assigned, demanded, covered and HA/DR NC, the pay-as-you-go overage, utilisation) to a new
 // `ahb_bytes` at `*out`, owned by the caller.
 //
 // Errors: as `ahb_timeline`, plus `AHB_STATUS_PARSE` for CSV that does not parse (the last
-// error gives the line and column) and `AHB_STATUS_INVALID_VALUE` / `AHB_STATUS_UNKNOWN_REFERENCE`
+// error gives the line and column) or Parquet that does not read, and `AHB_STATUS_INVALID_VALUE` / `AHB_STATUS_UNKNOWN_REFERENCE`
 // for rows out of order, duplicated or naming unknown resources.
 //
 // # Safety
@@ -1017,7 +1019,7 @@ ahb_status ahb_simulate_central(const struct ahb_estate *estate,
                                 struct ahb_bytes **out);
 
 // Finds how many Enterprise and Standard core licences to assign to a scope, from hourly
-// usage CSV (as for `ahb_simulate_central`) and options `{"scope": "...", "prices":
+// usage CSV or Parquet (as for `ahb_simulate_central`) and options `{"scope": "...", "prices":
 // {"sql_enterprise_per_core_year": "1890", "sql_standard_per_core_year": "493"}}` (yearly
 // prices per core licence, as decimal strings; the deprecated names `enterprise_core` and
 // `standard_core` are still read), and writes the result as JSON to a new `ahb_bytes` at

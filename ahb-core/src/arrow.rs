@@ -7,7 +7,7 @@
 //! The Arrow types ahb reads are re-exported here, so that a caller uses the same version of the
 //! `arrow` crates as ahb does. Parquet files may be uncompressed or compressed with Snappy
 //! (what Cost Management exports and pandas/pyarrow write by default), Zstandard (polars' and
-//! DuckDB's default) or LZ4; another codec (gzip, Brotli) is a typed
+//! DuckDB's default), LZ4 or gzip (a Spark option); Brotli is a typed
 //! [`Parse`](crate::ErrorCode::Parse) error naming it.
 
 /// The `arrow-array` crate ahb reads (arrays to build record batches from).

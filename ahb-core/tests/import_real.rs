@@ -461,3 +461,93 @@ fn the_sample_pages_pass_over_reservations_spot_low_priority_and_compute_only_me
     assert_eq!((list.items, list.passed_over), (18, 5));
     assert_eq!(list.currency(), Some("USD"));
 }
+
+/// A CSV export as Cost Management also delivers it, a Parquet file (every column text, empty
+/// cells null), compressed with `compression`.
+#[cfg(feature = "parquet")]
+fn as_parquet(csv: &[u8], compression: parquet::basic::Compression) -> Vec<u8> {
+    use std::sync::Arc;
+
+    use ahb_core::arrow::array::{ArrayRef, StringArray};
+    use ahb_core::arrow::{DataType, Field, RecordBatch, Schema};
+
+    let csv = csv.strip_prefix("\u{feff}".as_bytes()).unwrap_or(csv);
+    let mut reader = csv::Reader::from_reader(csv);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let schema = Arc::new(Schema::new(
+        (header.iter())
+            .map(|h| Field::new(h.as_str(), DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    let columns: Vec<ArrayRef> = (0..header.len())
+        .map(|c| {
+            let cells = records.iter().map(|r| r.get(c).filter(|s| !s.is_empty()));
+            Arc::new(cells.collect::<StringArray>()) as ArrayRef
+        })
+        .collect();
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_compression(compression)
+        .build();
+    let mut out = Vec::new();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(&mut out, schema, Some(props)).unwrap();
+    writer.write(&batch).unwrap();
+    writer.close().unwrap();
+    out
+}
+
+/// Cost Management writes its exports as CSV or as Parquet: the importer tells them apart by
+/// the Parquet magic and prices the estate alike from either, gzip-compressed (a Spark option)
+/// or Snappy; the rows of both are the same.
+#[cfg(feature = "parquet")]
+#[test]
+fn a_cost_export_as_parquet_prices_the_estate_as_its_csv() {
+    use ahb_core::import::{is_parquet, usage_from_export};
+    use parquet::basic::{Compression, GzipLevel};
+
+    let csv = data("constructed_cost_effective.csv");
+    let priced = |file: &str, bytes: &[u8]| {
+        let mut imp = Importer::new();
+        inventory(&mut imp);
+        prices(&mut imp);
+        imp.add_cost_export(file, bytes).unwrap();
+        let o = imp.finish().unwrap();
+        let r = o.estate.resources.iter().find(|r| r.id == APP01).unwrap();
+        let p = r.prices.clone().unwrap();
+        let src = o.priced.iter().find(|x| x.resource == APP01).unwrap();
+        (p.payg_per_hour, p.ahb_per_hour, src.source.clone())
+    };
+    let from_csv = priced("cost.csv", &csv);
+    assert_eq!((from_csv.0, from_csv.1), (dec("0.36"), dec("0.2")));
+    assert!(!is_parquet(&csv));
+    for compression in [Compression::GZIP(GzipLevel::default()), Compression::SNAPPY] {
+        let pq = as_parquet(&csv, compression);
+        assert!(is_parquet(&pq), "{compression:?}");
+        let from_parquet = priced("cost.parquet", &pq);
+        assert_eq!((from_parquet.0, from_parquet.1), (from_csv.0, from_csv.1));
+        // The price source names the file and the row (the CSV's line 2 is the first row).
+        assert_eq!(
+            from_parquet.2,
+            PriceSource::CostExport {
+                file: "cost.parquet".into(),
+                line: 1
+            }
+        );
+        let mut a = usage_from_export("cost.csv", &csv, None).unwrap();
+        let mut b = usage_from_export("cost.parquet", &pq, None).unwrap();
+        assert!(!a.is_empty());
+        for r in a.iter_mut().chain(b.iter_mut()) {
+            r.line = 0;
+        }
+        assert_eq!(a, b, "{compression:?}");
+    }
+    // A damaged Parquet file is a located parse error, never read as CSV.
+    let mut cut = as_parquet(&csv, Compression::SNAPPY);
+    cut.truncate(cut.len() / 2);
+    let e = Importer::new()
+        .add_cost_export("cut.parquet", &cut)
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Parse);
+    assert_eq!(e.location().file.as_deref(), Some("cut.parquet"));
+}

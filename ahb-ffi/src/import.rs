@@ -137,7 +137,7 @@ impl ImportState {
                 match kind {
                     Kind::Inventory => imp.add_inventory_bytes(name, data),
                     Kind::Licences => imp.add_licences_csv(name, data),
-                    Kind::Costs => imp.add_cost_export_csv(name, data),
+                    Kind::Costs => imp.add_cost_export(name, data),
                     Kind::RetailPrices => {
                         utf8(name, data).and_then(|t| imp.add_retail_prices_json(name, t))
                     }
@@ -352,9 +352,10 @@ pub unsafe extern "C" fn ahb_importer_add_licences_csv(
     unsafe { add(importer, Kind::Licences, name, name_len, data, len) }
 }
 
-/// Adds a cost export (EA, MCA or FOCUS CSV, `len` bytes at `data`) whose hourly VM rows give
-/// the customer's effective prices, preferred over list prices. Errors and the effect of a
-/// failure as for `ahb_importer_add_inventory`.
+/// Adds a cost export (EA, MCA or FOCUS, `len` bytes at `data`: CSV, or a Parquet file, as Cost
+/// Management also writes, recognised by its magic `PAR1`) whose hourly VM rows give the
+/// customer's effective prices, preferred over list prices. Errors and the effect of a failure
+/// as for `ahb_importer_add_inventory`; a Parquet error names the row.
 ///
 /// # Safety
 ///

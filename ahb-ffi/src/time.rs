@@ -84,6 +84,9 @@ pub unsafe extern "C" fn ahb_timeline(
 unsafe fn usage(usage_csv: *const u8, len: usize) -> Result<HourlyUsage, FfiError> {
     // SAFETY: forwarded from the caller's contract.
     let bytes = unsafe { bytes_in("usage_csv", usage_csv, len)? };
+    if ahb_core::import::is_parquet(bytes) {
+        return HourlyUsage::from_parquet(bytes).map_err(reading("usage Parquet"));
+    }
     let text = ahb_core::text::utf8(bytes).map_err(|(at, line, column)| {
         FfiError::new(
             crate::status::AHB_STATUS_INVALID_UTF8,
@@ -97,13 +100,14 @@ unsafe fn usage(usage_csv: *const u8, len: usize) -> Result<HourlyUsage, FfiErro
 }
 
 /// Simulates the estate's central SQL assignments over hourly usage given as `len` bytes of
-/// UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`), with the rule set's
+/// UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`) or of a Parquet file
+/// with those columns (recognised by its magic `PAR1`; Snappy, Zstandard, LZ4 or gzip), with the rule set's
 /// OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
 /// assigned, demanded, covered and HA/DR NC, the pay-as-you-go overage, utilisation) to a new
 /// `ahb_bytes` at `*out`, owned by the caller.
 ///
 /// Errors: as `ahb_timeline`, plus `AHB_STATUS_PARSE` for CSV that does not parse (the last
-/// error gives the line and column) and `AHB_STATUS_INVALID_VALUE` / `AHB_STATUS_UNKNOWN_REFERENCE`
+/// error gives the line and column) or Parquet that does not read, and `AHB_STATUS_INVALID_VALUE` / `AHB_STATUS_UNKNOWN_REFERENCE`
 /// for rows out of order, duplicated or naming unknown resources.
 ///
 /// # Safety
@@ -135,7 +139,7 @@ pub unsafe extern "C" fn ahb_simulate_central(
 }
 
 /// Finds how many Enterprise and Standard core licences to assign to a scope, from hourly
-/// usage CSV (as for `ahb_simulate_central`) and options `{"scope": "...", "prices":
+/// usage CSV or Parquet (as for `ahb_simulate_central`) and options `{"scope": "...", "prices":
 /// {"sql_enterprise_per_core_year": "1890", "sql_standard_per_core_year": "493"}}` (yearly
 /// prices per core licence, as decimal strings; the deprecated names `enterprise_core` and
 /// `standard_core` are still read), and writes the result as JSON to a new `ahb_bytes` at

@@ -218,3 +218,34 @@ fn const_handles_can_be_shared_between_threads() {
         }
     });
 }
+
+/// Hourly usage given to `ahb_simulate_central` as a Parquet file (told from CSV by its magic)
+/// simulates as the same usage given as CSV; a damaged Parquet file is `AHB_STATUS_PARSE`.
+#[test]
+fn usage_as_parquet_simulates_as_usage_as_csv() {
+    use ahb::time::ahb_simulate_central;
+
+    let csv = include_bytes!("../../examples/data/sample-sql-usage.csv");
+    let parquet = include_bytes!("../../ahb-core/tests/data/parquet/sample-sql-usage.parquet");
+    let h = Handles::sample();
+    let simulate = |usage: &[u8]| {
+        let mut b: *mut ahb_bytes = ptr::null_mut();
+        // SAFETY: live handles, a valid (pointer, length), an out-pointer to a local.
+        let status =
+            unsafe { ahb_simulate_central(h.estate, h.rules, usage.as_ptr(), usage.len(), &mut b) };
+        // SAFETY: written only on success, then copied and freed once.
+        (
+            status,
+            (status == AHB_STATUS_OK).then(|| unsafe { take(b) }),
+        )
+    };
+    let (s, from_csv) = simulate(csv);
+    assert_eq!(s, AHB_STATUS_OK, "{}", last_error());
+    let (s, from_parquet) = simulate(parquet);
+    assert_eq!(s, AHB_STATUS_OK, "{}", last_error());
+    assert!(from_csv.as_ref().is_some_and(|t| t.len() > 1000));
+    assert_eq!(from_parquet, from_csv);
+    let (s, none) = simulate(&parquet[..parquet.len() / 2]);
+    assert_eq!((s, none), (AHB_STATUS_PARSE, None));
+    assert!(last_error().contains("Parquet"), "{}", last_error());
+}

@@ -21,9 +21,6 @@ use crate::results::rules_or_current;
 use crate::results_macro::json_result;
 use crate::rules::RuleSet;
 
-/// The first bytes of a Parquet file.
-const PARQUET_MAGIC: &[u8] = b"PAR1";
-
 /// Hourly SQL usage per resource (columnar). Immutable.
 #[pyclass(frozen, module = "ahb._ahb", name = "Usage")]
 pub struct Usage {
@@ -49,7 +46,7 @@ impl Usage {
         crate::errors::detach(py, move || {
             let bytes =
                 std::fs::read(&path).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
-            if bytes.starts_with(PARQUET_MAGIC) {
+            if ahb_core::import::is_parquet(&bytes) {
                 return HourlyUsage::from_parquet(&bytes);
             }
             let text = String::from_utf8(bytes).map_err(|e| {
@@ -130,11 +127,7 @@ impl Usage {
         } else {
             let (name, bytes) = crate::io::input(source)?;
             crate::errors::detach(py, move || {
-                let rows = if bytes.starts_with(PARQUET_MAGIC) {
-                    ahb_core::import::usage_from_parquet(&name, &bytes)?
-                } else {
-                    ahb_core::import::usage_from_csv(&name, &bytes)?
-                };
+                let rows = ahb_core::import::usage_from_export(&name, &bytes, None)?;
                 HourlyUsage::from_cost_rows(&estate, &rows)
             })
         }

@@ -127,8 +127,8 @@ impl ImportResult {
 /// Builds an estate from Azure inventory JSON files (Resource Graph, `az … list/show`, ARM
 /// bodies) and licence-inventory CSVs. Each input is a path or a `(name, text)` pair.
 /// `catalogue`: `az vm list-skus` JSON files that extend or override the bundled VM sizes.
-/// `prices`: Retail Prices API pages; `costs`: cost exports whose effective prices are
-/// preferred. `date_order` (`"dmy"` or `"mdy"`) states how slash dates read when a file does
+/// `prices`: Retail Prices API pages; `costs`: cost exports (CSV, or Parquet, recognised by its
+/// magic `PAR1`) whose effective prices are preferred. `date_order` (`"dmy"` or `"mdy"`) states how slash dates read when a file does
 /// not show it. With `strict`, a reference to a resource outside the import is an error. With
 /// `require_known_sizes`, an unknown VM size is an `UnknownVariantError` instead of a
 /// left-out record.
@@ -199,7 +199,7 @@ pub fn import_estate(
             imp.add_retail_prices_json(name, text)?;
         }
         for (name, bytes) in &costs {
-            imp.add_cost_export_csv(name, bytes)?;
+            imp.add_cost_export(name, bytes)?;
         }
         let outcome = imp.finish()?;
         if require_known_sizes {

@@ -50,6 +50,24 @@ def test_import_estate_prices_costs_catalogue_and_strict() -> None:
         ahb.import_estate(alone, strict=True)
 
 
+def test_a_cost_export_as_parquet_prices_as_its_csv(tmp_path: pathlib.Path) -> None:
+    # Cost Management writes exports as CSV or Parquet: ``costs=`` takes either (Parquet is
+    # told by its magic), here gzip-compressed as Spark may write it.
+    pacsv = pytest.importorskip("pyarrow.csv")
+    pq = pytest.importorskip("pyarrow.parquet")
+    csv = DATA / "constructed_cost_effective.csv"
+    path = tmp_path / "cost.parquet"
+    pq.write_table(pacsv.read_csv(csv), path, compression="gzip")
+    want = ahb.import_estate(INVENTORY, prices=PRICES, costs=[csv])
+    for source in (path, ("cost.parquet", path.read_bytes())):
+        got = ahb.import_estate(INVENTORY, prices=PRICES, costs=[source])
+        assert got.estate.to_json() == want.estate.to_json()
+        priced = {p["resource"]: p["source"] for p in got.priced}
+        assert priced[APP01]["source"] == "cost_export" and priced[APP01]["line"] == 1
+    with pytest.raises(ahb.ParseError):
+        ahb.import_estate(INVENTORY, costs=[("cut.parquet", path.read_bytes()[:200])])
+
+
 def test_date_order_is_required_for_ambiguous_dates() -> None:
     with pytest.raises(ahb.ValidationError) as e:
         ahb.import_estate(licences=[("l.csv", AMBIGUOUS)])

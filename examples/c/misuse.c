@@ -508,6 +508,12 @@ static void time_and_central(const uint8_t *json, size_t len) {
   EXPECT(AHB_STATUS_PARSE, ahb_simulate_central(e, r, U8(negative), strlen(negative), &b));
   CHECK(last_error_contains("vcores"));
   CHECK(b == NULL);
+  /* Bytes that start with the Parquet magic are read as Parquet, and a damaged file is a
+     parse error that says so (not a CSV error). */
+  const char *cut = "PAR1\x15\x04\x15";
+  EXPECT(AHB_STATUS_PARSE, ahb_simulate_central(e, r, U8(cut), strlen(cut), &b));
+  CHECK(last_error_contains("Parquet"));
+  CHECK(b == NULL);
   EXPECT(AHB_STATUS_OK, ahb_simulate_central(e, r, U8(usage), n_usage, &b));
   CHECK(b != NULL && ahb_bytes_len(b) > 0);
   ahb_bytes_free(b);

@@ -59,7 +59,7 @@ pub fn run() -> Result<String, String> {
     for f in ["retail_prices_page1.json", "retail_prices_page2.json"] {
         imp.add_retail_prices_json(f, &text(f)?).map_err(e)?;
     }
-    imp.add_cost_export_csv(
+    imp.add_cost_export(
         "constructed_cost_effective.csv",
         &data("constructed_cost_effective.csv")?,
     )

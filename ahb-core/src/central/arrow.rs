@@ -397,7 +397,7 @@ impl HourlyUsage {
     /// # Errors
     ///
     /// [`ErrorCode::Parse`] when the bytes are not a Parquet file ahb reads (corrupt, or
-    /// compressed with gzip or Brotli); otherwise as [`HourlyUsage::from_arrow`].
+    /// compressed with Brotli); otherwise as [`HourlyUsage::from_arrow`].
     ///
     /// # Examples
     ///

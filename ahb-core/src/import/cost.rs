@@ -67,7 +67,7 @@ pub fn usage_from_csv_with_order(
 /// # Errors
 ///
 /// [`ErrorCode::Parse`](crate::ErrorCode::Parse) when the bytes are not a Parquet file ahb
-/// reads (corrupt, or compressed with gzip or Brotli) or a column cannot be read as text; otherwise
+/// reads (corrupt, or compressed with Brotli) or a column cannot be read as text; otherwise
 /// the errors of [`usage_from_csv`].
 ///
 /// # Examples
@@ -159,6 +159,47 @@ pub fn usage_from_arrow_with_order(
 ) -> Result<Vec<UsageRow>> {
     let rows = super::arrow_rows::Rows::batches(reader).map_err(|e| e.in_file(file))?;
     usage_from_table(Table::arrow(file, rows)?, date_order)
+}
+
+/// Whether `bytes` are a Parquet file: they start with its magic `PAR1`. (Text exports never
+/// do: a CSV header starts with a column name.) The faces choose the Parquet or the CSV reader
+/// of a file by this test.
+pub fn is_parquet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PAR1")
+}
+
+/// Reads a cost export given as bytes: Parquet when [`is_parquet`], else CSV, with the order
+/// of slash dates stated or not (see [`usage_from_csv_with_order`]).
+///
+/// # Errors
+///
+/// Those of [`usage_from_csv`] or of `usage_from_parquet`; without the cargo feature `parquet`,
+/// a Parquet file is an [`ErrorCode::Parse`](crate::ErrorCode::Parse) error that says so.
+///
+/// # Examples
+///
+/// ```
+/// let csv = b"Date,Quantity,MeterCategory\n2026-03-01,24,Virtual Machines\n";
+/// let rows = ahb_core::import::usage_from_export("cost.csv", csv, None).unwrap();
+/// assert_eq!(rows[0].quantity, Some(24.into()));
+/// ```
+pub fn usage_from_export(
+    file: &str,
+    bytes: &[u8],
+    date_order: Option<DateOrder>,
+) -> Result<Vec<UsageRow>> {
+    if !is_parquet(bytes) {
+        return usage_from_csv_with_order(file, bytes, date_order);
+    }
+    #[cfg(feature = "parquet")]
+    return usage_from_parquet_with_order(file, bytes, date_order);
+    #[cfg(not(feature = "parquet"))]
+    Err(crate::Error::new(
+        ErrorCode::Parse,
+        "the cost export is a Parquet file, and this build of ahb reads Parquet only with the \
+         cargo feature `parquet`",
+    )
+    .in_file(file))
 }
 
 /// The reader of the export formats, over any front end.
@@ -411,4 +452,24 @@ fn evidence(
         }));
     }
     Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parquet is told by its magic; without the `parquet` feature such a file is a typed parse
+    /// error that names the feature and the file, never read as CSV. (`scripts/test` runs the
+    /// unit tests of ahb-core without the feature too.)
+    #[test]
+    fn an_export_is_csv_unless_it_has_the_parquet_magic() {
+        let csv = b"Date,Quantity,MeterCategory\n2026-03-01,24,Virtual Machines\n";
+        assert!(!is_parquet(csv) && is_parquet(b"PAR1\x15\x04"));
+        assert_eq!(usage_from_export("c.csv", csv, None).unwrap().len(), 1);
+        let e = usage_from_export("c.parquet", b"PAR1\x15\x04", None).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Parse);
+        assert_eq!(e.location().file.as_deref(), Some("c.parquet"));
+        #[cfg(not(feature = "parquet"))]
+        assert!(e.message().contains("feature `parquet`"), "{e}");
+    }
 }

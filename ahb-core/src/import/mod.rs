@@ -38,12 +38,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use cost::{is_parquet, usage_from_csv, usage_from_csv_with_order, usage_from_export};
 #[cfg(feature = "parquet")]
 pub use cost::{
     usage_from_arrow, usage_from_arrow_with_order, usage_from_parquet,
     usage_from_parquet_with_order,
 };
-pub use cost::{usage_from_csv, usage_from_csv_with_order};
 pub use hourly::CostRowsUsed;
 pub use licences::{LicenceImport, licences_from_csv, licences_from_csv_with_order};
 pub use prices::{PriceSource, PriceType, Priced, RetailPrices, Unpriced};
@@ -285,6 +285,19 @@ impl Importer {
     /// preferred over list prices for the resources they bill (see [`RetailPrices`]).
     pub fn add_cost_export_csv(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
         let rows = usage_from_csv_with_order(file, bytes, self.date_order)?;
+        self.effective.add_rows(file, &rows);
+        Ok(())
+    }
+
+    /// [`Importer::add_cost_export_csv`] of an export delivered as CSV or as Parquet (Cost
+    /// Management writes either), told apart by [`is_parquet`].
+    ///
+    /// # Errors
+    ///
+    /// Those of [`usage_from_export`]: a cell that does not read, with its file and line (or
+    /// row); a Parquet file without the cargo feature `parquet`.
+    pub fn add_cost_export(&mut self, file: &str, bytes: &[u8]) -> Result<()> {
+        let rows = usage_from_export(file, bytes, self.date_order)?;
         self.effective.add_rows(file, &rows);
         Ok(())
     }

@@ -324,8 +324,8 @@ def import_estate(
     """An estate from Azure inventory JSON (Resource Graph, ``az … list``, ARM) and licence
     CSVs. Each input is a path or a ``(name, text)`` pair, or a list of them.
 
-    Keywords: ``licences`` (also ``licenses``), ``catalogue``, ``prices``, ``costs``,
-    ``date_order`` (``"dmy"`` or ``"mdy"``), ``strict`` (bool), ``require_known_sizes`` (bool).
+    Keywords: ``licences`` (also ``licenses``), ``catalogue``, ``prices``, ``costs`` (cost
+    exports, CSV or Parquet), ``date_order`` (``"dmy"`` or ``"mdy"``), ``strict`` (bool), ``require_known_sizes`` (bool).
 
     >>> result = ahb.import_estate("resources.json", licenses="licences.csv")  # doctest: +SKIP
     >>> result.estate.resource_count                                          # doctest: +SKIP
