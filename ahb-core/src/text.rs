@@ -542,7 +542,7 @@ mod id_prefix_tests {
 }
 
 /// A hash map keyed by ids or other text: the standard map with foldhash, several times
-/// faster than SipHash on short ids and still seeded at random per process (an estate file
-/// cannot be crafted to collide). Build one with `IdMap::default()` or
-/// `IdMap::with_capacity_and_hasher(n, Default::default())`.
+/// faster than SipHash on short ids and, like the standard map's, seeded at random (which ids
+/// collide is not fixed in advance, so a file cannot be written to make lookups slow). Build one
+/// with `IdMap::default()` or `IdMap::with_capacity_and_hasher(n, Default::default())`.
 pub(crate) type IdMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
