@@ -551,3 +551,56 @@ fn a_cost_export_as_parquet_prices_the_estate_as_its_csv() {
     assert_eq!(e.code(), ErrorCode::Parse);
     assert_eq!(e.location().file.as_deref(), Some("cut.parquet"));
 }
+
+/// Cost Management compresses CSV exports with gzip when asked: such a file prices the estate
+/// as the CSV does, its errors name the file and the inflated CSV's line.
+#[test]
+fn a_gzip_compressed_cost_export_prices_the_estate_as_its_csv() {
+    use std::io::Write;
+
+    let csv = data("constructed_cost_effective.csv");
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    let priced = |file: &str, bytes: &[u8]| {
+        let mut imp = Importer::new();
+        inventory(&mut imp);
+        prices(&mut imp);
+        imp.add_cost_export(file, bytes).unwrap();
+        let o = imp.finish().unwrap();
+        let r = o.estate.resources.iter().find(|r| r.id == APP01).unwrap();
+        let p = r.prices.clone().unwrap();
+        let src = o.priced.iter().find(|x| x.resource == APP01).unwrap();
+        (p.payg_per_hour, p.ahb_per_hour, src.source.clone())
+    };
+    let compressed = gz(&csv);
+    assert!(ahb_core::import::is_gzip(&compressed));
+    assert_eq!(
+        priced("cost.csv.gz", &compressed),
+        (
+            dec("0.36"),
+            dec("0.2"),
+            PriceSource::CostExport {
+                file: "cost.csv.gz".into(),
+                line: 2
+            }
+        )
+    );
+    // A bad cell inside: the inflated CSV's line, in the compressed file's name.
+    let bad = String::from_utf8(csv.clone())
+        .unwrap()
+        .replacen(",24,1 Hour,", ",many,1 Hour,", 1);
+    let e = Importer::new()
+        .add_cost_export("bad.csv.gz", &gz(bad.as_bytes()))
+        .unwrap_err();
+    assert_eq!(e.location().file.as_deref(), Some("bad.csv.gz"));
+    assert_eq!(e.location().line, Some(2), "{e}");
+    // Cut short: a parse error, never read as CSV.
+    let e = Importer::new()
+        .add_cost_export("cut.csv.gz", &compressed[..compressed.len() / 2])
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Parse);
+    assert_eq!(e.location().file.as_deref(), Some("cut.csv.gz"));
+}

@@ -352,10 +352,10 @@ pub unsafe extern "C" fn ahb_importer_add_licences_csv(
     unsafe { add(importer, Kind::Licences, name, name_len, data, len) }
 }
 
-/// Adds a cost export (EA, MCA or FOCUS, `len` bytes at `data`: CSV, or a Parquet file, as Cost
-/// Management also writes, recognised by its magic `PAR1`) whose hourly VM rows give the
-/// customer's effective prices, preferred over list prices. Errors and the effect of a failure
-/// as for `ahb_importer_add_inventory`; a Parquet error names the row.
+/// Adds a cost export (EA, MCA or FOCUS, `len` bytes at `data`: CSV, gzip-compressed CSV or a
+/// Parquet file, as Cost Management writes each, told apart by their first bytes) whose hourly
+/// VM rows give the customer's effective prices, preferred over list prices. Errors and the
+/// effect of a failure as for `ahb_importer_add_inventory`; a Parquet error names the row.
 ///
 /// # Safety
 ///

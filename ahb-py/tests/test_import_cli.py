@@ -4,6 +4,7 @@ strict mode, and the commands' exit codes and closed pipes."""
 from __future__ import annotations
 
 import datetime
+import gzip
 import json
 import pathlib
 import subprocess
@@ -50,9 +51,9 @@ def test_import_estate_prices_costs_catalogue_and_strict() -> None:
         ahb.import_estate(alone, strict=True)
 
 
-def test_a_cost_export_as_parquet_prices_as_its_csv(tmp_path: pathlib.Path) -> None:
-    # Cost Management writes exports as CSV or Parquet: ``costs=`` takes either (Parquet is
-    # told by its magic), here gzip-compressed as Spark may write it.
+def test_a_cost_export_as_parquet_or_gzip_prices_as_its_csv(tmp_path: pathlib.Path) -> None:
+    # Cost Management writes exports as CSV, gzip-compressed CSV or Parquet: ``costs=`` takes
+    # each (told by their first bytes); the Parquet file here gzip-compressed as Spark may write it.
     pacsv = pytest.importorskip("pyarrow.csv")
     pq = pytest.importorskip("pyarrow.parquet")
     csv = DATA / "constructed_cost_effective.csv"
@@ -66,6 +67,11 @@ def test_a_cost_export_as_parquet_prices_as_its_csv(tmp_path: pathlib.Path) -> N
         assert priced[APP01]["source"] == "cost_export" and priced[APP01]["line"] == 1
     with pytest.raises(ahb.ParseError):
         ahb.import_estate(INVENTORY, costs=[("cut.parquet", path.read_bytes()[:200])])
+    # Cost Management's other compression: gzip for CSV.
+    gz = tmp_path / "cost.csv.gz"
+    gz.write_bytes(gzip.compress(csv.read_bytes()))
+    got = ahb.import_estate(INVENTORY, prices=PRICES, costs=[gz])
+    assert got.estate.to_json() == want.estate.to_json()
 
 
 def test_date_order_is_required_for_ambiguous_dates() -> None:

@@ -168,13 +168,17 @@ pub fn is_parquet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PAR1")
 }
 
-/// Reads a cost export given as bytes: Parquet when [`is_parquet`], else CSV, with the order
-/// of slash dates stated or not (see [`usage_from_csv_with_order`]).
+/// Reads a cost export given as bytes: Parquet when [`is_parquet`], gzip-compressed CSV when
+/// [`is_gzip`](super::is_gzip) (Cost Management's compression option for CSV), else CSV, with
+/// the order of slash dates stated or not (see [`usage_from_csv_with_order`]).
 ///
 /// # Errors
 ///
 /// Those of [`usage_from_csv`] or of `usage_from_parquet`; without the cargo feature `parquet`,
-/// a Parquet file is an [`ErrorCode::Parse`](crate::ErrorCode::Parse) error that says so.
+/// a Parquet file is an [`ErrorCode::Parse`](crate::ErrorCode::Parse) error that says so. gzip
+/// data that does not inflate is a parse error; data that would inflate to more than 200 times
+/// its size and 64 MiB more is an [`ErrorCode::InvalidValue`](crate::ErrorCode::InvalidValue)
+/// error, refused before it is inflated further.
 ///
 /// # Examples
 ///
@@ -188,6 +192,10 @@ pub fn usage_from_export(
     bytes: &[u8],
     date_order: Option<DateOrder>,
 ) -> Result<Vec<UsageRow>> {
+    if super::is_gzip(bytes) {
+        let csv = super::gzip::gunzip(file, bytes)?;
+        return usage_from_csv_with_order(file, &csv, date_order);
+    }
     if !is_parquet(bytes) {
         return usage_from_csv_with_order(file, bytes, date_order);
     }

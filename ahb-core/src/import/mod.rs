@@ -24,6 +24,7 @@
 mod arrow_rows;
 mod azure;
 mod cost;
+mod gzip;
 mod hourly;
 pub(crate) mod json;
 mod licences;
@@ -44,6 +45,7 @@ pub use cost::{
     usage_from_arrow, usage_from_arrow_with_order, usage_from_parquet,
     usage_from_parquet_with_order,
 };
+pub use gzip::is_gzip;
 pub use hourly::CostRowsUsed;
 pub use licences::{LicenceImport, licences_from_csv, licences_from_csv_with_order};
 pub use prices::{PriceSource, PriceType, Priced, RetailPrices, Unpriced};
@@ -289,8 +291,8 @@ impl Importer {
         Ok(())
     }
 
-    /// [`Importer::add_cost_export_csv`] of an export delivered as CSV or as Parquet (Cost
-    /// Management writes either), told apart by [`is_parquet`].
+    /// [`Importer::add_cost_export_csv`] of an export delivered as CSV, gzip-compressed CSV or
+    /// Parquet (Cost Management writes each), told apart by their first bytes.
     ///
     /// # Errors
     ///
