@@ -118,9 +118,10 @@ pub fn rule_set_json(data: &[u8]) {
     }
 }
 
-/// Cost-export or FOCUS rows through hourly usage and the simulation, against both estates.
+/// Cost-export or FOCUS rows (CSV, gzip-compressed CSV or Parquet, as `usage_from_export` tells
+/// them apart) through hourly usage and the simulation, against both estates.
 pub fn cost_usage(data: &[u8]) {
-    let Ok(rows) = ahb_core::import::usage_from_csv("fuzz.csv", data) else {
+    let Ok(rows) = ahb_core::import::usage_from_export("fuzz.csv", data, None) else {
         return;
     };
     for e in estates() {
