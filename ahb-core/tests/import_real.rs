@@ -462,6 +462,20 @@ fn the_sample_pages_pass_over_reservations_spot_low_priority_and_compute_only_me
     assert_eq!(list.currency(), Some("USD"));
 }
 
+/// app01's prices (pay-as-you-go, with the benefit) and their source, imported with the cost
+/// export `bytes` (any format `add_cost_export` reads).
+fn priced_by_cost_export(file: &str, bytes: &[u8]) -> (Decimal, Decimal, PriceSource) {
+    let mut imp = Importer::new();
+    inventory(&mut imp);
+    prices(&mut imp);
+    imp.add_cost_export(file, bytes).unwrap();
+    let o = imp.finish().unwrap();
+    let r = o.estate.resources.iter().find(|r| r.id == APP01).unwrap();
+    let p = r.prices.clone().unwrap();
+    let src = o.priced.iter().find(|x| x.resource == APP01).unwrap();
+    (p.payg_per_hour, p.ahb_per_hour, src.source.clone())
+}
+
 /// A CSV export as Cost Management also delivers it, a Parquet file (every column text, empty
 /// cells null), compressed with `compression`.
 #[cfg(feature = "parquet")]
@@ -507,24 +521,13 @@ fn a_cost_export_as_parquet_prices_the_estate_as_its_csv() {
     use parquet::basic::{Compression, GzipLevel};
 
     let csv = data("constructed_cost_effective.csv");
-    let priced = |file: &str, bytes: &[u8]| {
-        let mut imp = Importer::new();
-        inventory(&mut imp);
-        prices(&mut imp);
-        imp.add_cost_export(file, bytes).unwrap();
-        let o = imp.finish().unwrap();
-        let r = o.estate.resources.iter().find(|r| r.id == APP01).unwrap();
-        let p = r.prices.clone().unwrap();
-        let src = o.priced.iter().find(|x| x.resource == APP01).unwrap();
-        (p.payg_per_hour, p.ahb_per_hour, src.source.clone())
-    };
-    let from_csv = priced("cost.csv", &csv);
+    let from_csv = priced_by_cost_export("cost.csv", &csv);
     assert_eq!((from_csv.0, from_csv.1), (dec("0.36"), dec("0.2")));
     assert!(!is_parquet(&csv));
     for compression in [Compression::GZIP(GzipLevel::default()), Compression::SNAPPY] {
         let pq = as_parquet(&csv, compression);
         assert!(is_parquet(&pq), "{compression:?}");
-        let from_parquet = priced("cost.parquet", &pq);
+        let from_parquet = priced_by_cost_export("cost.parquet", &pq);
         assert_eq!((from_parquet.0, from_parquet.1), (from_csv.0, from_csv.1));
         // The price source names the file and the row (the CSV's line 2 is the first row).
         assert_eq!(
@@ -564,21 +567,10 @@ fn a_gzip_compressed_cost_export_prices_the_estate_as_its_csv() {
         e.write_all(bytes).unwrap();
         e.finish().unwrap()
     };
-    let priced = |file: &str, bytes: &[u8]| {
-        let mut imp = Importer::new();
-        inventory(&mut imp);
-        prices(&mut imp);
-        imp.add_cost_export(file, bytes).unwrap();
-        let o = imp.finish().unwrap();
-        let r = o.estate.resources.iter().find(|r| r.id == APP01).unwrap();
-        let p = r.prices.clone().unwrap();
-        let src = o.priced.iter().find(|x| x.resource == APP01).unwrap();
-        (p.payg_per_hour, p.ahb_per_hour, src.source.clone())
-    };
     let compressed = gz(&csv);
     assert!(ahb_core::import::is_gzip(&compressed));
     assert_eq!(
-        priced("cost.csv.gz", &compressed),
+        priced_by_cost_export("cost.csv.gz", &compressed),
         (
             dec("0.36"),
             dec("0.2"),
