@@ -211,16 +211,19 @@ pub fn import_estate(
     .map_err(|e: ahb_core::Error| to_py_err(py, &e))
 }
 
-/// Every row of a Cost Management (EA/MCA) or FOCUS 1.0 CSV export, as dicts (nothing
-/// dropped: filter on `charge_type`). The input is a path or a `(name, text)` pair.
+/// Every row of a Cost Management (EA/MCA) or FOCUS 1.0 export, as dicts (nothing dropped:
+/// filter on `charge_type`). The input is a path or a `(name, data)` pair: CSV, gzip-compressed
+/// CSV or Parquet, told apart by their first bytes.
 #[pyfunction]
 pub fn cost_usage_from_csv<'py>(
     py: Python<'py>,
     source: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (name, bytes) = input(source)?;
-    let rows = crate::errors::detach(py, move || ahb_core::import::usage_from_csv(&name, &bytes))
-        .map_err(|e| to_py_err(py, &e))?;
+    let rows = crate::errors::detach(py, move || {
+        ahb_core::import::usage_from_export(&name, &bytes, None)
+    })
+    .map_err(|e| to_py_err(py, &e))?;
     to_py(py, &rows, "usage")
 }
 

@@ -72,6 +72,13 @@ def test_a_cost_export_as_parquet_or_gzip_prices_as_its_csv(tmp_path: pathlib.Pa
     gz.write_bytes(gzip.compress(csv.read_bytes()))
     got = ahb.import_estate(INVENTORY, prices=PRICES, costs=[gz])
     assert got.estate.to_json() == want.estate.to_json()
+    # The rows themselves, from each format.
+    rows = ahb.cost_usage_from_csv(csv)
+    assert len(rows) > 0
+    for source in (gz, path):
+        assert [r["resource_id"] for r in ahb.cost_usage_from_csv(source)] == [
+            r["resource_id"] for r in rows
+        ]
 
 
 def test_date_order_is_required_for_ambiguous_dates() -> None:

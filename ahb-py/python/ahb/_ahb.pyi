@@ -508,7 +508,7 @@ def import_estate(
     >>> ahb._ahb.import_estate(["arg.json"], ["licences.csv"], date_order="dmy")  # doctest: +SKIP
     """
 def cost_usage_from_csv(source: _Input) -> list[dict[str, Any]]:
-    """SQL usage rows of a cost or FOCUS export.
+    """Every row of a cost or FOCUS export (CSV, gzip-compressed CSV or Parquet).
 
     >>> ahb.cost_usage_from_csv("cost.csv")  # doctest: +SKIP
     """
