@@ -27,8 +27,8 @@ pub(crate) fn gunzip(file: &str, bytes: &[u8]) -> Result<Vec<u8>> {
 
 fn gunzip_within(bytes: &[u8], limit: usize) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    let mut inflater =
-        flate2::read::MultiGzDecoder::new(bytes).take(u64::try_from(limit).unwrap_or(u64::MAX) + 1);
+    let mut inflater = flate2::read::MultiGzDecoder::new(bytes)
+        .take(u64::try_from(limit).map_or(u64::MAX, |l| l.saturating_add(1)));
     inflater.read_to_end(&mut out).map_err(|e| {
         Error::new(
             ErrorCode::Parse,
