@@ -997,8 +997,8 @@ ahb_status ahb_timeline(const struct ahb_estate *estate,
 
 // Simulates the estate's central SQL assignments over hourly usage given as `len` bytes of
 // UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`) or of a Parquet file
-// with those columns (recognised by its magic `PAR1`; Snappy, Zstandard, LZ4 or gzip), with the rule set's
-// OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
+// with those columns (recognised by its magic `PAR1`; Snappy, Zstandard, LZ4 or gzip), with
+// the rule set's OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
 // assigned, demanded, covered and HA/DR NC, the pay-as-you-go overage, utilisation) to a new
 // `ahb_bytes` at `*out`, owned by the caller.
 //

@@ -546,3 +546,23 @@ mod id_prefix_tests {
 /// collide is not fixed in advance, so a file cannot be written to make lookups slow). Build one
 /// with `IdMap::default()` or `IdMap::with_capacity_and_hasher(n, Default::default())`.
 pub(crate) type IdMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Whether `bytes` are a Parquet file: they start with its magic `PAR1`. (Text inputs never
+/// do: a CSV header starts with a column name.) Readers of files that may be either choose the
+/// Parquet or the CSV reader by this test (`import::usage_from_export`,
+/// `HourlyUsage::from_bytes`).
+pub fn is_parquet(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PAR1")
+}
+
+/// The error of a Parquet file given to a build without the cargo feature `parquet`.
+#[cfg(not(feature = "parquet"))]
+pub(crate) fn parquet_not_built(what: &str) -> crate::Error {
+    crate::Error::new(
+        crate::ErrorCode::Parse,
+        format!(
+            "the {what} is a Parquet file, and this build of ahb reads Parquet only with the \
+             cargo feature `parquet`"
+        ),
+    )
+}

@@ -84,25 +84,26 @@ pub unsafe extern "C" fn ahb_timeline(
 unsafe fn usage(usage_csv: *const u8, len: usize) -> Result<HourlyUsage, FfiError> {
     // SAFETY: forwarded from the caller's contract.
     let bytes = unsafe { bytes_in("usage_csv", usage_csv, len)? };
-    if ahb_core::import::is_parquet(bytes) {
-        return HourlyUsage::from_parquet(bytes).map_err(reading("usage Parquet"));
+    // CSV that is not UTF-8 is an argument error with a status of its own; the reading itself,
+    // Parquet or CSV, is the core's.
+    if !ahb_core::text::is_parquet(bytes) {
+        ahb_core::text::utf8(bytes).map_err(|(at, line, column)| {
+            FfiError::new(
+                crate::status::AHB_STATUS_INVALID_UTF8,
+                format!(
+                    "argument `usage_csv` is not valid UTF-8: invalid byte at offset {at} \
+                     (line {line}, column {column})"
+                ),
+            )
+        })?;
     }
-    let text = ahb_core::text::utf8(bytes).map_err(|(at, line, column)| {
-        FfiError::new(
-            crate::status::AHB_STATUS_INVALID_UTF8,
-            format!(
-                "argument `usage_csv` is not valid UTF-8: invalid byte at offset {at} \
-                 (line {line}, column {column})"
-            ),
-        )
-    })?;
-    HourlyUsage::from_csv(text).map_err(reading("usage CSV"))
+    HourlyUsage::from_bytes(bytes).map_err(reading("usage"))
 }
 
 /// Simulates the estate's central SQL assignments over hourly usage given as `len` bytes of
 /// UTF-8 CSV (header `resource,hour,vcores,licence_price_per_vcore_hour`) or of a Parquet file
-/// with those columns (recognised by its magic `PAR1`; Snappy, Zstandard, LZ4 or gzip), with the rule set's
-/// OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
+/// with those columns (recognised by its magic `PAR1`; Snappy, Zstandard, LZ4 or gzip), with
+/// the rule set's OQ-6 strategy, and writes the result as JSON (`ahb.central/1`: per scope and hour the
 /// assigned, demanded, covered and HA/DR NC, the pay-as-you-go overage, utilisation) to a new
 /// `ahb_bytes` at `*out`, owned by the caller.
 ///

@@ -46,13 +46,7 @@ impl Usage {
         crate::errors::detach(py, move || {
             let bytes =
                 std::fs::read(&path).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
-            if ahb_core::import::is_parquet(&bytes) {
-                return HourlyUsage::from_parquet(&bytes);
-            }
-            let text = String::from_utf8(bytes).map_err(|e| {
-                Error::new(ErrorCode::Parse, format!("the usage CSV is not UTF-8: {e}"))
-            })?;
-            HourlyUsage::from_csv(&text)
+            HourlyUsage::from_bytes(&bytes)
         })
         .map(|u| Usage { inner: Arc::new(u) })
         .map_err(|e| to_py_err(py, &e.in_file(shown)))

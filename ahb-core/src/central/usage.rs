@@ -300,6 +300,42 @@ impl RowCheck {
 }
 
 impl HourlyUsage {
+    /// Reads usage given as a file's bytes: Parquet when they start with its magic `PAR1`
+    /// ([`crate::text::is_parquet`]; [`HourlyUsage::from_parquet`], cargo feature `parquet`),
+    /// else CSV as [`HourlyUsage::from_csv`] reads it. The faces read usage files through this.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`HourlyUsage::from_csv`] and `from_parquet`; CSV that is not UTF-8 is an
+    /// [`ErrorCode::Parse`] error at the line and column of the first bad byte; without the
+    /// feature `parquet`, a Parquet file is an [`ErrorCode::Parse`] error that says so.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ahb_core::central::HourlyUsage;
+    /// let csv = b"resource,hour,vcores\ndb1,2026-01-01T00:00:00,4\n";
+    /// assert_eq!(HourlyUsage::from_bytes(csv).unwrap().hours(), 1);
+    /// let e = HourlyUsage::from_bytes(b"resource,hour,vcores\n\xc0").unwrap_err();
+    /// assert_eq!((e.code(), e.location().line), (ahb_core::ErrorCode::Parse, Some(2)));
+    /// ```
+    pub fn from_bytes(bytes: &[u8]) -> Result<HourlyUsage> {
+        if crate::text::is_parquet(bytes) {
+            #[cfg(feature = "parquet")]
+            return HourlyUsage::from_parquet(bytes);
+            #[cfg(not(feature = "parquet"))]
+            return Err(crate::text::parquet_not_built("usage"));
+        }
+        let text = crate::text::utf8(bytes).map_err(|(at, line, column)| {
+            Error::parse(
+                line,
+                column,
+                format!("the usage CSV is not valid UTF-8: invalid byte at offset {at}"),
+            )
+        })?;
+        HourlyUsage::from_csv(text)
+    }
+
     /// Reads usage from CSV text with the header `resource,hour,vcores,licence_price_per_vcore_hour`
     /// (hour as `YYYY-MM-DDTHH:00:00` or `YYYY-MM-DD HH:00`, price optional; the price column
     /// may be spelled `license_price_per_vcore_hour`). Fields are not

@@ -16,7 +16,7 @@ use super::table::Table;
 use super::usage::{AhbEvidence, UsageRow};
 use crate::error::{ErrorCode, Result};
 use crate::model::{Product, SqlTier};
-use crate::text::{self, DateOrder};
+use crate::text::{self, DateOrder, is_parquet};
 
 /// Column positions of one export, resolved once from its header.
 struct Cols {
@@ -161,14 +161,7 @@ pub fn usage_from_arrow_with_order(
     usage_from_table(Table::arrow(file, rows)?, date_order)
 }
 
-/// Whether `bytes` are a Parquet file: they start with its magic `PAR1`. (Text exports never
-/// do: a CSV header starts with a column name.) The faces choose the Parquet or the CSV reader
-/// of a file by this test.
-pub fn is_parquet(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PAR1")
-}
-
-/// Reads a cost export given as bytes: Parquet when [`is_parquet`], gzip-compressed CSV when
+/// Reads a cost export given as bytes: Parquet when [`is_parquet`](crate::text::is_parquet), gzip-compressed CSV when
 /// [`is_gzip`](super::is_gzip) (Cost Management's compression option for CSV), else CSV, with
 /// the order of slash dates stated or not (see [`usage_from_csv_with_order`]).
 ///
@@ -202,12 +195,7 @@ pub fn usage_from_export(
     #[cfg(feature = "parquet")]
     return usage_from_parquet_with_order(file, bytes, date_order);
     #[cfg(not(feature = "parquet"))]
-    Err(crate::Error::new(
-        ErrorCode::Parse,
-        "the cost export is a Parquet file, and this build of ahb reads Parquet only with the \
-         cargo feature `parquet`",
-    )
-    .in_file(file))
+    Err(crate::text::parquet_not_built("cost export").in_file(file))
 }
 
 /// The reader of the export formats, over any front end.

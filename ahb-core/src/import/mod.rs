@@ -39,12 +39,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use cost::{is_parquet, usage_from_csv, usage_from_csv_with_order, usage_from_export};
+pub use crate::text::is_parquet;
 #[cfg(feature = "parquet")]
 pub use cost::{
     usage_from_arrow, usage_from_arrow_with_order, usage_from_parquet,
     usage_from_parquet_with_order,
 };
+pub use cost::{usage_from_csv, usage_from_csv_with_order, usage_from_export};
 pub use gzip::is_gzip;
 pub use hourly::CostRowsUsed;
 pub use licences::{LicenceImport, licences_from_csv, licences_from_csv_with_order};
