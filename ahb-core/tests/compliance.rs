@@ -43,7 +43,7 @@ fn reaudit(v: &Value, plan: &ahb_core::Plan, rules: &RuleSet) -> ahb_core::Posit
             .as_array_mut()
             .unwrap()
             .iter_mut()
-            .find(|r| r["id"] == a.resource)
+            .find(|r| r["id"] == *a.resource)
             .unwrap();
         let on = a.carry;
         match r["kind"].as_str().unwrap() {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::error::{Error, ErrorCode, RecordRef, Result};
-use crate::model::{Estate, HostLicenseType, Os, Product, ResourceSpec, ScopeTree};
+use crate::model::{Estate, HostLicenseType, Id, Os, Product, ResourceSpec, ScopeTree};
 use crate::rules::{Assessment, Context, LineSupply, Pool, RuleSet, line_supply};
 
 /// What every licence line supplies on `as_of`, by pool.
@@ -58,9 +58,10 @@ pub(crate) fn assess_all_as<'a>(
     let contexts: Vec<Context> = (0..estate.resources.len())
         .map(|i| facts.context(i))
         .collect();
+    let mut scopes = ScopeNames::default();
     let mut assessments: Vec<Assessment> = (estate.resources.iter().zip(&facts.specs))
         .zip(&contexts)
-        .map(|((r, spec), ctx)| rules.assess_as(r, spec, ctx))
+        .map(|((r, spec), ctx)| rules.assess_as(r, spec, ctx, scopes.get(&r.scope)))
         .collect();
     // SQL-9, SQL-14: free passive replicas need a licensed primary, within its allowance.
     super::replicas::apply(estate, &facts.specs, rules, &contexts, &mut assessments);
@@ -107,15 +108,37 @@ pub(crate) fn reassess_respecified<'a>(
         .collect();
     which.sort_unstable();
     which.dedup();
+    let mut scopes = ScopeNames::default();
     Some(
         which
             .into_iter()
             .map(|i| {
                 let r = &estate.resources[i];
-                (i, rules.assess_as(r, facts.specs[i], &facts.context(i)))
+                let scope = scopes.get(&r.scope);
+                (
+                    i,
+                    rules.assess_as(r, facts.specs[i], &facts.context(i), scope),
+                )
             })
             .collect(),
     )
+}
+
+/// The scopes of the resources as shared strings, one per scope: each assessment holds its
+/// resource's scope, and an estate of 10⁶ resources has a few thousand scopes.
+#[derive(Default)]
+struct ScopeNames<'a>(crate::text::IdMap<&'a str, Id>);
+
+impl<'a> ScopeNames<'a> {
+    fn get(&mut self, scope: &'a Option<String>) -> Option<Id> {
+        let scope = scope.as_deref()?;
+        Some(
+            self.0
+                .entry(scope)
+                .or_insert_with(|| Id::from(scope))
+                .clone(),
+        )
+    }
 }
 
 /// The facts around each resource that its assessment reads, under the given specs.

@@ -157,7 +157,8 @@ pub(super) fn apply(
                 .find(|q| q.pool == Pool::SqlServer)
                 .map_or(0, |q| q.units)
         };
-        let licensed_assessment = rules.assess_as(r, &licensed(specs[i]), &contexts[i]);
+        let scope = assessments[i].scope.clone();
+        let licensed_assessment = rules.assess_as(r, &licensed(specs[i]), &contexts[i], scope);
         let units = sql(&licensed_assessment);
         as_licensed.insert(i, licensed_assessment);
         let rule = rule(kind);

@@ -173,10 +173,10 @@ fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Str
 pub fn position_csv(position: &Position) -> String {
     let mut rows = Vec::new();
     for a in &position.resources {
-        let scope = a.scope.clone().unwrap_or_default();
+        let scope = a.scope.as_deref().unwrap_or_default().to_string();
         if a.requirements.is_empty() {
             let rules: Vec<&str> = a.notes.iter().map(|r| r.rule).collect();
-            let mut row = vec![a.resource.clone(), a.kind.to_string(), scope.clone()];
+            let mut row = vec![a.resource.to_string(), a.kind.to_string(), scope.clone()];
             row.extend(std::iter::repeat_n(String::new(), 6));
             row.push(rules.join(" "));
             rows.push(row);
@@ -184,7 +184,7 @@ pub fn position_csv(position: &Position) -> String {
         for r in &a.requirements {
             let rules: Vec<&str> = r.reasons.iter().map(|x| x.rule).collect();
             rows.push(vec![
-                a.resource.clone(),
+                a.resource.to_string(),
                 a.kind.to_string(),
                 scope.clone(),
                 serde_str(&r.pool),
@@ -224,7 +224,7 @@ pub fn plan_csv(plan: &Plan) -> String {
             .collect();
         let rules: Vec<&str> = a.reasons.iter().map(|x| x.rule).collect();
         vec![
-            a.resource.clone(),
+            a.resource.to_string(),
             a.kind.to_string(),
             serde_str(&a.pool),
             serde_str(&a.action),

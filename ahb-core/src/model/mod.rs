@@ -5,6 +5,7 @@ mod central;
 pub mod columns;
 mod direct;
 mod estate;
+mod id;
 mod licence;
 pub(crate) mod load;
 mod resource;
@@ -14,6 +15,7 @@ mod validate;
 
 pub use central::{CentralAssignment, EXPIRY_AFTER_REVIEW_DAYS};
 pub use estate::{ESTATE_SCHEMA, Estate};
+pub use id::Id;
 pub use licence::{Edition, LicenceLine, LinuxUnit, Metric, Product, Programme, Term};
 pub use resource::{
     AksHost, HostLicenseType, Os, PaasLicenseType, Prices, Resource, ResourceSpec, SqlCompute,

@@ -18,7 +18,7 @@ pub(crate) use unpriced::{is_unpriced, summarise as summarise_unpriced};
 
 use crate::engine::{assess_all_as, central, reassess_respecified, supply_by_pool};
 use crate::error::Result;
-use crate::model::{Estate, Product, ResourceSpec, ScopeTree};
+use crate::model::{Estate, Id, Product, ResourceSpec, ScopeTree};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 use pool_position::Claim;
 
@@ -29,7 +29,7 @@ pub const POSITION_SCHEMA: &str = "ahb.position/1";
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct OverClaim {
     /// The resource.
-    pub resource: String,
+    pub resource: Id,
     /// The pool.
     pub pool: Pool,
     /// Units the claim needs.
@@ -48,7 +48,7 @@ pub struct OverClaim {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct UnderClaim {
     /// The resource.
-    pub resource: String,
+    pub resource: Id,
     /// The pool.
     pub pool: Pool,
     /// Units the benefit would need.
@@ -426,8 +426,8 @@ fn host_shortfalls(estate: &Estate, over: &[OverClaim], assessments: &mut [Asses
     }
     let short = |host: &str, pool: Pool| -> Option<u64> {
         let key = (host, pool);
-        let start = over.partition_point(|o| (o.resource.as_str(), o.pool) < key);
-        let end = over.partition_point(|o| (o.resource.as_str(), o.pool) <= key);
+        let start = over.partition_point(|o| (&*o.resource, o.pool) < key);
+        let end = over.partition_point(|o| (&*o.resource, o.pool) <= key);
         over[start..end]
             .iter()
             .rev()
@@ -600,6 +600,7 @@ pub(crate) fn check_pools<'a, A: std::borrow::Borrow<Assessment>>(
             if q.claimed {
                 claims.push(Claim {
                     resource: &a.resource,
+                    shared: Some(&a.resource),
                     scope: r.scope.as_deref(),
                     units: q.units,
                     draw: q.draw,
@@ -618,6 +619,7 @@ pub(crate) fn check_pools<'a, A: std::borrow::Borrow<Assessment>>(
             for a in &assignments {
                 claims.push(Claim {
                     resource: &a.id,
+                    shared: None,
                     scope: Some(&a.scope),
                     units: a.normalised_cores(),
                     draw: central::draw_of(a, rules),
@@ -675,7 +677,9 @@ pub(crate) fn check_pools<'a, A: std::borrow::Borrow<Assessment>>(
             short_resource[first_claim[u.claim]] = true;
             let savings = claims[first_claim[u.claim]].monthly_savings;
             over_claimed.push(OverClaim {
-                resource: u.resource.to_string(),
+                resource: claims[u.claim]
+                    .shared
+                    .map_or_else(|| Id::from(u.resource), Id::clone),
                 pool,
                 units: u.units,
                 uncovered: u.short,

@@ -14,6 +14,9 @@ use crate::rules::{Draw, LineSupply, Pool, Reason};
 /// One claimed requirement, as the pool check needs it.
 pub(crate) struct Claim<'a> {
     pub resource: &'a str,
+    /// The resource's id as its assessment shares it (`None` for a central assignment), for
+    /// the rows that report the claim.
+    pub shared: Option<&'a crate::model::Id>,
     pub scope: Option<&'a str>,
     pub units: u64,
     pub draw: Draw,

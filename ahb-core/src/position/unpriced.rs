@@ -74,7 +74,7 @@ pub(crate) fn summarise(
     assessments: &[Assessment],
     carried: Option<&dyn Fn(usize, usize) -> bool>,
 ) -> UnpricedSummary {
-    let pools = [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles];
+    let pools = super::ALL_POOLS;
     let mut by_pool: Vec<UnpricedPool> = pools
         .iter()
         .map(|&pool| UnpricedPool {
@@ -114,7 +114,7 @@ pub(crate) fn summarise(
         }
         if counted {
             out.resources += 1;
-            out.ids.push(a.resource.clone());
+            out.ids.push(a.resource.to_string());
         }
     }
     out.by_pool = by_pool.into_iter().filter(|p| p.resources > 0).collect();

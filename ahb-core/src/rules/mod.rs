@@ -24,7 +24,7 @@ pub use supply::{LineSupply, MIGRATION_WINDOW_DAYS, line_supply, pool_of};
 pub use windows::core_licences_per_vm;
 
 use crate::error::{Error, Result};
-use crate::model::{Prices, Resource, ResourceSpec};
+use crate::model::{Id, Prices, Resource, ResourceSpec};
 use crate::money::HOURS_PER_MONTH;
 
 /// The released rule-set versions.
@@ -277,12 +277,12 @@ pub struct Requirement {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Assessment {
     /// The resource id.
-    pub resource: String,
+    pub resource: Id,
     /// Its kind.
     pub kind: &'static str,
     /// Its scope.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    pub scope: Option<Id>,
     /// One entry per pool the resource can draw on; empty when no benefit applies.
     pub requirements: Vec<Requirement>,
     /// Facts that do not belong to one requirement (no benefit applies, warnings).
@@ -315,23 +315,27 @@ pub struct Context {
 impl RuleSet {
     /// What the rules say about `resource`.
     pub fn assess(&self, resource: &Resource, ctx: &Context) -> Assessment {
-        self.assess_as(resource, &resource.spec, ctx)
+        let scope = resource.scope.as_deref().map(Id::from);
+        self.assess_as(resource, &resource.spec, ctx, scope)
     }
 
     /// [`RuleSet::assess`] of `resource` as if its spec were `spec`: the re-audit of a plan
-    /// reads the plan's AHB settings this way, without copying the estate.
+    /// reads the plan's AHB settings this way, without copying the estate. `scope` is the
+    /// resource's scope as a string the caller shares between the resources of one scope.
     pub(crate) fn assess_as(
         &self,
         resource: &Resource,
         spec: &ResourceSpec,
         ctx: &Context,
+        scope: Option<Id>,
     ) -> Assessment {
+        debug_assert_eq!(scope.as_deref(), resource.scope.as_deref());
         let k = &self.knobs;
         let mut notes = Vec::new();
         let mut requirements = match spec {
             ResourceSpec::Vm { .. } | ResourceSpec::ScaleSet { .. } => {
                 let Some(vm) = windows::VmFacts::of(spec) else {
-                    return Assessment::empty(resource, spec);
+                    return Assessment::empty(resource, spec, scope);
                 };
                 let windows = windows::vm(&vm, ctx, k, &mut notes);
                 let linux = linux::vm(&vm, k, &mut notes);
@@ -387,9 +391,9 @@ impl RuleSet {
             }
         }
         Assessment {
-            resource: resource.id.clone(),
+            resource: Id::from(&resource.id),
             kind: spec.kind(),
-            scope: resource.scope.clone(),
+            scope,
             requirements,
             notes,
         }
@@ -397,11 +401,11 @@ impl RuleSet {
 }
 
 impl Assessment {
-    fn empty(resource: &Resource, spec: &ResourceSpec) -> Assessment {
+    fn empty(resource: &Resource, spec: &ResourceSpec, scope: Option<Id>) -> Assessment {
         Assessment {
-            resource: resource.id.clone(),
+            resource: Id::from(&resource.id),
             kind: spec.kind(),
-            scope: resource.scope.clone(),
+            scope,
             requirements: Vec::new(),
             notes: Vec::new(),
         }

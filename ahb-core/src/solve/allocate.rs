@@ -263,6 +263,13 @@ pub fn solve_candidates(
 /// ordinary ones. Computed once per pool and shared by every solve of it with other lines
 /// (the recommendations re-solve a pool up to 32 times), so no re-solve sorts the candidates
 /// again.
+/// A free candidate in the greedy's order: its index, units and value.
+struct Ranked {
+    index: usize,
+    units: u64,
+    value: i128,
+}
+
 pub(crate) struct Prepared<'k> {
     /// Free candidates (not forced, with a positive value and units) that need special lines (any draw but `Any`).
     special: Vec<usize>,
@@ -270,7 +277,7 @@ pub(crate) struct Prepared<'k> {
     ordinary: Vec<usize>,
     /// The free candidates, in [`Prepared::order`]'s order once it is first asked for.
     free: Vec<usize>,
-    order: std::sync::OnceLock<Vec<usize>>,
+    order: std::sync::OnceLock<Vec<Ranked>>,
     items: &'k [Item],
     /// Built on first use: a pool solved by the greedy alone never needs it.
     knap: std::sync::OnceLock<Knapsack<'k>>,
@@ -338,14 +345,22 @@ impl<'k> Prepared<'k> {
 
     /// The free candidates, best value per unit first (ties: fewer units, then index): the
     /// greedy's order. Sorted on first use: a pool solved exactly never needs it.
-    fn order(&self, cands: &[Candidate]) -> &[usize] {
+    /// The free candidates by value per unit, best first, with their units and values laid
+    /// out in that order: the greedy walks it once per re-solve, and reading candidates
+    /// scattered over a large pool in this order would miss the cache at every step.
+    fn order(&self, cands: &[Candidate]) -> &[Ranked] {
         self.order.get_or_init(|| {
             let mut order = self.free.clone();
             order.sort_by(|&a, &b| {
                 let (x, y) = (&cands[a], &cands[b]);
                 super::knapsack::best_ratio_first((x.value, x.units, a), (y.value, y.units, b))
             });
-            order
+            let ranked = order.iter().map(|&index| Ranked {
+                index,
+                units: cands[index].units,
+                value: cands[index].value,
+            });
+            ranked.collect()
         })
     }
 
@@ -680,12 +695,11 @@ fn greedy_with_bound<'a>(
     let (mut net, mut room) = (base.clone(), Headroom::new());
     let (mut lp, mut lp_room) = (base.clone(), Headroom::new());
     let (mut value, mut bound) = (0i128, 0i128);
-    for &i in order {
-        let c = &cands[i];
-        let node = classes.node_of[i];
+    for c in order {
+        let node = classes.node_of[c.index];
         if room.fits(&mut net, node, c.units) {
             room.take(&mut net, node, c.units);
-            chosen[i] = true;
+            chosen[c.index] = true;
             value += c.value;
         }
         let part = lp_room.fit(&mut lp, node, c.units);

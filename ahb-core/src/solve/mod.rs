@@ -67,6 +67,7 @@ pub use verify::{Verification, apply_plan};
 use crate::error::{Error, Result};
 use crate::model::Estate;
 use crate::model::ScopeTree;
+use crate::position::ALL_POOLS;
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
 use crate::money::{from_micro, to_micro as micro};
@@ -305,6 +306,9 @@ impl Valuation {
     }
 }
 
+/// A candidate's (resource index, requirement index).
+type Origin = (usize, usize);
+
 fn solve_all<'a>(
     estate: &'a Estate,
     assessments: &[Assessment],
@@ -317,10 +321,7 @@ fn solve_all<'a>(
     let excluded: std::collections::HashSet<&str> =
         options.exclude.iter().map(String::as_str).collect();
     // Pinning a resource that cannot carry the benefit is a contradiction.
-    for a in assessments
-        .iter()
-        .filter(|a| pinned.contains(a.resource.as_str()))
-    {
+    for a in assessments.iter().filter(|a| pinned.contains(&*a.resource)) {
         if !a.requirements.iter().any(|q| q.eligible) {
             let why = a
                 .requirements
@@ -337,24 +338,29 @@ fn solve_all<'a>(
         }
     }
     // Candidates in resource-id order: ties are broken by id, whatever the input order.
-    let mut out = Vec::new();
-    for pool in [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles] {
-        let lines = supply.remove(&pool).unwrap_or_default();
-        let mut origin = Vec::new();
-        let mut additive = Vec::new();
-        for &ri in by_id {
-            let a = &assessments[ri];
-            for (qi, q) in a.requirements.iter().enumerate() {
-                if q.pool != pool || !q.eligible || q.units == 0 || q.central.is_some() {
-                    continue;
-                }
-                if q.draw == Draw::Additive {
-                    additive.push((ri, qi));
-                } else {
-                    origin.push((ri, qi));
-                }
+    // One pass over the assessments sorts them into the pools (each pool's origin and
+    // additive candidates), rather than one pass per pool.
+    let mut candidates: [(Vec<Origin>, Vec<Origin>); 4] = Default::default();
+    for &ri in by_id {
+        let a = &assessments[ri];
+        for (qi, q) in a.requirements.iter().enumerate() {
+            if !q.eligible || q.units == 0 || q.central.is_some() {
+                continue;
+            }
+            let Some(p) = ALL_POOLS.iter().position(|&p| p == q.pool) else {
+                continue;
+            };
+            let (origin, additive) = &mut candidates[p];
+            if q.draw == Draw::Additive {
+                additive.push((ri, qi));
+            } else {
+                origin.push((ri, qi));
             }
         }
+    }
+    let mut out = Vec::new();
+    for (pool, (origin, additive)) in ALL_POOLS.into_iter().zip(candidates) {
+        let lines = supply.remove(&pool).unwrap_or_default();
         let reserve = reserve_of(options, pool);
         if origin.is_empty() && additive.is_empty() && lines.is_empty() {
             continue;
@@ -423,7 +429,7 @@ fn solve_all<'a>(
             let (ri, qi) = *o;
             let a = &assessments[ri];
             let q = &a.requirements[qi];
-            let id = a.resource.as_str();
+            let id: &str = &a.resource;
             // HCI-5: an activated Azure Local benefit cannot be deactivated, so it is kept
             // like a pin (when the licences can cover it; otherwise it stays on, short).
             let forced = pinned.contains(id) || hci_forced && irreversible(estate, ri, q);

@@ -9,7 +9,7 @@ use super::recommend::Recommendations;
 use super::{
     Method, Objective, OptimizeOptions, Solved, UnpricedValuation, decision_reason, from_micro,
 };
-use crate::model::Estate;
+use crate::model::{Estate, Id};
 use crate::position::LineUse;
 use crate::rules::{Assessment, Pool, Reason, RuleSet};
 
@@ -34,7 +34,7 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct LineShare {
     /// The licence line.
-    pub line: String,
+    pub line: Id,
     /// Pool units drawn from it.
     pub units: u64,
 }
@@ -43,7 +43,7 @@ pub struct LineShare {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Assignment {
     /// The resource.
-    pub resource: String,
+    pub resource: Id,
     /// Its kind.
     pub kind: &'static str,
     /// The pool.
@@ -70,7 +70,7 @@ pub struct Assignment {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// The resource.
-    pub resource: String,
+    pub resource: Id,
     /// The pool.
     pub pool: Pool,
     /// Enable or disable.
@@ -316,11 +316,13 @@ pub(crate) fn assemble(
     let (mut all_value, mut all_bound, mut all_proven) = (Decimal::ZERO, Decimal::ZERO, true);
     for s in &solved {
         let sol = &s.solution;
+        // Each line's id once, shared by all its shares.
+        let line_ids: Vec<Id> = sol.lines.iter().map(|l| Id::from(&l.line)).collect();
         for (k, &o) in s.origin.iter().enumerate() {
             let shares = sol.shares[k]
                 .iter()
                 .map(|&(li, units)| LineShare {
-                    line: sol.lines[li].line.clone(),
+                    line: line_ids[li].clone(),
                     units,
                 })
                 .collect();

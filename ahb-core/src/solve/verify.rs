@@ -68,7 +68,7 @@ fn respecify(
                 Action::Disable => false,
                 Action::Keep | Action::KeepOff => return None,
             };
-            Some((index(c.resource.as_str())?, c.pool, on))
+            Some((index(&c.resource)?, c.pool, on))
         })
         .collect();
     // Stable: a resource's changes are applied in the plan's order.
@@ -193,7 +193,7 @@ fn excess(pos: &Verdict, pool: Pool, droppable: &BTreeSet<String>) -> u64 {
     let fixed_short: u64 = pos
         .over_claimed
         .iter()
-        .filter(|o| o.pool == pool && !droppable.contains(&o.resource))
+        .filter(|o| o.pool == pool && !droppable.contains(&*o.resource))
         .map(|o| o.uncovered)
         .sum();
     let additive = p.additive.as_ref().map_or(0, |a| a.shortfall);
@@ -206,11 +206,11 @@ fn drop_order(plan: &Plan, pool: Pool, fixed: &BTreeSet<String>) -> Vec<String> 
     let mut v: Vec<(&str, rust_decimal::Decimal)> = plan
         .assignments
         .iter()
-        .filter(|a| a.pool == pool && a.carry && a.units > 0 && !fixed.contains(&a.resource))
+        .filter(|a| a.pool == pool && a.carry && a.units > 0 && !fixed.contains(&*a.resource))
         .map(|a| {
             let per =
                 a.monthly_savings.unwrap_or_default() / rust_decimal::Decimal::from(a.units.max(1));
-            (a.resource.as_str(), per)
+            (&*a.resource, per)
         })
         .collect();
     v.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(b.0)));
@@ -345,7 +345,7 @@ pub(crate) fn verified(
         if pos.compliant {
             break;
         }
-        let Some((pool, order)) = [Pool::WindowsServer, Pool::SqlServer, Pool::Rhel, Pool::Sles]
+        let Some((pool, order)) = crate::position::ALL_POOLS
             .into_iter()
             .map(|p| (p, drop_order(plan!(), p, &fixed)))
             .find(|(p, order)| {
@@ -387,7 +387,7 @@ pub(crate) fn verified(
                     .assignments
                     .iter()
                     .filter(|x| x.pool == pool)
-                    .map(|x| x.resource.as_str())
+                    .map(|x| &*x.resource)
                     .collect();
                 let all: Vec<String> = estate
                     .resources
