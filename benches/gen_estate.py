@@ -2,7 +2,7 @@
 """Writes a seeded, realistic estate of N resources as ahb estate JSON, for the end-to-end
 benchmarks (benches/README.md, "End to end") and the scaling checks.
 
-    python3 benches/gen_estate.py N {compliant|noncompliant} [SEED] > estate.json
+    python3 benches/gen_estate.py N {compliant|noncompliant} [SEED] [--arm-ids] > estate.json
 
 The mix: 70% Windows VMs (a few on dedicated hosts), 12% SQL Server VMs, 10% Azure SQL
 databases, 5% RHEL VMs, 3% Windows scale sets; one dedicated host per 500 resources; one
@@ -11,6 +11,10 @@ resources (Windows Standard / Datacenter, SQL Enterprise / Standard, RHEL), some
 subscription, with SA ends spread around the audit date 2026-11-25. Most resources already claim
 the benefit. `compliant`: the lines hold 1.3x the claimed demand; `noncompliant`: the SA of most
 lines has lapsed (the common real case), so many claims are uncovered.
+
+`--arm-ids`: the same estate with ids as Azure writes them (`/subscriptions/<guid>/resourceGroups/
+<rg>/providers/Microsoft.Compute/virtualMachines/vm-0000001`, about 120 characters) instead of
+short ones (`vm-0000001`): a real export's ids, for the memory that ids take.
 """
 import json
 import random
@@ -28,7 +32,50 @@ def money(x):
     return f"{x:.4f}"
 
 
+PROVIDERS = {
+    "vm": "Microsoft.Compute/virtualMachines",
+    "scale_set": "Microsoft.Compute/virtualMachineScaleSets",
+    "dedicated_host": "Microsoft.Compute/hostGroups/hosts-1/hosts",
+    "sql_vm": "Microsoft.SqlVirtualMachine/sqlVirtualMachines",
+    "sql_database": "Microsoft.Sql/servers/sql-1/databases",
+}
+
+
+def arm_ids(estate):
+    """Rewrites the scope and resource ids (and every reference to them) as ARM ids."""
+    def guid(sub):
+        return "00000000-0000-4000-8000-%012d" % int(sub.split("-")[1])
+    scope = {}
+    for s in estate["scopes"]:
+        if s["kind"] == "subscription":
+            scope[s["id"]] = f"/subscriptions/{guid(s['id'])}"
+        elif s["kind"] == "resource_group":
+            sub, rg = s["id"].split("/")
+            scope[s["id"]] = f"/subscriptions/{guid(sub)}/resourceGroups/{rg}"
+        else:
+            scope[s["id"]] = s["id"]
+    for s in estate["scopes"]:
+        s["id"] = scope[s["id"]]
+        if "parent" in s:
+            s["parent"] = scope[s["parent"]]
+    shared = "/subscriptions/00000000-0000-4000-8000-999999999999/resourceGroups/rg-hosts"
+    ids = {r["id"]: f"{scope.get(r.get('scope'), shared)}/providers/{PROVIDERS[r['kind']]}/{r['id']}"
+           for r in estate["resources"]}
+    for r in estate["resources"]:
+        r["id"] = ids[r["id"]]
+        for field in ("host",):
+            if field in r:
+                r[field] = ids[r[field]]
+        if "scope" in r:
+            r["scope"] = scope[r["scope"]]
+    for line in estate["licences"]:
+        if "scope" in line:
+            line["scope"] = scope[line["scope"]]
+
+
 def main():
+    arm = "--arm-ids" in sys.argv
+    sys.argv = [a for a in sys.argv if a != "--arm-ids"]
     n = int(sys.argv[1])
     mode = sys.argv[2] if len(sys.argv) > 2 else "noncompliant"
     if mode not in ("compliant", "noncompliant"):
@@ -157,6 +204,8 @@ def main():
             licences.append(line)
     estate = {"schema": "ahb.estate/1", "scopes": scopes, "licences": licences,
               "resources": resources}
+    if arm:
+        arm_ids(estate)
     json.dump(estate, sys.stdout, indent=1)
     sys.stdout.write("\n")
 

@@ -28,6 +28,10 @@
 
 #![allow(non_camel_case_types)]
 
+// The C library keeps the system allocator (the Python wheel runs on mimalloc): C programs
+// check their memory with valgrind or sanitizers, which see only the system allocator's blocks,
+// and scripts/test-ffi runs every C example under valgrind's leak check.
+
 // The header follows this order: statuses, buffers, estates, importers, rule sets, plans,
 // positions, times, exporters.
 pub mod status;

@@ -14,6 +14,14 @@ mod timeline;
 
 use pyo3::prelude::*;
 
+/// The library's allocator: mimalloc (feature `mimalloc`, on by default). Large estates build
+/// millions of small rows; the system allocator spends a fifth to a third of the end-to-end
+/// time at 10⁵–10⁶ resources faulting in fresh pages and consolidating freed blocks
+/// (benches/README.md, "End to end").
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The `ahb._ahb` extension module.
 #[pymodule]
 fn _ahb(m: &Bound<'_, PyModule>) -> PyResult<()> {

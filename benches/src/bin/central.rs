@@ -18,6 +18,11 @@ use ahb_core::central::{HourlyUsage, simulate_central};
 use ahb_core::{Estate, RuleSet};
 use serde_json::json;
 
+/// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// vCores of database `r` (General Purpose: 2, 4, 8 or 16).
 pub fn base_vcores(r: u32) -> u32 {
     [2, 4, 8, 16][(r.wrapping_mul(2_654_435_761) >> 30) as usize % 4]

@@ -15,6 +15,11 @@ use std::time::Instant;
 use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, optimize};
 use chrono::NaiveDate;
 
+/// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Peak resident memory of this process in KiB (Linux), from /proc/self/status.
 fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -13,6 +13,11 @@ use ahb_core::rules::{Draw, Pool};
 use ahb_core::solve::{knapsack::DEFAULT_BUDGET, solve_candidates};
 use serde_json::json;
 
+/// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Peak resident memory of this process in KiB (Linux), from /proc/self/status.
 fn peak_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -10,6 +10,11 @@ use std::time::Instant;
 
 use ahb_core::Estate;
 
+/// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]

@@ -9,6 +9,11 @@
 
 use ahb_core::central::HourlyUsage;
 
+/// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first() else {
