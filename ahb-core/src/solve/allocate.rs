@@ -257,12 +257,6 @@ pub fn solve_candidates(
     )
 }
 
-/// Which candidates a pool's optimum covers, before the lines are attributed to them.
-/// What a pool's candidates alone decide, whatever the lines: which candidates are free to
-/// choose, which of those need special lines, the greedy's order and the knapsack over the
-/// ordinary ones. Computed once per pool and shared by every solve of it with other lines
-/// (the recommendations re-solve a pool up to 32 times), so no re-solve sorts the candidates
-/// again.
 /// A free candidate in the greedy's order: its index, units and value.
 struct Ranked {
     index: usize,
@@ -270,6 +264,11 @@ struct Ranked {
     value: i128,
 }
 
+/// What a pool's candidates alone decide, whatever the lines: which candidates are free to
+/// choose, which of those need special lines, the greedy's order and the knapsack over the
+/// ordinary ones. Computed once per pool and shared by every solve of it with other lines
+/// (the recommendations re-solve a pool up to 32 times), so no re-solve sorts the candidates
+/// again.
 pub(crate) struct Prepared<'k> {
     /// Free candidates (not forced, with a positive value and units) that need special lines (any draw but `Any`).
     special: Vec<usize>,
@@ -344,10 +343,10 @@ impl<'k> Prepared<'k> {
     }
 
     /// The free candidates, best value per unit first (ties: fewer units, then index): the
-    /// greedy's order. Sorted on first use: a pool solved exactly never needs it.
-    /// The free candidates by value per unit, best first, with their units and values laid
-    /// out in that order: the greedy walks it once per re-solve, and reading candidates
-    /// scattered over a large pool in this order would miss the cache at every step.
+    /// greedy's order. Sorted on first use: a pool solved exactly never needs it. Each
+    /// carries its units and value, laid out in that order: the greedy walks it once per
+    /// re-solve, and reading the candidates scattered over a large pool in this order missed
+    /// the cache at nearly every step.
     fn order(&self, cands: &[Candidate]) -> &[Ranked] {
         self.order.get_or_init(|| {
             let mut order = self.free.clone();
@@ -392,6 +391,7 @@ impl<'k> Prepared<'k> {
     }
 }
 
+/// Which candidates a pool's optimum covers, before the lines are attributed to them.
 pub(crate) struct Choice<'a> {
     /// Which candidates are covered (forced ones included).
     pub chosen: Vec<bool>,
