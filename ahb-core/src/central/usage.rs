@@ -301,7 +301,7 @@ impl RowCheck {
 
 impl HourlyUsage {
     /// Reads usage given as a file's bytes: Parquet when they start with its magic `PAR1`
-    /// ([`crate::text::is_parquet`]; [`HourlyUsage::from_parquet`], cargo feature `parquet`),
+    /// ([`crate::text::is_parquet`]; `HourlyUsage::from_parquet`, cargo feature `parquet`),
     /// else CSV as [`HourlyUsage::from_csv`] reads it. The faces read usage files through this.
     ///
     /// # Errors
