@@ -9,6 +9,10 @@
 //! python3 benches/gen_estate.py 100000 noncompliant > /tmp/e5.json
 //! cargo run --release -p ahb-benches --bin e2e -- /tmp/e5.json [RUNS] [--audit-only | --separate] [--no-recommendations]
 //! ```
+//!
+//! Built with `--no-default-features --features count-alloc`, it runs on the system allocator
+//! wrapped in a counter and prints, for the last run, the bytes live after each phase and the
+//! most that were live during it: exact figures, unlike the machine's resident memory.
 
 use std::time::Instant;
 
@@ -16,9 +20,88 @@ use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, opti
 use chrono::NaiveDate;
 
 /// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
-#[cfg(feature = "mimalloc")]
+#[cfg(all(feature = "mimalloc", not(feature = "count-alloc")))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The system allocator, counted (feature `count-alloc`).
+#[cfg(feature = "count-alloc")]
+#[global_allocator]
+static GLOBAL: counting::Counting = counting::Counting;
+
+/// A global allocator that passes every call to the system's and keeps the bytes live and the
+/// most live since [`counting::phase`] last reset it.
+#[cfg(feature = "count-alloc")]
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Counting;
+
+    fn grew(by: usize) {
+        let live = LIVE.fetch_add(by, Relaxed) + by;
+        PEAK.fetch_max(live, Relaxed);
+    }
+
+    // SAFETY: every call is passed unchanged to `System`, which upholds the contract; the
+    // counters only observe the sizes.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's contract, passed on.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                grew(layout.size());
+            }
+            p
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's contract, passed on.
+            let p = unsafe { System.alloc_zeroed(layout) };
+            if !p.is_null() {
+                grew(layout.size());
+            }
+            p
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: the caller's contract, passed on.
+            unsafe { System.dealloc(ptr, layout) };
+            LIVE.fetch_sub(layout.size(), Relaxed);
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: the caller's contract, passed on.
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                LIVE.fetch_sub(layout.size(), Relaxed);
+                grew(new_size);
+            }
+            p
+        }
+    }
+
+    /// The bytes live now and the most live since the last call; the peak starts again from
+    /// what is live now.
+    pub fn phase() -> (usize, usize) {
+        let live = LIVE.load(Relaxed);
+        (live, PEAK.swap(live, Relaxed))
+    }
+}
+
+/// Bytes live after each phase and the most live during it, for the last run.
+#[cfg(feature = "count-alloc")]
+fn live_bytes() -> (usize, usize) {
+    counting::phase()
+}
+
+#[cfg(not(feature = "count-alloc"))]
+fn live_bytes() -> (usize, usize) {
+    (0, 0)
+}
 
 /// Peak resident memory of this process in KiB (Linux), from /proc/self/status.
 fn peak_kib() -> Option<u64> {
@@ -105,13 +188,17 @@ fn main() {
     ];
     let mut phases: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let mut summary = String::new();
+    let mut bytes_live = [(0, 0); 5];
     for _ in 0..runs {
+        live_bytes();
         let t0 = Instant::now();
         let bytes = std::fs::read(path).expect("the file");
         let t1 = Instant::now();
+        bytes_live[0] = live_bytes();
         let estate = Estate::from_json_bytes(&bytes).expect("a valid estate");
         drop(bytes);
         let t2 = Instant::now();
+        bytes_live[1] = live_bytes();
         let (position, plan) = if audit_only || separate {
             let position = audit(&estate, &rules, as_of).expect("an audit");
             (position, None)
@@ -121,12 +208,14 @@ fn main() {
             (position, Some(plan))
         };
         let t3 = Instant::now();
+        bytes_live[2] = live_bytes();
         let plan = if separate {
             Some(optimize(&estate, &rules, &options).expect("a plan"))
         } else {
             plan
         };
         let t4 = Instant::now();
+        bytes_live[3] = live_bytes();
         // The JSON is streamed (as a user writes it to a file) into a writer that counts it;
         // its digest is taken afterwards, outside the timed phases, by writing it again.
         let mut counted = Digest::counting();
@@ -138,6 +227,7 @@ fn main() {
             .expect("a position's JSON");
         let out = counted.bytes;
         let t5 = Instant::now();
+        bytes_live[4] = live_bytes();
         // The plan's bytes are hashed first, then the position's.
         let mut hashed = Digest::default();
         if let Some(p) = &plan {
@@ -164,6 +254,15 @@ fn main() {
             "{name:>15}: {:9.1} ms (median of {runs})",
             median(&mut v) * 1e3
         );
+    }
+    if cfg!(feature = "count-alloc") {
+        for (name, (live, peak)) in names.iter().zip(bytes_live).filter(|(n, _)| **n != "-") {
+            println!(
+                "{name:>15}: {:9.1} MB live after, {:9.1} MB at most during (last run)",
+                live as f64 / 1e6,
+                peak as f64 / 1e6
+            );
+        }
     }
     if let Some(k) = peak_kib() {
         println!("{:>15}: {:9.1} MiB", "peak memory", k as f64 / 1024.0);
