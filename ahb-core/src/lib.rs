@@ -43,7 +43,7 @@ pub mod text;
 pub mod timeline;
 
 pub use error::{Error, ErrorCode, Location, RecordRef, Result};
-pub use model::{Estate, LicenceLine, Resource, ResourceSpec, Scope};
+pub use model::{Estate, LicenceLine, Resource, ResourceSpec, Scope, ValidEstate};
 pub use position::{Position, audit};
 pub use rules::{Knobs, Reason, RuleSet, RuleSetVersion};
 pub use solve::{OptimizeOptions, Plan, audit_and_optimize, optimize};

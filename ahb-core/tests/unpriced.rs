@@ -66,7 +66,7 @@ fn imported_without_prices() -> Estate {
         .unwrap();
     let out = imp.finish().unwrap();
     assert_eq!(out.unpriced.len(), 3, "{:?}", out.unpriced);
-    out.estate
+    out.estate.into_inner()
 }
 
 #[test]

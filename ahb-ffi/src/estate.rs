@@ -1,7 +1,7 @@
 //! `ahb_estate`: a validated estate (licences, resources, scopes) read from JSON.
 
 use crate::status::reading;
-use ahb_core::Estate;
+use ahb_core::ValidEstate;
 
 use crate::ffi::{Handle, Out, str_in};
 use crate::panic::{guard, guard_value};
@@ -15,7 +15,7 @@ pub struct ahb_estate {
 }
 
 impl Handle for ahb_estate {
-    type Rust = Estate;
+    type Rust = ValidEstate;
 }
 
 /// Reads and validates an estate from `len` bytes of UTF-8 JSON at `json` (an
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn ahb_estate_from_json(
     guard(|| {
         // SAFETY: the caller's contract above covers `json`/`len` and `out`.
         let (text, out) = unsafe { (str_in("json", json, len)?, Out::new("out", out)?) };
-        let estate = Estate::from_json(text).map_err(reading("estate JSON"))?;
+        let estate = ValidEstate::from_json(text).map_err(reading("estate JSON"))?;
         out.write(ahb_estate::into_raw(estate));
         Ok(())
     })

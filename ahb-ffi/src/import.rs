@@ -152,7 +152,7 @@ impl ImportState {
     }
 
     /// Joins the files into an estate, keeping the report.
-    fn finish(&mut self) -> FfiResult<ahb_core::Estate> {
+    fn finish(&mut self) -> FfiResult<ahb_core::ValidEstate> {
         let (catalogue, importer) = self.open()?;
         let imp = importer.take().map_or_else(
             || Importer::with_catalogue(catalogue.take().unwrap_or_default()),

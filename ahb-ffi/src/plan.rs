@@ -3,7 +3,6 @@
 
 use crate::status::reading;
 use ahb_core::solve::{CertificateScope, OptimizeOptions, Plan};
-use ahb_core::{audit_and_optimize, optimize};
 
 use crate::bytes::{ahb_bytes, give};
 use crate::estate::ahb_estate;
@@ -78,7 +77,7 @@ pub unsafe extern "C" fn ahb_optimize(
             )
         };
         let options = OptimizeOptions::from_json(options).map_err(reading("options JSON"))?;
-        out.write(ahb_plan::into_raw(optimize(estate, rules, &options)?));
+        out.write(ahb_plan::into_raw(estate.optimize(rules, &options)?));
         Ok(())
     })
 }
@@ -118,7 +117,7 @@ pub unsafe extern "C" fn ahb_audit_and_optimize(
             )
         };
         let options = OptimizeOptions::from_json(options).map_err(reading("options JSON"))?;
-        let (position, plan) = audit_and_optimize(estate, rules, &options)?;
+        let (position, plan) = estate.audit_and_optimize(rules, &options)?;
         out_position.write(ahb_position::into_raw(position));
         out_plan.write(ahb_plan::into_raw(plan));
         Ok(())

@@ -2,9 +2,9 @@
 
 use std::ffi::c_char;
 
+use ahb_core::Position;
 use ahb_core::position::{OverClaim, PoolPosition, UnderClaim};
 use ahb_core::rules::Pool;
-use ahb_core::{Position, audit};
 use chrono::NaiveDate;
 
 use crate::bytes::{ahb_bytes, give};
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn ahb_audit(
                 Out::new("out", out)?,
             )
         };
-        let position = audit(estate, rules, parse_date(as_of)?)?;
+        let position = estate.audit(rules, parse_date(as_of)?)?;
         out.write(ahb_position::into_raw(position));
         Ok(())
     })

@@ -3,8 +3,7 @@
 //! `ahb.central/1`, the best assignment) in caller-owned `ahb_bytes`.
 
 use crate::status::reading;
-use ahb_core::central::{HourlyUsage, LicencePricesPerYear, best_assignment, simulate_central};
-use ahb_core::timeline;
+use ahb_core::central::{HourlyUsage, LicencePricesPerYear};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -72,7 +71,7 @@ pub unsafe extern "C" fn ahb_timeline(
             )
         };
         let o: TimelineOptions = options(text)?;
-        give(out, timeline(estate, rules, o.from, o.to)?.to_json())
+        give(out, estate.timeline(rules, o.from, o.to)?.to_json())
     })
 }
 
@@ -135,7 +134,7 @@ pub unsafe extern "C" fn ahb_simulate_central(
                 Out::new("out", out)?,
             )
         };
-        give(out, simulate_central(estate, rules, &usage)?.to_json())
+        give(out, estate.simulate_central(rules, &usage)?.to_json())
     })
 }
 
@@ -177,7 +176,9 @@ pub unsafe extern "C" fn ahb_best_assignment(
         let o: BestOptions = options(text)?;
         give(
             out,
-            best_assignment(estate, rules, &usage, &o.scope, &o.prices)?.to_json(),
+            estate
+                .best_assignment(rules, &usage, &o.scope, &o.prices)?
+                .to_json(),
         )
     })
 }

@@ -271,11 +271,9 @@ pub fn simulate_central(
     let estate = estate.get().inner.clone();
     let usage = usage.get().inner.clone();
     let rules = rules_or_current(rules);
-    crate::errors::detach(py, move || {
-        ahb_core::central::simulate_central(&estate, &rules, &usage)
-    })
-    .map(CentralSimulation::wrap)
-    .map_err(|e| to_py_err(py, &e))
+    crate::errors::detach(py, move || estate.simulate_central(&rules, &usage))
+        .map(CentralSimulation::wrap)
+        .map_err(|e| to_py_err(py, &e))
 }
 
 /// The prices as the core's options reader reads them (so a bad amount is an `OptionError`
@@ -334,7 +332,7 @@ pub fn best_assignment(
     let usage = usage.get().inner.clone();
     let rules = rules_or_current(rules);
     crate::errors::detach(py, move || {
-        ahb_core::central::best_assignment(&estate, &rules, &usage, &scope, &prices)
+        estate.best_assignment(&rules, &usage, &scope, &prices)
     })
     .map(BestAssignment::wrap)
     .map_err(|e| {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use ahb_core::model::columns::{Column, ColumnData, Table};
-use ahb_core::{Error, Estate as CoreEstate};
+use ahb_core::{Error, ValidEstate};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyType};
@@ -15,15 +15,15 @@ use crate::errors::to_py_err;
 /// A validated estate: licences, resources and scopes. Immutable.
 #[pyclass(frozen, module = "ahb._ahb", name = "Estate")]
 pub struct Estate {
-    pub(crate) inner: Arc<CoreEstate>,
+    pub(crate) inner: Arc<ValidEstate>,
 }
 
 impl Estate {
-    pub(crate) fn from_core(inner: CoreEstate) -> Estate {
+    pub(crate) fn from_core(inner: ValidEstate) -> Estate {
         Estate::wrap(inner)
     }
 
-    fn wrap(inner: CoreEstate) -> Estate {
+    fn wrap(inner: ValidEstate) -> Estate {
         Estate {
             inner: Arc::new(inner),
         }
@@ -49,7 +49,7 @@ impl Estate {
                 type_name(text)
             )));
         };
-        crate::errors::detach(py, move || CoreEstate::from_json_bytes(&owned))
+        crate::errors::detach(py, move || ValidEstate::from_json_bytes(&owned))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -57,7 +57,7 @@ impl Estate {
     /// Reads and validates an estate from a JSON file; errors name the file.
     #[classmethod]
     fn from_path(_cls: &Bound<'_, PyType>, py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        crate::errors::detach(py, move || CoreEstate::from_path(path))
+        crate::errors::detach(py, move || ValidEstate::from_path(path))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -77,7 +77,7 @@ impl Estate {
             )));
         }
         let text = py_to_json(data)?.to_string();
-        crate::errors::detach(py, move || CoreEstate::from_json(&text))
+        crate::errors::detach(py, move || ValidEstate::from_json(&text))
             .map(Estate::wrap)
             .map_err(|e| to_py_err(py, &e))
     }
@@ -97,7 +97,7 @@ impl Estate {
         let (resources, licences, scopes) = (table(resources)?, table(licences)?, table(scopes)?);
         let central = central_assignments.map(table).transpose()?;
         crate::errors::detach(py, move || {
-            CoreEstate::from_columns(
+            ValidEstate::from_columns(
                 &resources?,
                 &licences?,
                 &scopes?,

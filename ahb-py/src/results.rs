@@ -173,7 +173,7 @@ pub fn audit(
     let date = date_arg(py, as_of, "as_of")?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    crate::errors::detach(py, move || ahb_core::audit(&estate, &rules, date))
+    crate::errors::detach(py, move || estate.audit(&rules, date))
         .map(Position::wrap)
         .map_err(|e| to_py_err(py, &e))
 }
@@ -193,7 +193,7 @@ pub fn optimize(
     let opts = options_arg(py, as_of, options)?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    crate::errors::detach(py, move || ahb_core::optimize(&estate, &rules, &opts))
+    crate::errors::detach(py, move || estate.optimize(&rules, &opts))
         .map(Plan::wrap)
         .map_err(|e| to_py_err(py, &e))
 }
@@ -213,11 +213,9 @@ pub fn audit_and_optimize(
     let opts = options_arg(py, as_of, options)?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    crate::errors::detach(py, move || {
-        ahb_core::audit_and_optimize(&estate, &rules, &opts)
-    })
-    .map(|(position, plan)| (Position::wrap(position), Plan::wrap(plan)))
-    .map_err(|e| to_py_err(py, &e))
+    crate::errors::detach(py, move || estate.audit_and_optimize(&rules, &opts))
+        .map(|(position, plan)| (Position::wrap(position), Plan::wrap(plan)))
+        .map_err(|e| to_py_err(py, &e))
 }
 
 /// The optimiser's options from keyword arguments and the date (default: today).

@@ -83,7 +83,7 @@ pub fn timeline(
     let to = date_arg(py, Some(end), "end")?;
     let estate = estate.get().inner.clone();
     let rules = rules_or_current(rules);
-    crate::errors::detach(py, move || ahb_core::timeline(&estate, &rules, from, to))
+    crate::errors::detach(py, move || estate.timeline(&rules, from, to))
         .map(Timeline::wrap)
         .map_err(|e| to_py_err(py, &e))
 }

@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use ahb_core::{Estate, RuleSet, audit};
+use ahb_core::{RuleSet, ValidEstate};
 use chrono::NaiveDate;
 
 /// The date the bundled sample estate tells its story on.
@@ -48,8 +48,8 @@ fn run() -> Result<(), String> {
     let date: NaiveDate = as_of
         .parse()
         .map_err(|_| format!("--as-of {as_of:?} is not a YYYY-MM-DD date"))?;
-    let estate = Estate::from_path(&path).map_err(|e| e.to_string())?;
-    let position = audit(&estate, &rules, date).map_err(|e| e.to_string())?;
+    let estate = ValidEstate::from_path(&path).map_err(|e| e.to_string())?;
+    let position = estate.audit(&rules, date).map_err(|e| e.to_string())?;
     if json {
         // Streamed: at 10⁶ resources the JSON is about a gigabyte. A closed pipe ends it quietly.
         let mut out = std::io::stdout().lock();

@@ -7,8 +7,8 @@
 
 use std::process::ExitCode;
 
-use ahb_core::central::{HourlyUsage, LicencePricesPerYear, best_assignment, simulate_central};
-use ahb_core::{Estate, RuleSet};
+use ahb_core::central::{HourlyUsage, LicencePricesPerYear};
+use ahb_core::{RuleSet, ValidEstate};
 use rust_decimal::Decimal;
 
 fn main() -> ExitCode {
@@ -33,11 +33,13 @@ fn run() -> Result<(), String> {
         .cloned()
         .unwrap_or(format!("{data}sample-sql-usage.csv"));
     let scope = args.get(2).cloned().unwrap_or("sub-prod-data".into());
-    let estate = Estate::from_path(&estate_path).map_err(|e| e.to_string())?;
+    let estate = ValidEstate::from_path(&estate_path).map_err(|e| e.to_string())?;
     let text = std::fs::read_to_string(&usage_path).map_err(|e| format!("{usage_path}: {e}"))?;
     let usage = HourlyUsage::from_csv(&text).map_err(|e| e.in_file(usage_path).to_string())?;
     let rules = RuleSet::current();
-    let sim = simulate_central(&estate, &rules, &usage).map_err(|e| e.to_string())?;
+    let sim = estate
+        .simulate_central(&rules, &usage)
+        .map_err(|e| e.to_string())?;
     emit(&sim.to_text());
     // Software Assurance renewal of licences already owned, per core per year (about a quarter
     // of the licence price).
@@ -45,8 +47,9 @@ fn run() -> Result<(), String> {
         sql_enterprise_per_core_year: Some(Decimal::from(1890)),
         sql_standard_per_core_year: Some(Decimal::from(493)),
     };
-    let best =
-        best_assignment(&estate, &rules, &usage, &scope, &prices).map_err(|e| e.to_string())?;
+    let best = estate
+        .best_assignment(&rules, &usage, &scope, &prices)
+        .map_err(|e| e.to_string())?;
     emit(&best.to_text());
     Ok(())
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use ahb_core::export::az_script;
 use ahb_core::import::{Importer, PriceSource};
 use ahb_core::solve::UnpricedValuation;
-use ahb_core::{OptimizeOptions, RuleSet, audit_and_optimize, optimize};
+use ahb_core::{OptimizeOptions, RuleSet};
 
 fn main() -> ExitCode {
     match run() {
@@ -106,8 +106,10 @@ pub fn run() -> Result<String, String> {
     let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).ok_or("bad date")?;
     let rules = RuleSet::current();
     // The position and the plan from one assessment of the estate.
-    let (position, plan) =
-        audit_and_optimize(&o.estate, &rules, &OptimizeOptions::new(as_of)).map_err(e)?;
+    let (position, plan) = o
+        .estate
+        .audit_and_optimize(&rules, &OptimizeOptions::new(as_of))
+        .map_err(e)?;
     let _ = writeln!(
         s,
         "\nposition on {as_of}: {}",
@@ -151,7 +153,7 @@ pub fn run() -> Result<String, String> {
     // The unit proxy: the unpriced resources valued by the licence units they would use.
     let mut by_units = OptimizeOptions::new(as_of);
     by_units.unpriced = UnpricedValuation::ByUnits;
-    let proxy = optimize(&o.estate, &rules, &by_units).map_err(e)?;
+    let proxy = o.estate.optimize(&rules, &by_units).map_err(e)?;
     let carried: u64 = proxy
         .unpriced_summary
         .by_pool

@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use ahb_core::{Estate, OptimizeOptions, RuleSet, optimize};
+use ahb_core::{OptimizeOptions, RuleSet, ValidEstate};
 
 fn main() -> ExitCode {
     match run() {
@@ -49,8 +49,10 @@ fn run() -> Result<(), String> {
                 .map_err(|_| format!("--as-of {as_of:?} is not a YYYY-MM-DD date"))?,
         ),
     };
-    let estate = Estate::from_path(&path).map_err(|e| e.to_string())?;
-    let plan = optimize(&estate, &RuleSet::current(), &options).map_err(|e| e.to_string())?;
+    let estate = ValidEstate::from_path(&path).map_err(|e| e.to_string())?;
+    let plan = estate
+        .optimize(&RuleSet::current(), &options)
+        .map_err(|e| e.to_string())?;
     if json {
         // Streamed: at 10⁶ resources the JSON is about a gigabyte. A closed pipe ends it quietly.
         let mut out = std::io::stdout().lock();

@@ -9,7 +9,7 @@
 use std::process::ExitCode;
 
 use ahb_core::export::{arm_patches_json, az_script};
-use ahb_core::{Estate, OptimizeOptions, RuleSet, optimize};
+use ahb_core::{OptimizeOptions, RuleSet, ValidEstate};
 
 fn main() -> ExitCode {
     match run() {
@@ -42,8 +42,9 @@ fn run() -> Result<(), String> {
     let date = as_of
         .parse()
         .map_err(|_| format!("--as-of {as_of:?} is not a YYYY-MM-DD date"))?;
-    let estate = Estate::from_path(&path).map_err(|e| e.to_string())?;
-    let plan = optimize(&estate, &RuleSet::current(), &OptimizeOptions::new(date))
+    let estate = ValidEstate::from_path(&path).map_err(|e| e.to_string())?;
+    let plan = estate
+        .optimize(&RuleSet::current(), &OptimizeOptions::new(date))
         .map_err(|e| e.to_string())?;
     if patches {
         emit(&format!(

@@ -6,7 +6,7 @@
 
 use std::process::ExitCode;
 
-use ahb_core::{Estate, RuleSet, timeline};
+use ahb_core::{RuleSet, ValidEstate};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         eprintln!("error: FROM and TO must be YYYY-MM-DD dates");
         return ExitCode::FAILURE;
     };
-    match Estate::from_path(&path).and_then(|e| timeline(&e, &RuleSet::current(), from, to)) {
+    match ValidEstate::from_path(&path).and_then(|e| e.timeline(&RuleSet::current(), from, to)) {
         Ok(t) => {
             emit(&t.to_text());
             ExitCode::SUCCESS

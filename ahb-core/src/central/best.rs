@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::cover::{Ladder, cover};
 use super::{HourlyUsage, checked_hours, default_threads, from_micro, setup, usage_first, walk};
 use crate::error::{Error, Result};
-use crate::model::Estate;
+use crate::model::{Estate, ValidEstate};
 use crate::rules::{CentralStrategy, RuleSet};
 
 /// The most (NC count × hour) steps one savings curve computes.
@@ -152,11 +152,29 @@ pub fn best_assignment(
     scope: &str,
     prices: &LicencePricesPerYear,
 ) -> Result<BestAssignment> {
+    estate.validate()?;
     best_assignment_threads(estate, rules, usage, scope, prices, default_threads(usage))
 }
 
-/// [`best_assignment`] with the hours split over `threads` threads; the result does not depend
-/// on `threads`.
+impl ValidEstate {
+    /// [`best_assignment`] of this estate, which is not validated again.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`best_assignment`] but the estate's validation errors.
+    pub fn best_assignment(
+        &self,
+        rules: &RuleSet,
+        usage: &HourlyUsage,
+        scope: &str,
+        prices: &LicencePricesPerYear,
+    ) -> Result<BestAssignment> {
+        best_assignment_threads(self, rules, usage, scope, prices, default_threads(usage))
+    }
+}
+
+/// [`best_assignment`] of a validated estate with the hours split over `threads` threads; the
+/// result does not depend on `threads`.
 pub(crate) fn best_assignment_threads(
     estate: &Estate,
     rules: &RuleSet,
@@ -165,7 +183,6 @@ pub(crate) fn best_assignment_threads(
     prices: &LicencePricesPerYear,
     threads: usize,
 ) -> Result<BestAssignment> {
-    estate.validate()?;
     // The rows are checked by the walk; an error found before it is the usage's own first
     // error if it has one, as when the usage was checked first.
     let hours = checked_hours(usage)?;

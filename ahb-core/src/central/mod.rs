@@ -24,7 +24,7 @@ pub use usage::{HourlyUsage, MAX_USAGE_HOURS, NO_PRICE, UsageRecord};
 
 use crate::error::{Error, ErrorCode, RecordRef, Result};
 use crate::model::ScopeTree;
-use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType};
+use crate::model::{Estate, ResourceSpec, SqlVmEdition, SqlVmLicenseType, ValidEstate};
 use crate::rules::{CentralStrategy, Pool, RuleSet, nc_per_vcore};
 use cover::{Ladder, cover_split};
 use walk::{checked_hours, usage_first, walk};
@@ -327,7 +327,46 @@ pub fn simulate_central(
     rules: &RuleSet,
     usage: &HourlyUsage,
 ) -> Result<CentralSimulation> {
+    estate.validate()?;
     simulate_central_threads(estate, rules, usage, default_threads(usage))
+}
+
+impl ValidEstate {
+    /// [`simulate_central`] of this estate, which is not validated again.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`simulate_central`] but the estate's validation errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> ahb_core::Result<()> {
+    /// let estate = ahb_core::ValidEstate::from_json(r#"{
+    ///   "schema": "ahb.estate/1",
+    ///   "scopes": [{"id": "sub1", "kind": "subscription"}],
+    ///   "central_assignments": [{"id": "a1", "scope": "sub1", "edition": "standard", "cores": 4,
+    ///                            "start": "2026-01-01", "review_date": "2026-12-31"}],
+    ///   "resources": [{"id": "db1", "kind": "sql_database", "scope": "sub1", "tier": "general_purpose",
+    ///                  "vcores": 8, "license_type": "LicenseIncluded"}]
+    /// }"#)?;
+    /// let usage = ahb_core::central::HourlyUsage::from_csv(
+    ///     "resource,hour,vcores,licence_price_per_vcore_hour\n\
+    ///      db1,2026-06-01T00:00:00,8,0.10\n",
+    /// )?;
+    /// let rules = ahb_core::RuleSet::current();
+    /// let sim = estate.simulate_central(&rules, &usage)?;
+    /// assert_eq!(sim, ahb_core::central::simulate_central(&estate, &rules, &usage)?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn simulate_central(
+        &self,
+        rules: &RuleSet,
+        usage: &HourlyUsage,
+    ) -> Result<CentralSimulation> {
+        simulate_central_threads(self, rules, usage, default_threads(usage))
+    }
 }
 
 /// One range of hours of one scope's series, as a thread computes it.
@@ -343,15 +382,14 @@ struct Part {
     saturated_hours: u32,
 }
 
-/// [`simulate_central`] with the hours split over `threads` threads; the result does not depend
-/// on `threads`.
+/// [`simulate_central`] of a validated estate with the hours split over `threads` threads; the
+/// result does not depend on `threads`.
 pub(crate) fn simulate_central_threads(
     estate: &Estate,
     rules: &RuleSet,
     usage: &HourlyUsage,
     threads: usize,
 ) -> Result<CentralSimulation> {
-    estate.validate()?;
     // The rows are checked by the walk, as it reads them; an error found before it is the
     // usage's own first error if it has one, as when the usage was checked first.
     let hours = checked_hours(usage)?;

@@ -54,7 +54,7 @@ pub use usage::{AhbEvidence, UsageRow};
 
 use crate::catalogue::Catalogue;
 use crate::error::{Error, ErrorCode, RecordRef, Result};
-use crate::model::{Estate, LicenceLine, Resource, ResourceSpec, Scope, ScopeKind};
+use crate::model::{Estate, LicenceLine, Resource, ResourceSpec, Scope, ScopeKind, ValidEstate};
 use crate::text::DateOrder;
 
 /// Where a record came from.
@@ -93,8 +93,8 @@ pub struct UnknownSize {
 /// What [`Importer::finish`] produces.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportOutcome {
-    /// The validated estate.
-    pub estate: Estate,
+    /// The estate, validated.
+    pub estate: ValidEstate,
     /// Records that carry no AHB setting of their own.
     pub skipped: Vec<Skipped>,
     /// Records left out because their size is unknown.
@@ -584,9 +584,8 @@ impl Importer {
             scopes: scopes.into_values().collect(),
             ..Estate::default()
         };
-        estate
-            .validate()
-            .map_err(|e| locate_in_files(e, &licence_at, &origins))?;
+        let estate =
+            ValidEstate::new(estate).map_err(|e| locate_in_files(e, &licence_at, &origins))?;
         Ok(ImportOutcome {
             estate,
             skipped,

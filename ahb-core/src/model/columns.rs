@@ -357,17 +357,28 @@ impl Estate {
         scopes: &Table,
         central_assignments: Option<&Table>,
     ) -> Result<Estate> {
-        let mut top = Map::new();
-        top.insert("schema".into(), Value::from(super::ESTATE_SCHEMA));
-        top.insert("scopes".into(), scopes.records("scopes", false)?);
-        top.insert("licences".into(), licences.records("licences", false)?);
-        top.insert("resources".into(), resources.records("resources", true)?);
-        if let Some(t) = central_assignments.filter(|t| t.rows > 0) {
-            top.insert(
-                "central_assignments".into(),
-                t.records("central_assignments", false)?,
-            );
-        }
-        Estate::from_json(&Value::Object(top).to_string())
+        super::ValidEstate::from_columns(resources, licences, scopes, central_assignments)
+            .map(super::ValidEstate::into_inner)
     }
+}
+
+/// The estate JSON of the columns, for the JSON reader (which locates its errors).
+pub(super) fn estate_json(
+    resources: &Table,
+    licences: &Table,
+    scopes: &Table,
+    central_assignments: Option<&Table>,
+) -> Result<String> {
+    let mut top = Map::new();
+    top.insert("schema".into(), Value::from(super::ESTATE_SCHEMA));
+    top.insert("scopes".into(), scopes.records("scopes", false)?);
+    top.insert("licences".into(), licences.records("licences", false)?);
+    top.insert("resources".into(), resources.records("resources", true)?);
+    if let Some(t) = central_assignments.filter(|t| t.rows > 0) {
+        top.insert(
+            "central_assignments".into(),
+            t.records("central_assignments", false)?,
+        );
+    }
+    Ok(Value::Object(top).to_string())
 }

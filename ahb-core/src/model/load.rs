@@ -57,28 +57,34 @@ impl Estate {
     /// assert_eq!(e.location().record.as_ref().unwrap().id.as_deref(), Some("vm1"));
     /// ```
     pub fn from_json(text: &str) -> Result<Estate> {
-        let estate = read_estate(text)?;
-        estate.validate()?;
-        Ok(estate)
+        super::ValidEstate::from_json(text).map(super::ValidEstate::into_inner)
     }
 
     /// Reads and validates an estate from bytes that must be UTF-8 JSON.
     pub fn from_json_bytes(bytes: &[u8]) -> Result<Estate> {
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let (line, column) = line_col(bytes, e.valid_up_to());
-            Error::parse(line, column, "the input is not valid UTF-8")
-        })?;
-        Estate::from_json(text)
+        super::ValidEstate::from_json_bytes(bytes).map(super::ValidEstate::into_inner)
     }
 
     /// Reads and validates an estate from a JSON file; errors name the file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Estate> {
-        let path = path.as_ref();
-        let shown = path.display().to_string();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::new(ErrorCode::Io, e.to_string()).in_file(shown.clone()))?;
-        Estate::from_json_bytes(&bytes).map_err(|e| e.in_file(shown))
+        super::ValidEstate::from_path(path).map(super::ValidEstate::into_inner)
     }
+}
+
+/// `bytes` as text; bytes that are not UTF-8 are a parse error at the first bad one.
+pub(super) fn utf8(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(bytes, e.valid_up_to());
+        Error::parse(line, column, "the input is not valid UTF-8")
+    })
+}
+
+/// `read` of the bytes of the file at `path`; errors name the file.
+pub(super) fn in_file<T>(path: &Path, read: impl FnOnce(&[u8]) -> Result<T>) -> Result<T> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::new(ErrorCode::Io, e.to_string()).in_file(shown.clone()))?;
+    read(&bytes).map_err(|e| e.in_file(shown))
 }
 
 /// One-based line and column of a byte offset.
@@ -110,7 +116,8 @@ struct Collected {
     not_an_object: bool,
 }
 
-fn read_estate(text: &str) -> Result<Estate> {
+/// The estate in `text`, not yet validated.
+pub(super) fn read_estate(text: &str) -> Result<Estate> {
     match super::direct::read(text) {
         Some(estate) => Ok(estate),
         None => read_located(text),

@@ -11,6 +11,7 @@ pub(crate) mod load;
 mod resource;
 mod scope;
 mod scope_tree;
+mod valid;
 mod validate;
 
 pub use central::{CentralAssignment, EXPIRY_AFTER_REVIEW_DAYS};
@@ -23,3 +24,4 @@ pub use resource::{
 };
 pub use scope::{Scope, ScopeKind};
 pub(crate) use scope_tree::ScopeTree;
+pub use valid::ValidEstate;

@@ -18,7 +18,7 @@ pub(crate) use unpriced::{is_unpriced, summarise as summarise_unpriced};
 
 use crate::engine::{assess_all_as, central, reassess_respecified, supply_by_pool};
 use crate::error::Result;
-use crate::model::{Estate, Id, Product, ResourceSpec, ScopeTree};
+use crate::model::{Estate, Id, Product, ResourceSpec, ScopeTree, ValidEstate};
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 use pool_position::Claim;
 
@@ -174,6 +174,34 @@ pub fn audit(estate: &Estate, rules: &RuleSet, as_of: NaiveDate) -> Result<Posit
     crate::text::check_option_date("as_of", as_of)?;
     estate.validate()?;
     audit_valid(estate, rules, as_of)
+}
+
+impl ValidEstate {
+    /// [`audit`] of this estate, which is not validated again.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`audit`] but the estate's validation errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> ahb_core::Result<()> {
+    /// let estate = ahb_core::ValidEstate::from_json(r#"{"schema": "ahb.estate/1",
+    ///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+    ///                  "license_type": "Windows_Server"}]}"#)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    /// let rules = ahb_core::RuleSet::current();
+    /// let position = estate.audit(&rules, date)?;
+    /// assert!(!position.compliant); // a claim and no licence
+    /// assert_eq!(position, ahb_core::audit(&estate, &rules, date)?);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn audit(&self, rules: &RuleSet, as_of: NaiveDate) -> Result<Position> {
+        crate::text::check_option_date("as_of", as_of)?;
+        audit_valid(self, rules, as_of)
+    }
 }
 
 /// [`audit`] of an estate already validated, on a date already checked.

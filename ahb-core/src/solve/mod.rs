@@ -65,8 +65,8 @@ pub use recommend::{HostAdvice, MarginalPoint, Purchase, Recommendations, Renewa
 pub use verify::{Verification, apply_plan};
 
 use crate::error::{Error, Result};
-use crate::model::Estate;
 use crate::model::ScopeTree;
+use crate::model::{Estate, ValidEstate};
 use crate::position::ALL_POOLS;
 use crate::rules::{Assessment, Draw, LineSupply, Pool, Reason, RuleSet};
 
@@ -109,6 +109,11 @@ use crate::money::{from_micro, to_micro as micro};
 /// ```
 pub fn optimize(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
     estate.validate()?;
+    optimize_valid(estate, rules, options)
+}
+
+/// [`optimize`] of a validated estate.
+fn optimize_valid(estate: &Estate, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
     options.validate(estate)?;
     let assessed = crate::position::assess(estate, rules, options.as_of)?;
     // Today's savings as the audit reports them, from the same assessments and supply.
@@ -159,12 +164,88 @@ pub fn audit_and_optimize(
     // The audit's checks first, so that its errors come first.
     crate::text::check_option_date("as_of", options.as_of)?;
     estate.validate()?;
+    audit_and_optimize_valid(estate, rules, options)
+}
+
+/// [`audit_and_optimize`] of a validated estate on a date already checked.
+pub(crate) fn audit_and_optimize_valid(
+    estate: &Estate,
+    rules: &RuleSet,
+    options: &OptimizeOptions,
+) -> Result<(crate::position::Position, Plan)> {
     let assessed = crate::position::assess(estate, rules, options.as_of)?;
     options.validate(estate)?;
     let checked = assessed.check(estate, rules, options.as_of);
     let plan = optimize_assessed(estate, rules, options, &assessed, &checked.2)?;
     let position = crate::position::conclude(estate, rules, options.as_of, assessed, checked)?;
     Ok((position, plan))
+}
+
+impl ValidEstate {
+    /// [`optimize`] of this estate, which is not validated again.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`optimize`] but the estate's validation errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> ahb_core::Result<()> {
+    /// let estate = ahb_core::ValidEstate::from_json(r#"{
+    ///   "schema": "ahb.estate/1",
+    ///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+    ///                 "metric": "core", "quantity": 16, "programme": "ea",
+    ///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+    ///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+    ///                  "license_type": "None",
+    ///                  "prices": {"payg_per_hour": "0.376", "ahb_per_hour": "0.192"}}]
+    /// }"#)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    /// let plan = estate.optimize(&ahb_core::RuleSet::current(), &ahb_core::OptimizeOptions::new(date))?;
+    /// assert_eq!(plan.totals.changes, 1); // enable the benefit on vm1
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn optimize(&self, rules: &RuleSet, options: &OptimizeOptions) -> Result<Plan> {
+        optimize_valid(self, rules, options)
+    }
+
+    /// [`audit_and_optimize`] of this estate, which is not validated again.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`audit_and_optimize`] but the estate's validation errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> ahb_core::Result<()> {
+    /// let estate = ahb_core::ValidEstate::from_json(r#"{
+    ///   "schema": "ahb.estate/1",
+    ///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+    ///                 "metric": "core", "quantity": 16, "programme": "ea",
+    ///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}],
+    ///   "resources": [{"id": "vm1", "kind": "vm", "os": "windows", "vcpus": 4,
+    ///                  "license_type": "None",
+    ///                  "prices": {"payg_per_hour": "0.376", "ahb_per_hour": "0.192"}}]
+    /// }"#)?;
+    /// let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    /// let rules = ahb_core::RuleSet::current();
+    /// let (position, plan) = estate.audit_and_optimize(&rules, &ahb_core::OptimizeOptions::new(date))?;
+    /// assert!(position.compliant);
+    /// assert_eq!(plan.totals.changes, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn audit_and_optimize(
+        &self,
+        rules: &RuleSet,
+        options: &OptimizeOptions,
+    ) -> Result<(crate::position::Position, Plan)> {
+        crate::text::check_option_date("as_of", options.as_of)?;
+        audit_and_optimize_valid(self, rules, options)
+    }
 }
 
 /// [`optimize`] of a validated estate from its assessments and today's totals.

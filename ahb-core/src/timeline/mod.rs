@@ -10,10 +10,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::model::{Edition, Estate, Product};
-use crate::position::audit;
+use crate::model::{Edition, Estate, Product, ValidEstate};
 use crate::rules::{MIGRATION_WINDOW_DAYS, Pool, Reason, RuleSet};
-use crate::solve::{OptimizeOptions, optimize};
+use crate::solve::{OptimizeOptions, audit_and_optimize_valid};
 
 /// What changes on a date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -236,19 +235,66 @@ pub fn timeline(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Timeline> {
+    check_dates(from, to)?;
+    estate.validate()?;
+    timeline_valid(estate, rules, from, to)
+}
+
+impl ValidEstate {
+    /// [`timeline`] of this estate, which is not validated again.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`timeline`] but the estate's validation errors.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # fn main() -> ahb_core::Result<()> {
+    /// let estate = ahb_core::ValidEstate::from_json(r#"{
+    ///   "schema": "ahb.estate/1",
+    ///   "licences": [{"id": "ws", "product": "windows_server", "edition": "datacenter",
+    ///                 "metric": "core", "quantity": 16, "programme": "ea",
+    ///                 "sa": {"start": "2025-01-01", "end": "2027-12-31"}}]
+    /// }"#)?;
+    /// let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let t = estate.timeline(&ahb_core::RuleSet::current(), d(2026, 11, 25), d(2028, 6, 30))?;
+    /// assert_eq!(t.steps.len(), 2); // today, and the day after the SA term ends
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn timeline(&self, rules: &RuleSet, from: NaiveDate, to: NaiveDate) -> Result<Timeline> {
+        check_dates(from, to)?;
+        timeline_valid(self, rules, from, to)
+    }
+}
+
+/// Both dates plausible, and `to` not before `from`.
+fn check_dates(from: NaiveDate, to: NaiveDate) -> Result<()> {
     crate::text::check_option_date("from", from)?;
     crate::text::check_option_date("to", to)?;
     if to < from {
         return Err(Error::option("to", format!("{to} is before {from}")));
     }
+    Ok(())
+}
+
+/// [`timeline`] of a validated estate between dates already checked. Each step's position
+/// and plan come from one assessment ([`crate::audit_and_optimize`]'s), as [`crate::audit`]
+/// and [`crate::optimize`] would give them.
+fn timeline_valid(
+    estate: &Estate,
+    rules: &RuleSet,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Timeline> {
     let mut dates = events(estate, rules, from, to);
     dates.entry(from).or_default();
     let mut steps: Vec<Step> = Vec::with_capacity(dates.len());
     for (date, events) in dates {
-        let position = audit(estate, rules, date)?;
         let mut options = OptimizeOptions::new(date);
         options.recommendations = false;
-        let plan = optimize(estate, rules, &options)?;
+        let (position, plan) = audit_and_optimize_valid(estate, rules, &options)?;
         let previous = steps.last();
         let pools = position
             .pools

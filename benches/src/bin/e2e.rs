@@ -1,5 +1,6 @@
-//! The whole path from an estate file to a plan, phase by phase: read, parse and validate,
-//! audit and optimise (with recommendations; `audit_and_optimize`, which assesses once),
+//! The whole path from an estate file to a plan, phase by phase: read, parse and validate
+//! (`ValidEstate::from_json_bytes`; the estate is validated there and not again), audit and
+//! optimise (with recommendations; `audit_and_optimize`, which assesses once),
 //! JSON out. `--separate` calls `audit` and then `optimize` instead, and times them apart. Prints the median of each phase over the
 //! runs, the median total and the process's peak resident memory. The JSON is streamed into a
 //! writer that counts it, as it would be streamed to a file; its FNV digest, printed so that a
@@ -16,7 +17,7 @@
 
 use std::time::Instant;
 
-use ahb_core::{Estate, OptimizeOptions, RuleSet, audit, audit_and_optimize, optimize};
+use ahb_core::{OptimizeOptions, RuleSet, ValidEstate};
 use chrono::NaiveDate;
 
 /// The allocator of the faces (feature `mimalloc`, on by default; see benches/README.md).
@@ -195,22 +196,23 @@ fn main() {
         let bytes = std::fs::read(path).expect("the file");
         let t1 = Instant::now();
         bytes_live[0] = live_bytes();
-        let estate = Estate::from_json_bytes(&bytes).expect("a valid estate");
+        let estate = ValidEstate::from_json_bytes(&bytes).expect("a valid estate");
         drop(bytes);
         let t2 = Instant::now();
         bytes_live[1] = live_bytes();
         let (position, plan) = if audit_only || separate {
-            let position = audit(&estate, &rules, as_of).expect("an audit");
+            let position = estate.audit(&rules, as_of).expect("an audit");
             (position, None)
         } else {
-            let (position, plan) =
-                audit_and_optimize(&estate, &rules, &options).expect("a position and a plan");
+            let (position, plan) = estate
+                .audit_and_optimize(&rules, &options)
+                .expect("a position and a plan");
             (position, Some(plan))
         };
         let t3 = Instant::now();
         bytes_live[2] = live_bytes();
         let plan = if separate {
-            Some(optimize(&estate, &rules, &options).expect("a plan"))
+            Some(estate.optimize(&rules, &options).expect("a plan"))
         } else {
             plan
         };
