@@ -9,7 +9,8 @@ use super::{CentralAssignment, LicenceLine, Resource, Scope};
 pub const ESTATE_SCHEMA: &str = "ahb.estate/1";
 
 /// Licences, resources and scopes. Build one with [`Estate::from_json`] (which validates) or
-/// construct it and call [`Estate::validate`].
+/// construct it and call [`Estate::validate`]; a [`super::ValidEstate`] holds one that is not
+/// validated again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Estate {
