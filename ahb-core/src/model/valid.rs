@@ -13,7 +13,7 @@ use crate::error::Result;
 /// An estate that has passed [`Estate::validate`].
 ///
 /// The free functions ([`crate::audit`], [`crate::optimize`], [`crate::audit_and_optimize`],
-/// [`crate::timeline`], [`crate::central::simulate_central`], [`crate::central::best_assignment`])
+/// [`fn@crate::timeline`], [`crate::central::simulate_central`], [`crate::central::best_assignment`])
 /// take an [`Estate`], whose fields anyone may change, so each validates it first: an estate
 /// read from a file is validated once by the reader and once more by every call. A
 /// `ValidEstate` cannot be changed — it is read through `Deref<Target = Estate>` and given back
