@@ -47,15 +47,42 @@ pub(crate) fn arrow_error(e: ArrowError) -> Error {
     )
 }
 
+/// Rows of a Parquet file reserved at most per byte of the file. Dictionary and run-length
+/// encoding store a year of hourly usage in about a quarter of a byte per row (4.2 rows per
+/// byte for `benches/compare_parquet.py`'s file); a file that states more rows than this is
+/// read all the same, its columns grown as the rows arrive.
+const RESERVED_ROWS_PER_BYTE: usize = 64;
+
+/// The most rows reserved for any Parquet file (2²⁶, about 1.3 GB of usage columns), so that no
+/// stated row count asks for more memory than a machine has; larger files grow as they are read.
+const MAX_RESERVED_ROWS: usize = 1 << 26;
+
+/// How many rows to reserve for a Parquet file of `bytes` bytes whose metadata states `stated`:
+/// the stated count, believed up to [`RESERVED_ROWS_PER_BYTE`] per byte and
+/// [`MAX_RESERVED_ROWS`]. A reservation the data does not fill is address space, not memory: a
+/// page is only committed when a row is written to it.
+///
+/// Reserving the stated rows matters: a file of 2 MB holding 8.76·10⁶ rows, reserved at one
+/// row per byte, had its columns grown three times (each growth a copy of all the rows so far)
+/// and ended with capacity for 16.8·10⁶ rows.
+pub(crate) fn reserved_rows(stated: i64, bytes: u64) -> usize {
+    let stated = usize::try_from(stated).unwrap_or(0);
+    let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+    stated
+        .min(bytes.saturating_mul(RESERVED_ROWS_PER_BYTE))
+        .min(MAX_RESERVED_ROWS)
+}
+
 /// Opens a Parquet file for reading in record batches, only the top-level columns whose names
-/// `wanted` accepts; returns the reader and the row count the file's metadata states (a hint,
-/// never trusted for an allocation larger than the data read).
+/// `wanted` accepts; returns the reader and how many rows to reserve ([`reserved_rows`]: the
+/// count the file's metadata states, believed within bounds).
 pub(crate) fn open_parquet<R: ChunkReader + 'static>(
     file: R,
     wanted: impl Fn(&str) -> bool,
 ) -> Result<(ParquetRecordBatchReader, usize)> {
+    let bytes = file.len();
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
-    let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+    let rows = reserved_rows(builder.metadata().file_metadata().num_rows(), bytes);
     let roots: Vec<usize> = builder
         .schema()
         .fields()
@@ -132,5 +159,23 @@ pub(crate) fn is_text(t: &DataType) -> bool {
     match t {
         DataType::Dictionary(_, v) => plain(v),
         t => plain(t),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stated_rows_are_reserved_within_bounds() {
+        // Believed when the file could hold them (a year of usage in 2 MB) ...
+        assert_eq!(reserved_rows(8_760_000, 2_098_433), 8_760_000);
+        // ... at most 64 per byte ...
+        assert_eq!(reserved_rows(1 << 40, 1_000), 64_000);
+        // ... and 2^26 in all, however large the file.
+        assert_eq!(reserved_rows(i64::MAX, u64::MAX), 1 << 26);
+        // A negative or absent count reserves nothing.
+        assert_eq!(reserved_rows(-5, 1_000), 0);
+        assert_eq!(reserved_rows(0, 1_000), 0);
     }
 }

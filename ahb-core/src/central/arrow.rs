@@ -411,7 +411,7 @@ impl HourlyUsage {
         crate::arrow::guarded(|| {
             let (reader, rows) = open_parquet(parquet_bytes(bytes), |n| usage_column(n).is_some())?;
             let schema = reader.schema();
-            from_batches(&schema, reader, rows.min(bytes.len()))
+            from_batches(&schema, reader, rows)
         })
     }
 
@@ -435,12 +435,9 @@ impl HourlyUsage {
         let read = || {
             let file =
                 std::fs::File::open(path).map_err(|e| Error::new(ErrorCode::Io, e.to_string()))?;
-            let size = file
-                .metadata()
-                .map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX));
             let (reader, rows) = open_parquet(file, |n| usage_column(n).is_some())?;
             let schema = reader.schema();
-            from_batches(&schema, reader, rows.min(size))
+            from_batches(&schema, reader, rows)
         };
         crate::arrow::guarded(read).map_err(|e| e.in_file(shown))
     }
