@@ -68,9 +68,12 @@ const MAX_RESERVED_ROWS: usize = 1 << 26;
 pub(crate) fn reserved_rows(stated: i64, bytes: u64) -> usize {
     let stated = usize::try_from(stated).unwrap_or(0);
     let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
-    stated
-        .min(bytes.saturating_mul(RESERVED_ROWS_PER_BYTE))
-        .min(MAX_RESERVED_ROWS)
+    at_most_reserved(stated.min(bytes.saturating_mul(RESERVED_ROWS_PER_BYTE)))
+}
+
+/// `rows`, at most [`MAX_RESERVED_ROWS`]: a row count a caller states, to reserve.
+pub(crate) fn at_most_reserved(rows: usize) -> usize {
+    rows.min(MAX_RESERVED_ROWS)
 }
 
 /// Opens a Parquet file for reading in record batches, only the top-level columns whose names

@@ -92,8 +92,11 @@ impl Usage {
                 type_name(data)
             )));
         }
+        // A table in memory knows its length (pyarrow's and polars' have `len`): the columns
+        // are then reserved at once. A stream without one is read as it comes.
+        let rows = data.len().unwrap_or(0);
         let reader = data.extract::<AnyRecordBatch>()?.into_reader()?;
-        crate::errors::detach(py, move || HourlyUsage::from_arrow(reader))
+        crate::errors::detach(py, move || HourlyUsage::from_arrow_rows(reader, rows))
             .map(|u| Usage { inner: Arc::new(u) })
             .map_err(|e| to_py_err(py, &e))
     }

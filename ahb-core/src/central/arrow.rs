@@ -387,8 +387,44 @@ impl HourlyUsage {
     /// assert_eq!(usage.hours(), 2);
     /// ```
     pub fn from_arrow(reader: impl RecordBatchReader) -> Result<HourlyUsage> {
+        HourlyUsage::from_arrow_rows(reader, 0)
+    }
+
+    /// [`HourlyUsage::from_arrow`] of a stream that is expected to hold `rows` rows (a table
+    /// already in memory knows its length): the columns are reserved for them at once instead
+    /// of grown, and copied, as the batches arrive. `rows` is a hint: believed up to 2²⁶ rows,
+    /// and a stream with more or fewer rows reads all the same.
+    ///
+    /// # Errors
+    ///
+    /// As [`HourlyUsage::from_arrow`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use ahb_core::arrow::{DataType, Field, RecordBatch, RecordBatchIterator, Schema};
+    /// use ahb_core::central::HourlyUsage;
+    /// use ahb_core::arrow::array::{ArrayRef, Int32Array, StringArray};
+    ///
+    /// let schema = Arc::new(Schema::new(vec![
+    ///     Field::new("resource", DataType::Utf8, false),
+    ///     Field::new("hour", DataType::Utf8, false),
+    ///     Field::new("vcores", DataType::Int32, false),
+    /// ]));
+    /// let columns: Vec<ArrayRef> = vec![
+    ///     Arc::new(StringArray::from(vec!["db1"])),
+    ///     Arc::new(StringArray::from(vec!["2026-01-01T00:00:00"])),
+    ///     Arc::new(Int32Array::from(vec![4])),
+    /// ];
+    /// let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    /// let stream = || RecordBatchIterator::new([Ok(batch.clone())], schema.clone());
+    /// let usage = HourlyUsage::from_arrow_rows(stream(), batch.num_rows()).unwrap();
+    /// assert_eq!(usage, HourlyUsage::from_arrow(stream()).unwrap());
+    /// ```
+    pub fn from_arrow_rows(reader: impl RecordBatchReader, rows: usize) -> Result<HourlyUsage> {
         let schema = reader.schema();
-        from_batches(&schema, reader, 0)
+        from_batches(&schema, reader, crate::arrow::at_most_reserved(rows))
     }
 
     /// Reads usage from a Parquet file's bytes: the columns and types of
@@ -1352,6 +1388,28 @@ mod tests {
                     .is_some_and(|&n| n > 50),
                 "{errors:?}"
             );
+        }
+    }
+
+    /// The row hint changes nothing but the reservation: a hint of none, too few, exact, too
+    /// many or absurd reads every table (and refuses every bad one) alike.
+    #[test]
+    fn the_row_hint_is_only_a_hint() {
+        let mut rng = Rng(11);
+        for case in 0..2_000 {
+            let (schema, batches) = table(&mut rng);
+            let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+            let read = |hint| {
+                let stream = arrow_array::RecordBatchIterator::new(
+                    batches.iter().cloned().map(Ok),
+                    schema.clone(),
+                );
+                HourlyUsage::from_arrow_rows(stream, hint)
+            };
+            let want = read(0);
+            for hint in [rows / 2, rows, rows * 3, usize::MAX] {
+                assert_eq!(read(hint), want, "case {case}, hint {hint}");
+            }
         }
     }
 }
