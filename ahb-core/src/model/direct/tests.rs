@@ -4,7 +4,7 @@
 //! mutated: keys repeated or given under both spellings, fields dropped, values of the wrong
 //! type, fields of another kind, unknown fields, nulls, numbers out of range.
 
-use super::read;
+use super::{MIN_RESOURCE_BYTES, read, resources_hint};
 use crate::model::load::read_located;
 
 /// A small deterministic generator (xorshift64*), so that a failure names its case.
@@ -731,4 +731,22 @@ fn what_the_located_reader_refuses_is_not_read_directly() {
         assert!(read_located(text).is_err(), "{text}");
         assert!(read(text).is_none(), "{text}");
     }
+}
+
+/// The reservation counts the `"kind"` keys, within its bounds, and reads the same estate.
+#[test]
+fn resources_are_reserved_by_their_kind_keys() {
+    let vm = r#"{"id": "v1", "kind": "vm", "os": "windows", "vcpus": 2, "license_type": "None"}"#;
+    let text = format!(
+        r#"{{"schema": "ahb.estate/1", "scopes": [{{"id": "s", "kind": "subscription"}}],
+           "resources": [{vm}, {}]}}"#,
+        vm.replace("v1", "v2")
+    );
+    // Two resources and one scope.
+    assert_eq!(resources_hint(&text), 3);
+    assert_eq!(read(&text).unwrap().resources.len(), 2);
+    // Never more than one per 32 bytes of text.
+    let keys = "\"kind\"".repeat(1_000);
+    assert_eq!(resources_hint(&keys), keys.len() / MIN_RESOURCE_BYTES);
+    assert_eq!(resources_hint(""), 0);
 }
