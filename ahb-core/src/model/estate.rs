@@ -1,4 +1,6 @@
 //! The estate: everything ahb reasons about, and the versioned JSON contract that carries it.
+//! (The doc comment of [`Estate`] is the schema's description; [`super::ValidEstate`] holds an
+//! estate that is not validated again.)
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -9,8 +11,7 @@ use super::{CentralAssignment, LicenceLine, Resource, Scope};
 pub const ESTATE_SCHEMA: &str = "ahb.estate/1";
 
 /// Licences, resources and scopes. Build one with [`Estate::from_json`] (which validates) or
-/// construct it and call [`Estate::validate`]; a [`super::ValidEstate`] holds one that is not
-/// validated again.
+/// construct it and call [`Estate::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Estate {
