@@ -1476,6 +1476,13 @@ ADDRESS_SPACE = 4 << 30
 #: allocating gigabytes reaches the limit.
 RECYCLE_ADDRESS_SPACE = ADDRESS_SPACE // 2
 
+#: The wheel runs on mimalloc, which reserves its arenas 1 GiB of address space at a time: a
+#: worker that had loaded its seeds stood at 2.4 GiB of address space while using a few hundred
+#: MiB, past :data:`RECYCLE_ADDRESS_SPACE` before its first case, so every worker was replaced at
+#: once and a run made no executions at all. The workers reserve 32 MiB at a time, so that their
+#: address space again measures what they use. (A run with no executions now fails, below.)
+WORKER_ENVIRONMENT = {"MIMALLOC_ARENA_RESERVE": "32M"}
+
 
 def setup_process() -> None:
     """What every process that runs cases sets up — the worker, ``replay`` (so also the check
@@ -1588,7 +1595,8 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
     while time.time() < deadline and crashes < 20:
         cmd = [sys.executable, str(pathlib.Path(__file__).resolve()), "worker", "--seed", str(seed),
                "--start", str(index), "--deadline", str(deadline), *(entries or [])]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env={**os.environ, **WORKER_ENVIRONMENT})
         assert proc.stdout is not None and proc.stderr is not None
         fds = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
         err_fd = proc.stderr.fileno()
@@ -1689,6 +1697,10 @@ def run(seconds: float, seed: int, entries: list[str] | None, hang: float, save_
         for path, what in findings.items():
             print(f"  {path}: {what}")
         return 1
+    if total == 0:
+        # Nothing was tested: that is a failure of the run, never "no findings".
+        print("no case ran: the workers made no executions (see WORKER_ENVIRONMENT)", file=sys.stderr)
+        return 2
     print("no findings")
     return 0
 
